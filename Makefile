@@ -1,0 +1,61 @@
+# newsquotes: `make run` to try it, `make test` to test it. Both set everything up.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 on this machine (Django 6 needs it): pyenv's, then PATH's.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install postgres browser lint bench bench-extraction check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py setup_demo
+	@echo "Extraction runs in a background db_worker process started here (TASKS_BACKEND=database)."
+	@trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py db_worker --verbosity 1 & \
+	$(BIN)/python manage.py runserver $(HOST)
+
+# The suite runs on PostgreSQL; the server is started when it is not running.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "Starting PostgreSQL..."; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
+		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+# Debian's Chromium for the browser tests; installed when missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "Chromium not found: browser tests will be skipped (apt-get install chromium)."; fi; }
+
+test: install postgres browser
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench-extraction: install
+	$(BIN)/python benchmarks/extraction_speed.py
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=quotes.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

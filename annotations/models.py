@@ -1,0 +1,436 @@
+"""Articles, speakers and the quotes that tie them together.
+
+Every quote offset indexes ``Article.text`` exactly as imported, in Python ``str``
+code points. Editors' decisions are never overwritten by the machine: see
+``Quote.is_reviewed`` and ``services.store_candidates``.
+"""
+
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Length
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+def content_hash(text: str) -> str:
+    """The de-duplication key of an article: its text, NFC-normalised, whitespace folded."""
+    folded = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def by_outlet(self, outlet):
+        return self.filter(outlet=outlet)
+
+    def published_between(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(published__gte=start)
+        if end:
+            qs = qs.filter(published__lte=end)
+        return qs
+
+    def pending_extraction(self):
+        return self.filter(
+            extraction_state__in=[Article.Extraction.NOT_STARTED, Article.Extraction.FAILED]
+        )
+
+    def awaiting_review(self):
+        return self.filter(quotes__status=Quote.Status.CANDIDATE).distinct()
+
+
+class Article(models.Model):
+    class Extraction(models.TextChoices):
+        NOT_STARTED = "not_started", "not yet"
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="The id the article had where it came from."
+    )
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    published = models.DateField(null=True, blank=True)
+    text = models.TextField(help_text="The body exactly as imported; quote offsets index it.")
+    language = models.CharField(max_length=16, default="en")
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_articles",
+    )
+
+    extraction_state = models.CharField(
+        max_length=16, choices=Extraction.choices, default=Extraction.NOT_STARTED
+    )
+    extraction_error = models.TextField(blank=True)
+    extracted_with = models.CharField(max_length=64, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_articles",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["outlet", "published"], name="article_outlet_published"),
+            models.Index(fields=["published"], name="article_published"),
+            models.Index(fields=["extraction_state"], name="article_extraction_state"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or f"Article {self.pk}"
+
+    def save(self, *args, **kwargs):
+        # The hash is derived data, so keep it in step with the text it describes.
+        self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("article_review", args=[self.pk])
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def active(self):
+        """Speakers that have not been merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+    def matching(self, term):
+        """Speakers whose name or an alias contains ``term`` (case- and accent-insensitive)."""
+        key = normalize_name(term)
+        return self.filter(
+            Q(normalized_name__contains=key) | Q(aliases__normalized__contains=key)
+        ).distinct()
+
+
+def normalize_name(name: str) -> str:
+    """Case-folded, accent-free, whitespace-folded form used for matching names."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().replace("\u2019", "'").split())
+
+
+class Speaker(models.Model):
+    class Origin(models.TextChoices):
+        MODEL = "model", "extraction model"
+        HUMAN = "human", "person"
+
+    name = models.CharField(max_length=300)
+    normalized_name = models.CharField(max_length=300, db_index=True, editable=False)
+    description = models.TextField(blank=True)
+    external_id = models.CharField(
+        max_length=64, blank=True, help_text="An id elsewhere, such as a Wikidata QID (Q1234)."
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.HUMAN)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="speaker_external_id_unique_when_present",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("speaker_detail", args=[self.pk])
+
+
+class SpeakerAlias(models.Model):
+    """Another form of a speaker's name seen in text: "Mr Wallace", "the Defence Secretary"."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    normalized = models.CharField(max_length=300, db_index=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "speaker aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "normalized"], name="speaker_alias_unique_per_speaker"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class QuoteQuerySet(models.QuerySet):
+    def published(self):
+        """What researchers see by default: quotes a person confirmed or corrected."""
+        return self.filter(status__in=Quote.REVIEWED_OK)
+
+    def candidates(self):
+        return self.filter(status=Quote.Status.CANDIDATE)
+
+    def reviewed(self):
+        return self.exclude(status=Quote.Status.CANDIDATE)
+
+    def by_speaker(self, speaker):
+        return self.filter(speaker=speaker)
+
+    def by_outlet(self, outlet):
+        return self.filter(article__outlet=outlet)
+
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Quote(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "direct"
+        INDIRECT = "indirect", "indirect"
+        MIXED = "mixed", "mixed"
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "candidate"
+        CONFIRMED = "confirmed", "confirmed"
+        CORRECTED = "corrected", "corrected"
+        REJECTED = "rejected", "rejected"
+
+    class Origin(models.TextChoices):
+        MODEL = "model", "extraction model"
+        HUMAN = "human", "person"
+
+    REVIEWED_OK = (Status.CONFIRMED, Status.CORRECTED)
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField(help_text="article.text[start:end], stored to check the offsets.")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DIRECT)
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    speaker_text = models.CharField(
+        max_length=300, blank=True, help_text="The speaker mention as written: 'he', 'Mr Wallace'."
+    )
+    speaker_name = models.CharField(
+        max_length=300, blank=True, help_text="The name the extractor resolved the mention to."
+    )
+    is_floating = models.BooleanField(
+        default=False, help_text="No mention of its own; continues an earlier speaker."
+    )
+
+    cue_start = models.PositiveIntegerField(null=True, blank=True)
+    cue_end = models.PositiveIntegerField(null=True, blank=True)
+    cue_text = models.CharField(max_length=100, blank=True)
+
+    confidence = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MODEL)
+    extractor_version = models.CharField(max_length=64, blank=True)
+    # A normalised fingerprint of the text, so the same statement repeated across
+    # articles can be grouped without comparing texts at query time.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["fingerprint"])
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="quote_start_before_end"),
+            # The stored text must be exactly as long as its span: a cheap guard against
+            # offsets that drifted from the text they claim to index.
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("text")), name="quote_text_matches_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_start__isnull=True, speaker_end__isnull=True)
+                | Q(speaker_start__lt=F("speaker_end")),
+                name="quote_speaker_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(cue_start__isnull=True, cue_end__isnull=True)
+                | Q(cue_start__lt=F("cue_end")),
+                name="quote_cue_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                name="quote_confidence_in_unit_interval",
+            ),
+            # Re-running extraction can never store the same attribution twice.
+            models.UniqueConstraint(
+                "article",
+                "start",
+                "end",
+                Coalesce("speaker_start", -1),
+                name="quote_unique_span_and_mention",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["speaker", "status"], name="quote_speaker_status"),
+            models.Index(fields=["status", "article"], name="quote_status_article"),
+            models.Index(fields=["article", "status"], name="quote_article_status"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+
+    @property
+    def is_reviewed(self):
+        return self.status != self.Status.CANDIDATE
+
+    def span_errors(self, article_text: str | None = None) -> list[str]:
+        """Why this quote's offsets do not index its article's text (empty when they do)."""
+        text = self.article.text if article_text is None else article_text
+        errors = []
+        for label, start, end in [
+            ("quote", self.start, self.end),
+            ("speaker mention", self.speaker_start, self.speaker_end),
+            ("cue", self.cue_start, self.cue_end),
+        ]:
+            if start is None and end is None:
+                continue
+            if start is None or end is None or not 0 <= start < end <= len(text):
+                errors.append(
+                    f"the {label} span [{start}, {end}) is outside the article text "
+                    f"(0 to {len(text)})"
+                )
+        if not errors and text[self.start : self.end] != self.text:
+            errors.append("the quote text does not match the article text at its span")
+        return errors
+
+
+class SpeakerMergeSuggestion(models.Model):
+    """Two speakers that may be one person, for an editor to decide: never merged blindly."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        ACCEPTED = "accepted", "accepted"
+        DISMISSED = "dismissed", "dismissed"
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "other"], name="merge_suggestion_unique"),
+            models.CheckConstraint(
+                condition=Q(speaker__lt=F("other")), name="merge_suggestion_ordered_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} ~ {self.other} ({self.score:.0f})"
+
+
+class SpeakerMerge(models.Model):
+    """A merge done, with what it moved, so that it can be undone."""
+
+    source = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    moved_quote_ids = models.JSONField(default=list)
+    moved_alias_ids = models.JSONField(default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+
+class ApiToken(models.Model):
+    """A per-user token for the read-only API; only its hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name or f"token {self.pk}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,54 @@
+"""Fixtures that read like the newsroom: alice and bob edit, rachel researches."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from annotations.roles import ADMIN, EDITOR, RESEARCHER
+
+
+def _user(username, role=None, **kwargs):
+    user = User.objects.create_user(username, f"{username}@example.org", "correct horse", **kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    """An editor."""
+    return _user("alice", EDITOR)
+
+
+@pytest.fixture
+def bob(db):
+    """A second editor, for conflicts and claims."""
+    return _user("bob", EDITOR)
+
+
+@pytest.fixture
+def rachel(db):
+    """A researcher: reads and exports, changes nothing."""
+    return _user("rachel", RESEARCHER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("ada", ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def mallory(db):
+    """Logged in, but in no role at all."""
+    return _user("mallory")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def rachel_client(client, rachel):
+    client.force_login(rachel)
+    return client
