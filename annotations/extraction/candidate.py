@@ -1,0 +1,46 @@
+"""The record the engine hands out: one candidate quote with its attribution."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QuoteCandidate:
+    """A quote found in a document, with the speaker it is attributed to.
+
+    All offsets are Python ``str`` indices into the document text, ``[start, end)``.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "direct" | "indirect" | "mixed"
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_text: str  # the mention as written ("he", "Mr Wallace"); "" when floating
+    speaker_name: str  # resolved canonical name ("Ben Wallace"); "" if unknown
+    cue_start: int | None
+    cue_end: int | None
+    cue_text: str  # "said", "according to"; "" when there is none
+    confidence: float  # in [0, 1]; higher means right more often
+    is_floating: bool  # no speaker mention of its own; speaker taken from context
+    version: str = ""
+
+    def to_json(self) -> dict:
+        """The prediction-record quote dict (shared/data/README.md format) plus extras."""
+
+        def span(a, b):
+            return [a, b] if a is not None and b is not None else None
+
+        return {
+            "quote": self.text,
+            "quote_span": [self.start, self.end],
+            "speaker": self.speaker_text,
+            "speaker_span": span(self.speaker_start, self.speaker_end),
+            "speaker_name": self.speaker_name,
+            "verb": self.cue_text,
+            "verb_span": span(self.cue_start, self.cue_end),
+            "kind": self.kind,
+            "confidence": round(self.confidence, 4),
+            "is_floating": self.is_floating,
+            "extractor_version": self.version,
+        }

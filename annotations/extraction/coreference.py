@@ -1,0 +1,295 @@
+"""Speaker mention -> canonical name.
+
+Rules, in the order a reader applies them:
+  * a proper name resolves to the fullest name of the article ending with the same surname
+    ("Mr Wallace", "Wallace" -> "Ben Wallace"), wherever in the article that full name is;
+  * a title or description ("the Defence Secretary", "the mayor") resolves to the person
+    who carried that title earlier ("Defence Secretary Ben Wallace", "Bill Sims, the
+    city's director");
+  * "he"/"she" resolve to the nearest earlier person of compatible gender, preferring
+    grammatical subjects and earlier speakers; "it"/"they" to the nearest organisation or
+    group speaker;
+  * anything else (organisations, groups) is its own name.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+# words that precede a name without being part of it
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "rev", "reverend", "father", "hon", "sen", "senator", "rep", "gov", "governor", "gen",
+    "general", "col", "colonel", "capt", "captain", "lt", "lt-gen", "lt-col", "sgt", "sergeant",
+    "cpl", "cst", "const", "constable", "det", "detective", "insp", "inspector", "supt",
+    "superintendent", "chief", "mayor", "premier", "president", "minister", "prime", "pm", "mp",
+    "mpp", "mla", "judge", "justice", "officer", "coach", "admiral", "adm", "commander",
+    "secretary", "chancellor", "leader", "ceo", "chair", "chairman", "chairwoman", "director",
+    "spokesperson", "spokesman", "spokeswoman", "councillor", "coun", "deputy", "former",
+    "attorney", "lawyer", "king", "queen", "prince", "princess", "pope", "bishop", "cardinal",
+    "the", "dr.", "mr.", "mrs.", "ms.", "st", "defence", "defense", "foreign", "finance",
+    "health", "home", "interior", "conservative", "liberal", "labour", "ndp", "green",
+    "democratic", "republican", "federal", "provincial", "opposition", "state", "national",
+    "campaigner", "activist", "senior", "u.s.", "us", "uk", "manager", "executive", "founder",
+    "professor", "economist", "analyst", "head", "commissioner", "sheriff", "police",
+    "officer", "associate", "assistant", "vice", "acting", "interim", "chief",
+}
+MALE_TITLES = {"mr", "mr.", "sir", "lord", "father", "king", "prince", "mister"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
+# a small list of frequent first names; unknown names stay gender-neutral
+MALE_NAMES = set("""john james robert michael william david richard joseph thomas charles
+christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian
+george edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
+larry justin scott brandon benjamin ben samuel frank gregory raymond alexander patrick jack
+dennis jerry tyler aaron jose henry adam douglas nathan peter zachary kyle walter harold
+jeremy ethan carl keith roger gerald christian terry sean arthur austin noah lawrence jesse
+joe bryan billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy
+eugene randy vincent russell louis philip bobby johnny bradley doug jim tom bill bob mike
+dave steve chris rob rod ross joel andrew vladimir boris rishi jean pierre francois
+stephen jagmeet doug jason blaine brad ahmed omar ali mohammed muhammad tony ian neil colin
+graham nigel keir rishi hugh gavin craig dean shane wes todd glen glenn andy ron greg ken
+fred hank lloyd luke mario marco max oliver owen leo liam simon stuart trevor victor""".split())
+FEMALE_NAMES = set("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
+nancy lisa margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda
+melissa deborah stephanie rebecca laura sharon cynthia kathleen amy shirley angela helen anna
+brenda pamela nicole samantha katherine emma ruth christine catherine debra rachel carolyn
+janet virginia maria heather diane julie joyce victoria kelly christina joan evelyn lauren
+judith olivia martha cheryl megan andrea hannah jacqueline ann jean alice kathryn gloria
+teresa doris sara janice julia marie madison grace judy theresa beverly denise marilyn
+amber danielle brittany rose diana abigail natalie jane lori alexis tiffany kayla
+chrystia catherine kathleen rachel caroline jody jane jenny kate katie liz beth meg eleanore
+karen darian michelle rona andrea marie claire chloe sophie sophia isabelle lucy ellen
+eleanor joanne jo jill gail gillian heidi holly irene iris jasmine joy lily lina louise
+lynn mona nora paula priya rita sally sheila shannon sonia tanya theresa tracy valerie
+wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split())
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+GROUP_PRONOUNS = {"they", "it", "we", "them"}
+ORG_NOUNS = {"utility", "company", "union", "government", "ministry", "department", "agency",
+             "police", "service", "board", "association", "firm", "group", "organization",
+             "organisation", "city", "province", "council", "party", "team", "club", "office",
+             "hospital", "university", "school", "court", "commission", "bank", "airline",
+             "network", "station", "corporation", "authority", "force", "army", "military",
+             "kremlin", "campaign", "charity", "committee", "institute", "society", "coalition"}
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+def name_words(s: str) -> list[str]:
+    toks = re.findall(r"[^\W_]+(?:['\u2019\-.][^\W_]+)*\.?", s)
+    out = [t for t in toks]
+    while out and fold(out[-1]) in ("'s", "s"):
+        out.pop()
+    out = [re.sub(r"['\u2019]s$", "", t) for t in out]
+    return out
+
+
+def strip_titles(words: list[str]) -> list[str]:
+    """Drop leading title words; keep at least the last word."""
+    i = 0
+    while i < len(words) - 1 and (fold(words[i]).rstrip(".") in TITLE_WORDS or words[i][:1].islower()):
+        i += 1
+    return words[i:]
+
+
+@dataclass
+class Person:
+    name: str  # canonical full name
+    words: list[str]
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)  # lower-cased description words
+    is_org: bool = False
+
+
+@dataclass
+class Mention:
+    pos: int  # char offset
+    person: Person
+    is_subject: bool
+    para: int
+
+
+class Registry:
+    """The people and organisations of one article, with their mentions in text order."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.mentions: list[Mention] = []
+
+    def find(self, words: list[str]) -> Person | None:
+        """The fullest known person whose name ends with the same surname and contains
+        all the given words."""
+        if not words:
+            return None
+        fw = [fold(w).rstrip(".") for w in words]
+        best = None
+        for p in self.people:
+            pw = [fold(w).rstrip(".") for w in p.words]
+            if pw and pw[-1] == fw[-1] and set(fw) <= set(pw):
+                if best is None or len(p.words) > len(best.words):
+                    best = p
+        return best
+
+    def add(self, words: list[str], is_org: bool = False) -> Person:
+        words = strip_titles(words)
+        for p in self.people:
+            pw = [fold(w).rstrip(".") for w in p.words]
+            fw = [fold(w).rstrip(".") for w in words]
+            if pw == fw:
+                return p
+        p = Person(" ".join(words), words, is_org=is_org)
+        self.people.append(p)
+        return p
+
+    def finalise(self) -> None:
+        """Point every shorter name to the fullest one sharing its surname."""
+        for p in self.people:
+            full = self.find(p.words)
+            if full is not None and full is not p and not p.is_org:
+                full.titles |= p.titles
+                full.gender = full.gender or p.gender
+                p.name = full.name
+                p.words = full.words
+        for p in self.people:
+            if p.gender is None and not p.is_org and len(p.words) >= 2:
+                first = fold(p.words[0])
+                if first in MALE_NAMES:
+                    p.gender = "m"
+                elif first in FEMALE_NAMES:
+                    p.gender = "f"
+
+
+def build_registry(doc: Doc, para_of) -> Registry:
+    """People and organisations named in the article, with titles, genders and mentions."""
+    reg = Registry()
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    pending = []
+    for e in ents:
+        words = name_words(e.text)
+        if not words:
+            continue
+        # the title words written right before the name: "Defence Secretary Ben Wallace"
+        titles = []
+        k = e.start - 1
+        while k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "ADJ") and doc[k].dep_ in ("compound", "amod", "nmod") and e.start - k <= 4:
+            titles.insert(0, doc[k].lower_)
+            k -= 1
+        first_title = fold(titles[-1]).rstrip(".") if titles else ""
+        if words and fold(words[0]).rstrip(".") in TITLE_WORDS:
+            first_title = fold(words[0]).rstrip(".")
+            titles.extend(fold(w) for w in words[: len(words) - len(strip_titles(words))])
+        p = reg.add(words, is_org=e.label_ == "ORG")
+        p.titles.update(titles)
+        p.titles.update(appositive_titles(e.root))
+        if first_title in MALE_TITLES:
+            p.gender = p.gender or "m"
+        elif first_title in FEMALE_TITLES:
+            p.gender = p.gender or "f"
+        pending.append((e, p))
+    reg.finalise()
+    for e, p in pending:
+        reg.mentions.append(Mention(e.start_char, p, e.root.dep_ in ("nsubj", "nsubjpass"), para_of(e.start_char)))
+    learn_genders_from_pronouns(doc, reg)
+    return reg
+
+
+def appositive_titles(root: Token) -> set[str]:
+    """'Bill Sims, the city's director of engineering' -> {'director', 'city', ...}."""
+    out = set()
+    for c in root.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN":
+            out.add(c.lower_)
+            out.update(t.lower_ for t in c.children if t.dep_ in ("compound", "amod"))
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        out.add(root.head.lower_)
+        out.update(t.lower_ for t in root.head.children if t.dep_ in ("compound", "amod"))
+    return out
+
+
+def learn_genders_from_pronouns(doc: Doc, reg: Registry) -> None:
+    """A person of unknown gender followed, before any other person, by he/she as a
+    subject takes that gender (the usual first reference pattern of news copy)."""
+    if not reg.mentions:
+        return
+    by_pos = sorted(reg.mentions, key=lambda m: m.pos)
+    k = 0
+    last = None
+    for t in doc:
+        while k < len(by_pos) and by_pos[k].pos <= t.idx:
+            last = by_pos[k]
+            k += 1
+        if last is None or last.person.is_org or last.person.gender is not None:
+            continue
+        g = PRONOUN_GENDER.get(t.lower_)
+        if g and t.dep_ in ("nsubj", "nsubjpass", "poss") and t.idx - last.pos < 400:
+            last.person.gender = g
+
+
+def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, para: int,
+                 speakers_so_far: list[Mention]) -> tuple[str, float]:
+    """Canonical name for a speaker mention, and how sure the resolution is (0..1)."""
+    low = mention.lower_
+    if mention.pos_ == "PRON" or low in PRONOUN_GENDER or low in GROUP_PRONOUNS:
+        return resolve_pronoun(reg, low, pos, para, speakers_so_far)
+    if mention.pos_ == "PROPN" or mention.ent_type_ in ("PERSON", "ORG"):
+        words = strip_titles(name_words(mention_text)) or name_words(mention_text)
+        p = reg.find(words)
+        if p is not None:
+            return p.name, 0.95
+        # a name NER missed: try the surname alone
+        p = reg.find(words[-1:]) if words else None
+        if p is not None:
+            return p.name, 0.8
+        return " ".join(words), 0.75
+    return resolve_description(reg, mention, mention_text, pos, speakers_so_far)
+
+
+def resolve_description(reg, mention: Token, mention_text: str, pos: int, speakers_so_far):
+    """'the Defence Secretary', 'the mayor', 'the utility', 'officials'."""
+    low = mention.lower_
+    definite = any(c.lower_ in ("the", "this") for c in mention.children if c.dep_ == "det")
+    words = {fold(w) for w in name_words(mention_text)} - {"the", "a", "an"}
+    if definite:
+        best = None
+        for p in reg.people:
+            if low in p.titles and (words - {low}) <= (p.titles | {fold(w) for w in p.words}):
+                best = p if best is None or len(p.titles) > len(best.titles) else best
+        if best is not None:
+            return best.name, 0.8
+        if low in ORG_NOUNS:
+            for m in reversed(speakers_so_far):
+                if m.pos < pos and m.person.is_org:
+                    return m.person.name, 0.6
+    return mention_text, 0.6
+
+
+def resolve_pronoun(reg: Registry, low: str, pos: int, para: int, speakers_so_far) -> tuple[str, float]:
+    """Nearest earlier compatible person, preferring subjects and earlier speakers."""
+    gender = PRONOUN_GENDER.get(low)
+    want_group = low in GROUP_PRONOUNS
+    cands = [m for m in reg.mentions if m.pos < pos] + [m for m in speakers_so_far if m.pos < pos]
+    cands.sort(key=lambda m: m.pos, reverse=True)
+
+    def compatible(m: Mention) -> bool:
+        if want_group:
+            return m.person.is_org or (low == "they" and m.person.gender is None and len(m.person.words) and m.person.titles == {"__group__"})
+        if m.person.is_org:
+            return False
+        return m.person.gender in (None, gender)
+
+    # a subject (or speaker) in this or the previous two paragraphs
+    for m in cands:
+        if para - m.para > 2:
+            break
+        if m.is_subject and compatible(m):
+            conf = 0.85 if m.person.gender == gender or want_group else 0.7
+            return m.person.name, conf
+    for m in cands:
+        if compatible(m):
+            return m.person.name, 0.5
+    return "", 0.2

@@ -1,0 +1,341 @@
+"""extract(doc): direct, mixed and indirect quotes with their speakers, from one parsed Doc."""
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .candidate import QuoteCandidate
+from .confidence import score_candidate
+from .coreference import Mention, build_registry, resolve_name
+from .cues import SPEECH_VERBS
+from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
+from .reported_speech import Report, find_reports, trim
+from .speakers import is_plausible_speaker, mention_span, subject_of
+from .version import EXTRACTOR_VERSION
+
+SENTENCE_END = {".", "!", "?"}
+QUOTE_CHARS = "\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+# a marked span this short with no cue is a scare quote ('purged'), not a quotation
+SCARE_QUOTE_MAX_WORDS = 4
+
+
+@dataclass
+class Draft:
+    start: int
+    end: int
+    kind: str
+    para: int
+    cue: tuple[int, int] | None = None
+    speaker: Token | None = None
+    how: str = ""  # which rule found it: parse, window_after, window_before, floating, ...
+    marked: MarkedQuote | None = None
+    speaker_name: str = ""
+    resolution_conf: float = 0.0
+    floating_from: "Draft | None" = None
+
+
+class Context:
+    """Per-document lookups shared by the rules."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.paras = paragraph_spans(self.text)
+        self.para_starts = [a for a, _ in self.paras]
+        self.marked = find_marked_quotes(self.text, self.paras)
+        self.mstarts = [q.start for q in self.marked]
+        self.tok_starts = [t.idx for t in doc]
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect_right(self.para_starts, pos) - 1)
+
+    def quote_at(self, pos: int) -> MarkedQuote | None:
+        k = bisect_right(self.mstarts, pos) - 1
+        if k >= 0 and self.marked[k].start <= pos < self.marked[k].end:
+            return self.marked[k]
+        return None
+
+    def inside_quote(self, pos: int) -> bool:
+        return self.quote_at(pos) is not None
+
+    def token_at(self, pos: int) -> int:
+        return max(0, bisect_right(self.tok_starts, pos) - 1)
+
+
+def words_in(text: str) -> int:
+    return sum(1 for w in text.split() if any(c.isalnum() for c in w))
+
+
+def unquoted_words(ctx: Context, a: int, b: int, quotes: list[MarkedQuote]) -> int:
+    """Words of [a, b) outside the given quotes, not counting a leading 'that'."""
+    pieces, pos = [], a
+    for q in quotes:
+        pieces.append(ctx.text[pos:max(pos, q.start)])
+        pos = max(pos, q.end)
+    pieces.append(ctx.text[pos:b])
+    words = " ".join(pieces).split()
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    if words and words[0].lower() == "that":
+        words = words[1:]
+    return len(words)
+
+
+def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], dict]:
+    """Each report with content becomes an indirect or mixed quote, or the cue of the direct
+    quote(s) its content consists of."""
+    drafts: list[Draft] = []
+    cue_of: dict[int, Report] = {}  # id(marked quote) -> report
+    for r in reports:
+        if r.content is None:
+            continue
+        a, b = r.content
+        para = ctx.para_of(r.cue.idx)
+        pa, pb = ctx.paras[para]
+        a, b = max(a, pa), min(b, pb)
+        if b <= a:
+            continue
+        over = [q for q in ctx.marked if q.start < b and a < q.end and q.para == para]
+        if over and unquoted_words(ctx, a, b, over) <= 1:
+            for q in over:
+                prev = cue_of.get(id(q))
+                if prev is None or abs(r.cue.idx - q.start) < abs(prev.cue.idx - q.start):
+                    cue_of[id(q)] = r
+            continue
+        if over:
+            a, b = min(a, over[0].start), max(b, over[-1].end)
+            kind = "mixed"
+        else:
+            kind = "indirect"
+            if words_in(ctx.text[a:b]) < 3:
+                continue
+        drafts.append(Draft(a, b, kind, para, r.cue_span, r.speaker, "parse:" + r.base))
+    return drafts, cue_of
+
+
+def zone_after(ctx: Context, q: MarkedQuote) -> list[Token]:
+    """Tokens after a quote up to the end of its sentence (or the next quote)."""
+    doc = ctx.doc
+    i = ctx.token_at(q.end)
+    if i < len(doc) and doc[i].idx < q.end:
+        i += 1
+    pb = ctx.paras[q.para][1]
+    out = []
+    while i < len(doc) and doc[i].idx < pb and len(out) < 14:
+        t = doc[i]
+        if ctx.inside_quote(t.idx):
+            break
+        out.append(t)
+        if t.text in SENTENCE_END:
+            break
+        i += 1
+    return out
+
+
+def zone_before(ctx: Context, q: MarkedQuote) -> list[Token]:
+    """Tokens before a quote back to the start of its sentence (or the previous quote)."""
+    doc = ctx.doc
+    i = ctx.token_at(q.start) - 1
+    pa = ctx.paras[q.para][0]
+    out = []
+    while i >= 0 and doc[i].idx >= pa and len(out) < 30:
+        t = doc[i]
+        if t.text in SENTENCE_END or ctx.inside_quote(t.idx):
+            break
+        out.insert(0, t)
+        i -= 1
+    return out
+
+
+def nearest_speaker_token(tokens: list[Token], verb: Token) -> Token | None:
+    """Fallback speaker when the parse gives the cue no subject: the closest name/pronoun."""
+    best = None
+    for t in tokens:
+        if t.pos_ in ("PROPN", "PRON") and t.lower_ not in ("it", "this", "that", "what", "which") or t.ent_type_ == "PERSON":
+            if best is None or abs(t.i - verb.i) < abs(best.i - verb.i):
+                best = t
+    if best is not None and best.pos_ == "PROPN":
+        # the head of a multi-word name
+        while best.dep_ in ("compound", "flat") and best.head.pos_ == "PROPN" and best.head.i != best.i:
+            best = best.head
+    return best
+
+
+def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
+    """'“...,” he said' / '“...,” said Mr Smith' / '“...,” Bill Sims, the director, said'."""
+    zone = zone_after(ctx, q)
+    if not zone:
+        return None
+    for t in zone[:12]:
+        if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN"):
+            subj = subject_of(t)
+            if subj is None or subj.i < zone[0].i or subj.i > zone[-1].i:
+                subj = nearest_speaker_token(zone, t)
+            if subj is not None and is_plausible_speaker(subj):
+                return t, subj
+        if t.pos_ == "VERB" and t.i - zone[0].i <= 4 and t.lower_ not in SPEECH_VERBS:
+            # another verb right after the quote ('“...,” he wrote in a letter')
+            subj = subject_of(t)
+            if subj is not None and subj.i >= zone[0].i and subj.pos_ in ("PRON", "PROPN") and subj.i < t.i:
+                return t, subj
+    return None
+
+
+def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
+    """'Mr Wallace said: ‘...’' / 'He told reporters, “...”'."""
+    zone = zone_before(ctx, q)
+    if not zone:
+        return None
+    for k in range(len(zone) - 1, -1, -1):
+        t = zone[k]
+        if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
+            between = zone[k + 1:]
+            if len(between) > 8 or any(x.pos_ == "VERB" for x in between):
+                return None
+            subj = subject_of(t)
+            if subj is None:
+                subj = nearest_speaker_token(zone[:k], t)
+            if subj is not None and is_plausible_speaker(subj):
+                return t, subj
+            return None
+    return None
+
+
+def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
+    inner = ctx.text[q.start + 1:q.end - 1].strip()
+    return (not q.open_ended and not q.missing_open and words_in(inner) <= SCARE_QUOTE_MAX_WORDS
+            and inner[-1:] not in ".,!?")
+
+
+def direct_drafts(ctx: Context, cue_of: dict, mixed: list[Draft]) -> list[Draft]:
+    """Marked quotes not swallowed by a mixed quote, each with the best cue found."""
+    out = []
+    for q in ctx.marked:
+        if any(d.start <= q.start and q.end <= d.end for d in mixed):
+            continue
+        d = Draft(q.start, q.end, "direct", q.para, marked=q)
+        r = cue_of.get(id(q))
+        found = None
+        if r is not None:
+            d.cue, d.speaker, d.how = r.cue_span, r.speaker, "parse"
+        elif (found := cue_after_quote(ctx, q)) is not None:
+            d.how = "after"
+        elif (found := cue_before_quote(ctx, q)) is not None:
+            d.how = "before"
+        if found is not None:
+            v, s = found
+            d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
+        if d.speaker is None and is_scare_quote(ctx, q):
+            continue
+        out.append(d)
+    return out
+
+
+def remove_overlaps(drafts: list[Draft]) -> list[Draft]:
+    """Keep non-overlapping quotes: the outer one when nested, else the one with a cue."""
+    drafts.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[Draft] = []
+    for d in drafts:
+        if kept and d.start < kept[-1].end:
+            prev = kept[-1]
+            if d.end <= prev.end:
+                continue  # nested
+            if prev.speaker is None and d.speaker is not None:
+                kept[-1] = d
+            continue
+        kept.append(d)
+    return kept
+
+
+def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
+    """Quotes without a cue continue the speaker of the quote before them when that is
+    what the text means: same paragraph, or the paragraph right before (long quotes)."""
+    for k, d in enumerate(drafts):
+        if d.speaker is not None:
+            continue
+        prev = drafts[k - 1] if k > 0 else None
+        nxt = drafts[k + 1] if k + 1 < len(drafts) else None
+        if prev is not None and prev.speaker_source() is not None and (
+            prev.para == d.para or prev.para == d.para - 1
+        ):
+            d.floating_from = prev
+            d.how = "floating_same_para" if prev.para == d.para else "floating_prev_para"
+        elif nxt is not None and nxt.para == d.para and nxt.speaker is not None:
+            d.floating_from = nxt
+            d.how = "floating_next"
+        elif prev is not None and prev.speaker_source() is not None:
+            d.floating_from = prev
+            d.how = "floating_far"
+        else:
+            d.how = "unattributed"
+
+
+def _speaker_source(self: Draft) -> Draft | None:
+    if self.speaker is not None:
+        return self
+    if self.floating_from is not None:
+        return self.floating_from.speaker_source()
+    return None
+
+
+Draft.speaker_source = _speaker_source
+
+
+def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
+    reg = build_registry(ctx.doc, ctx.para_of)
+    speakers_so_far: list[Mention] = []
+    for d in drafts:
+        if d.speaker is None:
+            src = d.speaker_source()
+            if src is not None:
+                d.speaker_name, d.resolution_conf = src.speaker_name, src.resolution_conf
+            continue
+        a, b = mention_span(d.speaker)
+        name, conf = resolve_name(reg, d.speaker, ctx.text[a:b], a, d.para, speakers_so_far)
+        d.speaker_name, d.resolution_conf = name, conf
+        if name:
+            p = reg.find(name.split()) if d.speaker.pos_ == "PROPN" else None
+            if p is None:
+                from .coreference import Person
+                p = next((x for x in reg.people if x.name == name), None) or Person(
+                    name, name.split(), is_org=d.speaker.ent_type_ == "ORG" or d.speaker.pos_ == "NOUN")
+            speakers_so_far.append(Mention(a, p, True, d.para))
+
+
+def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
+    text = ctx.text
+    if d.speaker is not None:
+        sa, sb = mention_span(d.speaker)
+        stext = text[sa:sb]
+    else:
+        sa = sb = None
+        stext = ""
+    ca, cb = d.cue if d.cue else (None, None)
+    return QuoteCandidate(
+        start=d.start, end=d.end, text=text[d.start:d.end], kind=d.kind,
+        speaker_start=sa, speaker_end=sb, speaker_text=stext, speaker_name=d.speaker_name,
+        cue_start=ca, cue_end=cb, cue_text=text[ca:cb] if ca is not None else "",
+        confidence=score_candidate(d), is_floating=d.speaker is None,
+        version=EXTRACTOR_VERSION,
+    )
+
+
+def extract(doc: Doc) -> list[QuoteCandidate]:
+    """All quote candidates of a parsed document, in text order."""
+    if not doc.text.strip():
+        return []
+    ctx = Context(doc)
+    reports = find_reports(doc, ctx.inside_quote)
+    reported, cue_of = classify_reports(ctx, reports)
+    mixed = [d for d in reported if d.kind == "mixed"]
+    drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, mixed))
+    drafts = [d for d in drafts if _trimmed(ctx, d)]
+    assign_floating(ctx, drafts)
+    resolve_speakers(ctx, drafts)
+    return [to_candidate(ctx, d) for d in drafts]
+
+
+def _trimmed(ctx: Context, d: Draft) -> bool:
+    if d.kind != "direct":
+        d.start, d.end = trim(ctx.text, d.start, d.end)
+    return d.end > d.start

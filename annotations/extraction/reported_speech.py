@@ -1,0 +1,161 @@
+"""Reporting events from the dependency parse: a cue, its speaker and its content.
+
+``X said (that) ...``, ``X told reporters ...``, ``X urged people to ...``,
+``..., X said.`` (content before the cue), ``according to X, ...``. The content may hold
+quotation marks; the engine decides later whether an event is a direct quote's cue, a
+mixed quote or plain indirect speech.
+"""
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .cues import BELIEF_VERBS, DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from .speakers import carrier_agent, is_plausible_speaker, subject_of
+
+TRAILING_JUNK = " \t.,;:\u2013\u2014-"
+
+
+@dataclass
+class Report:
+    cue: Token  # first token of the cue
+    cue_end: Token  # last token of the cue ("according to")
+    speaker: Token | None  # head of the speaker mention
+    content: tuple[int, int] | None  # char span of the reported content
+    base: str  # base form of the cue ("say", "according to")
+
+    @property
+    def cue_span(self) -> tuple[int, int]:
+        return self.cue.idx, self.cue_end.idx + len(self.cue_end.text)
+
+
+def subtree_span(t: Token) -> tuple[int, int]:
+    a, b = t.left_edge, t.right_edge
+    return a.idx, b.idx + len(b.text)
+
+
+def trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Strip whitespace and trailing sentence punctuation (but keep closing quote marks)."""
+    while a < b and text[a] in " \t,;:\u2013\u2014":
+        a += 1
+    while b > a and text[b - 1] in TRAILING_JUNK:
+        b -= 1
+    return a, b
+
+
+def cut_trailing_attribution(doc: Doc, a: int, b: int) -> int:
+    """'... get the best result, The Times reports.': a second source cited at the end of the
+    content is not part of what was said. Returns the new end."""
+    span = doc.char_span(a, b, alignment_mode="expand")
+    if span is None:
+        return b
+    for t in reversed(list(span)[-8:]):
+        if t.lower_ in SPEECH_VERBS and t.i > span.start + 2:
+            subj = subject_of(t)
+            if subj is not None and subj.i < t.i:
+                left = subj.left_edge.i - 1
+                if left > span.start and doc[left].text == ",":
+                    return doc[left].idx
+    return b
+
+
+def clause_before(verb: Token, subj: Token) -> tuple[int, int] | None:
+    """Content placed before an inverted cue: 'It is on his watch, Scheer said, that ...'
+    or 'More than 800 crews will work around the clock, the utility said.'"""
+    sent = verb.sent
+    first = min(subj.left_edge.i, verb.i)
+    if first - 1 <= sent.start or verb.doc[first - 1].text != ",":
+        return None
+    a = sent[0].idx
+    b = verb.doc[first - 1].idx
+    return (a, b) if b - a > 0 else None
+
+
+def content_of(verb: Token, base: str, subj: Token) -> tuple[int, int] | None:
+    """The reported content of a speech verb as a character span, or None."""
+    ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
+    right = [c for c in ccomps if c.i > verb.i]
+    left = [c for c in ccomps if c.i < verb.i]
+    if right:
+        return subtree_span(right[0])
+    if base in DIRECTIVE_VERBS:
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.i > verb.i and any(x.lower_ == "to" for x in c.children):
+                return subtree_span(c)
+    if left:
+        c = left[0]
+        a, b = subtree_span(c)
+        # content before the cue must end right before the subject/cue group
+        return a, min(b, subj.left_edge.idx if subj.i < verb.i else verb.idx)
+    if verb.dep_ == "parataxis" and subj.i < verb.i:
+        return clause_before(verb, subj)
+    return None
+
+
+def according_to_reports(doc: Doc) -> list[Report]:
+    """'according to X, ...' and '..., according to X.'"""
+    out = []
+    for t in doc:
+        if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
+            continue
+        to = doc[t.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in t.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        src = objs[0]
+        sent = t.sent
+        phrase_end = max(src.right_edge.i, to.i)
+        if t.i == sent.start or (t.i - 1 >= sent.start and doc[t.i - 1].is_punct and t.i - 1 == sent.start):
+            a, b = doc[phrase_end].idx + len(doc[phrase_end].text), sent[-1].idx + len(sent[-1].text)
+        else:
+            a, b = sent[0].idx, t.idx
+            if not (t.i - 1 > sent.start and doc[t.i - 1].text == ","):
+                # mid-sentence 'according to' without a comma: content is the clause before
+                pass
+        out.append(Report(t, to, src, (a, b), "according to"))
+    return out
+
+
+def find_reports(doc: Doc, inside_quote) -> list[Report]:
+    """Every reporting event outside quotation marks, in text order."""
+    text = doc.text
+    out: list[Report] = []
+    for t in doc:
+        low = t.lower_
+        base = SPEECH_VERBS.get(low)
+        belief = BELIEF_VERBS.get(low) if base is None else None
+        if base is None and belief is None:
+            continue
+        if t.pos_ not in ("VERB", "AUX") or inside_quote(t.idx):
+            continue
+        subj = subject_of(t)
+        if subj is None or not is_plausible_speaker(subj):
+            continue
+        agent = carrier_agent(subj)
+        if agent is not None:
+            subj = agent
+        content = content_of(t, base or belief, subj)
+        if content is not None:
+            a, b = trim(text, *content)
+            b = cut_trailing_attribution(doc, a, b)
+            a, b = trim(text, a, b)
+            content = (a, b) if b > a else None
+        if belief is not None and content is None:
+            continue
+        if base in QUOTE_ONLY_VERBS and content is not None and not any(
+            c.dep_ == "mark" for c in doc.char_span(*content, alignment_mode="expand") or []):
+            # 'describes', 'asks' ...: count their clause only with an explicit 'that'
+            content = None
+        end = t
+        if low.startswith("point") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "out":
+            end = doc[t.i + 1]
+        out.append(Report(t, end, subj, content, base or belief))
+    out.extend(according_to_reports(doc))
+    out.sort(key=lambda r: r.cue.i)
+    return out
+
+
+def sentence_of(doc: Doc, char: int) -> Span | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.sent if span is not None else None
