@@ -9,9 +9,10 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Length
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import Count, F, Min, Q, Value
+from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -21,6 +22,30 @@ def content_hash(text: str) -> str:
     """The de-duplication key of an article: its text, NFC-normalised, whitespace folded."""
     folded = " ".join(unicodedata.normalize("NFC", text).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def quote_fingerprint(text: str) -> str:
+    """The key that groups one statement repeated across articles (agency copy, follow-ups).
+
+    Case, accents, quotation marks, punctuation and spacing are ignored, so the same words
+    quoted with curly or straight marks, or with a trailing comma, get the same key.
+    Compute it when a quote is written (import, extraction, review), never at query time.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category.startswith("M"):
+            continue  # accents
+        kept.append(" " if category[0] in "PSZC" else char)
+    words = "".join(kept).casefold().split()
+    if not words:
+        return ""
+    return hashlib.sha1(" ".join(words).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+# PostgreSQL text-search configuration of quote search: the GIN index must use the same.
+SEARCH_CONFIG = "simple"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -101,6 +126,8 @@ class Article(models.Model):
             models.Index(fields=["outlet", "published"], name="article_outlet_published"),
             models.Index(fields=["published"], name="article_published"),
             models.Index(fields=["extraction_state"], name="article_extraction_state"),
+            # Newest-first lists page by (published, id) without OFFSET.
+            models.Index(fields=["published", "id"], name="article_published_id"),
         ]
 
     def __str__(self):
@@ -223,6 +250,92 @@ class QuoteQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
+    # Research queries. Each returns a queryset, so the filters compose in any order.
+
+    def with_status(self, statuses):
+        return self.filter(status__in=statuses)
+
+    def published_between(self, start=None, end=None):
+        """Quotes from articles published in [start, end] (either bound may be omitted)."""
+        qs = self
+        if start:
+            qs = qs.filter(article__published__gte=start)
+        if end:
+            qs = qs.filter(article__published__lte=end)
+        return qs
+
+    def search(self, terms: str):
+        """Quotes whose text matches ``terms``, annotated with ``rank`` (higher is better).
+
+        PostgreSQL: full-text search with the 'simple' configuration (no stemming, no
+        stop words, so it works the same for every language and script) and web-search
+        syntax ("exact phrase", or, -word); served by the GIN index quote_text_fts
+        (migration 0003). Elsewhere: every word must occur in the text (LIKE), rank 0.
+        """
+        terms = " ".join(terms.split())
+        if not terms:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            vector = SearchVector("text", config=SEARCH_CONFIG)
+            query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+            return self.annotate(
+                search_vector=vector,
+                # float8, so that the rank survives a round trip through a page cursor.
+                rank=Cast(SearchRank(vector, query), models.FloatField()),
+            ).filter(search_vector=query)
+        qs = self
+        for word in terms.replace('"', " ").split():
+            qs = qs.filter(text__icontains=word)
+        return qs.annotate(rank=Value(0.0, output_field=models.FloatField()))
+
+    def speaker_counts(self):
+        """(speaker id, number of quotes) rows, most quoted first; unattributed quotes left out."""
+        return (
+            self.filter(speaker__isnull=False)
+            .order_by()
+            .values("speaker")
+            .annotate(quote_count=Count("id"))
+            .order_by("-quote_count", "speaker")
+        )
+
+    def outlet_counts(self):
+        return (
+            self.order_by()
+            .values("article__outlet")
+            .annotate(quote_count=Count("id"))
+            .order_by("-quote_count", "article__outlet")
+        )
+
+    def monthly_counts(self):
+        """(month, number of quotes) rows in date order; quotes of undated articles left out."""
+        return (
+            self.filter(article__published__isnull=False)
+            .order_by()
+            .annotate(month=TruncMonth("article__published"))
+            .values("month")
+            .annotate(quote_count=Count("id"))
+            .order_by("month")
+        )
+
+    def statements(self):
+        """One row per statement: quotes by one speaker whose texts share a fingerprint.
+
+        Rows carry ``appearances`` (quotes), ``articles``, ``first_seen`` (earliest
+        publication date) and ``first_quote`` (lowest quote id, a stable id for the group).
+        """
+        return (
+            self.filter(speaker__isnull=False)
+            .exclude(fingerprint="")
+            .order_by()
+            .values("speaker", "fingerprint")
+            .annotate(
+                appearances=Count("id"),
+                articles=Count("article", distinct=True),
+                first_seen=Min("article__published"),
+                first_quote=Min("id"),
+            )
+        )
+
 
 class Quote(models.Model):
     class Kind(models.TextChoices):
@@ -332,6 +445,8 @@ class Quote(models.Model):
             models.Index(fields=["speaker", "status"], name="quote_speaker_status"),
             models.Index(fields=["status", "article"], name="quote_status_article"),
             models.Index(fields=["article", "status"], name="quote_article_status"),
+            # Groups one speaker's repeated statements (Quote.objects.statements()).
+            models.Index(fields=["speaker", "fingerprint"], name="quote_speaker_fingerprint"),
         ]
 
     def __str__(self):

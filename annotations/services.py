@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from .importers import ArticleRecord, ImportFileError
-from .models import Article, Quote, Speaker, SpeakerAlias, content_hash, normalize_name
+from .models import (
+    Article,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    content_hash,
+    normalize_name,
+    quote_fingerprint,
+)
 
 
 @dataclass
@@ -106,6 +114,7 @@ def _store_article(record: ArticleRecord, *, user, source: str) -> Article:
             cue_text=gold.cue_text,
             cue_start=gold.cue_start,
             cue_end=gold.cue_end,
+            fingerprint=quote_fingerprint(gold.text),
             status=Quote.Status.CONFIRMED,
             origin=Quote.Origin.HUMAN,
             created_by=user,
