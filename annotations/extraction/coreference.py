@@ -67,6 +67,9 @@ wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nanc
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
+# descriptions that stand for the organisation just quoted ('the utility said')
+GENERIC_ORG_NOUNS = {"utility", "company", "firm", "agency", "department", "ministry",
+                     "organization", "organisation", "corporation", "airline", "retailer"}
 ORG_NOUNS = {"utility", "company", "union", "government", "ministry", "department", "agency",
              "police", "service", "board", "association", "firm", "group", "organization",
              "organisation", "city", "province", "council", "party", "team", "club", "office",
@@ -104,6 +107,8 @@ class Person:
     gender: str | None = None
     titles: set[str] = field(default_factory=set)  # lower-cased description words
     is_org: bool = False
+    is_person: bool = False  # known to be a person (NER PERSON, a personal title, he/she)
+    is_group: bool = False  # plural speaker ("officials", "the Conservatives")
 
 
 @dataclass
@@ -134,6 +139,16 @@ class Registry:
                 if best is None or len(p.words) > len(best.words):
                     best = p
         return best
+
+    def find_acronym(self, word: str) -> "Person | None":
+        """'IRCC' -> 'Immigration, Refugees and Citizenship Canada'."""
+        if not (2 <= len(word) <= 6 and word.isupper() and word.isalpha()):
+            return None
+        for p in self.people:
+            caps = "".join(w[0] for w in p.words if w[:1].isupper())
+            if len(p.words) > 1 and caps == word:
+                return p
+        return None
 
     def add(self, words: list[str], is_org: bool = False) -> Person:
         words = strip_titles(words)
@@ -184,6 +199,7 @@ def build_registry(doc: Doc, para_of) -> Registry:
             first_title = fold(words[0]).rstrip(".")
             titles.extend(fold(w) for w in words[: len(words) - len(strip_titles(words))])
         p = reg.add(words, is_org=e.label_ == "ORG")
+        p.is_person = p.is_person or e.label_ == "PERSON"
         p.titles.update(titles)
         p.titles.update(appositive_titles(e.root))
         if first_title in MALE_TITLES:
@@ -238,9 +254,18 @@ def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, par
         return resolve_pronoun(reg, low, pos, para, speakers_so_far)
     if mention.pos_ == "PROPN" or mention.ent_type_ in ("PERSON", "ORG"):
         words = strip_titles(name_words(mention_text)) or name_words(mention_text)
+        p = reg.find_acronym(words[-1]) if words else None
+        if p is not None:
+            return p.name, 0.85
         p = reg.find(words)
         if p is not None:
             return p.name, 0.95
+        if len(words) == 1:
+            # a first name alone, in articles that use first names ('Michael')
+            same = [x for x in reg.people if x.is_person and len(x.words) > 1
+                    and fold(x.words[0]) == fold(words[0])]
+            if len({x.name for x in same}) == 1:
+                return same[0].name, 0.75
         # a name NER missed: try the surname alone
         p = reg.find(words[-1:]) if words else None
         if p is not None:
@@ -250,21 +275,31 @@ def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, par
 
 
 def resolve_description(reg, mention: Token, mention_text: str, pos: int, speakers_so_far):
-    """'the Defence Secretary', 'the mayor', 'the utility', 'officials'."""
+    """'the Defence Secretary', 'the mayor' -> the person who carried that title;
+    'the commission' -> the organisation with that word in its name; 'the utility' ->
+    the organisation quoted just before."""
     low = mention.lower_
     definite = any(c.lower_ in ("the", "this") for c in mention.children if c.dep_ == "det")
-    words = {fold(w) for w in name_words(mention_text)} - {"the", "a", "an"}
-    if definite:
-        best = None
+    if not definite:
+        return mention_text, 0.6
+    best = None
+    for m in sorted(reg.mentions, key=lambda m: m.pos):
+        if m.pos < pos and low in m.person.titles:
+            best = m.person  # the nearest earlier holder of the title
+    if best is None:
         for p in reg.people:
-            if low in p.titles and (words - {low}) <= (p.titles | {fold(w) for w in p.words}):
-                best = p if best is None or len(p.titles) > len(best.titles) else best
-        if best is not None:
-            return best.name, 0.8
-        if low in ORG_NOUNS:
-            for m in reversed(speakers_so_far):
-                if m.pos < pos and m.person.is_org:
-                    return m.person.name, 0.6
+            if low in p.titles:
+                best = p
+                break
+    if best is not None:
+        return best.name, 0.8
+    for p in reg.people:
+        if p.is_org and low in {fold(w) for w in p.words}:
+            return p.name, 0.75
+    if low in GENERIC_ORG_NOUNS:
+        for m in reversed(speakers_so_far):
+            if m.pos < pos and m.person.is_org:
+                return m.person.name, 0.6
     return mention_text, 0.6
 
 
@@ -277,8 +312,8 @@ def resolve_pronoun(reg: Registry, low: str, pos: int, para: int, speakers_so_fa
 
     def compatible(m: Mention) -> bool:
         if want_group:
-            return m.person.is_org or (low == "they" and m.person.gender is None and len(m.person.words) and m.person.titles == {"__group__"})
-        if m.person.is_org:
+            return m.person.is_org or (low in ("they", "we") and m.person.is_group)
+        if m.person.is_org or m.person.is_group or not m.person.is_person:
             return False
         return m.person.gender in (None, gender)
 

