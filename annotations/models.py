@@ -102,6 +102,12 @@ class Article(models.Model):
     extraction_error = models.TextField(blank=True)
     extracted_with = models.CharField(max_length=64, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
+    # Kept by annotations.services (extraction): when the state last changed (a running
+    # article whose worker died is recognised by this going stale), how many times a worker
+    # took it, and how many candidates the last extraction left on it.
+    extraction_state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extraction_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    extraction_candidates = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +146,17 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("article_review", args=[self.pk])
+
+    @property
+    def extraction_summary(self) -> str:
+        """The extraction state in words: "done: 12 candidates", "failed: <error>"."""
+        state = self.Extraction
+        if self.extraction_state == state.DONE:
+            n = self.extraction_candidates or 0
+            return f"done: {n} candidate{'' if n == 1 else 's'}"
+        if self.extraction_state == state.FAILED:
+            return f"failed: {self.extraction_error or 'unknown error'}"
+        return self.get_extraction_state_display()
 
 
 class SpeakerQuerySet(models.QuerySet):
@@ -519,6 +536,8 @@ class SpeakerMerge(models.Model):
     target = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
     moved_quote_ids = models.JSONField(default=list)
     moved_alias_ids = models.JSONField(default=list)
+    # The source's own name, added to the target as an alias by the merge (undo removes it).
+    added_alias_ids = models.JSONField(default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
