@@ -138,12 +138,13 @@ def _parse_text(source: str, content: str) -> list[ArticleRecord]:
     lines = content.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
-    header = {}
+    header, header_line = {}, {}
     first_body_line = 0
     for number, line in enumerate(lines):
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() in TEXT_HEADER_KEYS and key.strip().lower() not in header:
             header[key.strip().lower()] = value.strip()
+            header_line[key.strip().lower()] = number + 1
             first_body_line = number + 1
         else:
             break
@@ -157,7 +158,7 @@ def _parse_text(source: str, content: str) -> list[ArticleRecord]:
         outlet=outlet,
         url=header.get("url", ""),
         title=header.get("title", ""),
-        published=_parse_date(source, header.get("date"), None),
+        published=_parse_date(source, header.get("date"), header_line.get("date")),
     )
     return [record]
 
@@ -273,9 +274,11 @@ def _parse_csv(source: str, content: str) -> list[ArticleRecord]:
         )
     reader.fieldnames = columns
     records = []
+    # Report the line a row starts on: a quoted text field can span many lines.
+    next_row_line = reader.line_num + 1
     try:
         for row in reader:
-            line = reader.line_num
+            line, next_row_line = next_row_line, reader.line_num + 1
             if None in row:
                 raise ImportFileError(source, "the row has more fields than the header", line)
             if not any((v or "").strip() for v in row.values()):

@@ -37,6 +37,11 @@ def find_existing_article(record: ArticleRecord) -> Article | None:
     return Article.objects.filter(content_hash=content_hash(record.text)).first()
 
 
+PRONOUNS = frozenset(
+    {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "one"}
+)
+
+
 def speaker_for_name(name: str, *, mention: str = "") -> Speaker:
     """The speaker called ``name`` (by name or alias), created if nobody is."""
     key = normalize_name(name)
@@ -46,7 +51,12 @@ def speaker_for_name(name: str, *, mention: str = "") -> Speaker:
     )
     if speaker is None:
         speaker = Speaker.objects.create(name=name.strip())
-    if mention and normalize_name(mention) not in (key, speaker.normalized_name):
+    # A pronoun is no alias: "she" must never come to mean one particular person.
+    if (
+        mention
+        and normalize_name(mention) not in (key, speaker.normalized_name)
+        and normalize_name(mention) not in PRONOUNS
+    ):
         SpeakerAlias.objects.get_or_create(
             speaker=speaker, normalized=normalize_name(mention), defaults={"name": mention}
         )

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "--no-extract", action="store_true", help="do not queue extraction of new articles"
         )
 
-    def handle(self, *paths, dry_run=False, no_extract=False, verbosity=1, **options):
+    def handle(self, *args, paths, dry_run=False, no_extract=False, verbosity=1, **options):
         files = list(importers.find_files(paths))
         if not files:
             raise CommandError("No importable files found in: " + ", ".join(paths))
