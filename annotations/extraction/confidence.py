@@ -15,6 +15,7 @@ RULE_RELIABILITY = {
     "floating_next": 0.6,
     "floating_far": 0.35,
     "unattributed": 0.1,
+    "unmarked_paragraph": 0.55,
 }
 KIND_RELIABILITY = {"direct": 1.0, "mixed": 0.9, "indirect": 0.8}
 

@@ -65,6 +65,7 @@ eleanor joanne jo jill gail gillian heidi holly irene iris jasmine joy lily lina
 lynn mona nora paula priya rita sally sheila shannon sonia tanya theresa tracy valerie
 wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split())
 
+SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 # descriptions that stand for the organisation just quoted ('the utility said')
@@ -125,6 +126,10 @@ class Registry:
     def __init__(self) -> None:
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
+        self.quote_spans: list[tuple[int, int]] = []  # set by the engine
+
+    def in_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quote_spans)
 
     def find(self, words: list[str]) -> Person | None:
         """The fullest known person whose name ends with the same surname and contains
@@ -209,9 +214,17 @@ def build_registry(doc: Doc, para_of) -> Registry:
         pending.append((e, p))
     reg.finalise()
     for e, p in pending:
-        reg.mentions.append(Mention(e.start_char, p, e.root.dep_ in ("nsubj", "nsubjpass"), para_of(e.start_char)))
+        reg.mentions.append(Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char)))
     learn_genders_from_pronouns(doc, reg)
     return reg
+
+
+def is_main_subject(t: Token) -> bool:
+    """Subject of a main clause: the people a later 'he said' most likely points back to
+    (not 'in which Mr Putin was seeking', not 'told reporters that Scheer was')."""
+    if t.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return t.head.dep_ in ("ROOT", "conj", "parataxis") or t.head.lower_ in SPEECH_HEADS
 
 
 def appositive_titles(root: Token) -> set[str]:
@@ -250,10 +263,16 @@ def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, par
                  speakers_so_far: list[Mention]) -> tuple[str, float]:
     """Canonical name for a speaker mention, and how sure the resolution is (0..1)."""
     low = mention.lower_
-    if mention.pos_ == "PRON" or low in PRONOUN_GENDER or low in GROUP_PRONOUNS:
+    if low in PRONOUN_GENDER or low in GROUP_PRONOUNS:
         return resolve_pronoun(reg, low, pos, para, speakers_so_far)
+    if mention.pos_ == "PRON":  # 'some', 'others', 'many'
+        return mention_text, 0.4
+    all_words = name_words(mention_text)
+    if all_words and all(fold(w).rstrip(".") in TITLE_WORDS for w in all_words):
+        # a title used as a name: 'the Defence Secretary'
+        return resolve_description(reg, mention, mention_text, pos, speakers_so_far)
     if mention.pos_ == "PROPN" or mention.ent_type_ in ("PERSON", "ORG"):
-        words = strip_titles(name_words(mention_text)) or name_words(mention_text)
+        words = strip_titles(all_words) or all_words
         p = reg.find_acronym(words[-1]) if words else None
         if p is not None:
             return p.name, 0.85
@@ -307,7 +326,9 @@ def resolve_pronoun(reg: Registry, low: str, pos: int, para: int, speakers_so_fa
     """Nearest earlier compatible person, preferring subjects and earlier speakers."""
     gender = PRONOUN_GENDER.get(low)
     want_group = low in GROUP_PRONOUNS
-    cands = [m for m in reg.mentions if m.pos < pos] + [m for m in speakers_so_far if m.pos < pos]
+    # people named inside a quotation are not who the attribution's pronoun points to
+    cands = [m for m in reg.mentions if m.pos < pos and not reg.in_quote(m.pos)]
+    cands += [m for m in speakers_so_far if m.pos < pos]
     cands.sort(key=lambda m: m.pos, reverse=True)
 
     def compatible(m: Mention) -> bool:

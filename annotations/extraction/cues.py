@@ -70,6 +70,7 @@ SPEECH_VERBS = _forms(
     "quip quips quipped quipping",
     "joke jokes joked joking",
     "ask asks asked asking",
+    "question questions questioned questioning",
     "answer answers answered answering",
     "point points pointed pointing",  # "point out"
     "estimate estimates estimated estimating",

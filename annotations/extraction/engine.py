@@ -167,6 +167,8 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
     if not zone:
         return None
     for t in zone[:12]:
+        if t.dep_ in ("acl", "amod", "relcl", "pcomp"):
+            continue  # 'a force reporting to Putin': a participle describing a noun
         if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN"):
             subj = subject_of(t)
             if subj is not None and subj.i < zone[0].i:
@@ -209,6 +211,15 @@ def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
             and inner[-1:] not in ".,!?")
 
 
+def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
+    """The cue sits right next to the quote: '“Chicken,” he said', 'she said: “Chicken.”'."""
+    if cue[0] >= q.end:
+        gap = ctx.text[q.end:cue[0]]
+    else:
+        gap = ctx.text[cue[1]:q.start]
+    return words_in(gap) <= 2 and "\n" not in gap
+
+
 def direct_drafts(ctx: Context, cue_of: dict, mixed: list[Draft]) -> list[Draft]:
     """Marked quotes not swallowed by a mixed quote, each with the best cue found."""
     out = []
@@ -227,8 +238,8 @@ def direct_drafts(ctx: Context, cue_of: dict, mixed: list[Draft]) -> list[Draft]
         if found is not None:
             v, s = found
             d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
-        if d.speaker is None and is_scare_quote(ctx, q):
-            continue
+        if is_scare_quote(ctx, q) and not (d.cue and cue_is_adjacent(ctx, q, d.cue)):
+            continue  # a few marked words inside a sentence: emphasis, not a quotation
         out.append(d)
     return out
 
@@ -247,6 +258,37 @@ def remove_overlaps(drafts: list[Draft]) -> list[Draft]:
             continue
         kept.append(d)
     return kept
+
+
+FIRST_PERSON = {"i", "we", "my", "our", "us", "me", "i'm", "we're"}
+
+
+def unmarked_quote_paragraphs(ctx: Context, drafts: list[Draft]) -> list[Draft]:
+    """A paragraph without quotation marks, in first person, between a paragraph that ends
+    with a quote and one that opens with a quote mark, is the same speaker still talking
+    whose marks were dropped: one floating quote for the whole paragraph."""
+    by_para: dict[int, list[Draft]] = {}
+    for d in drafts:
+        by_para.setdefault(d.para, []).append(d)
+    opens_para = {q.para for q in ctx.marked if q.start == ctx.paras[q.para][0] and not q.missing_open}
+    marked_paras = {q.para for q in ctx.marked}
+    new = []
+    for k in range(1, len(ctx.paras) - 1):
+        if k in marked_paras or k + 1 not in opens_para:
+            continue
+        prev = by_para.get(k - 1)
+        if not prev or prev[-1].kind != "direct" or ctx.paras[k - 1][1] - prev[-1].end > 40:
+            continue
+        a, b = ctx.paras[k]
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+        if span is None or not any(t.lower_ in FIRST_PERSON for t in span):
+            continue
+        new.append(Draft(a, b, "direct", k, how="unmarked_paragraph"))
+        by_para[k] = []
+    if not new:
+        return drafts
+    replaced = {d.para for d in new}
+    return sorted([d for d in drafts if d.para not in replaced] + new, key=lambda d: d.start)
 
 
 def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
@@ -287,6 +329,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
     """Give every quote a canonical speaker name, in text order (pronouns look back at
     earlier speakers); floating quotes take their source quote's name."""
     reg = build_registry(ctx.doc, ctx.para_of)
+    reg.quote_spans = [(d.start, d.end) for d in drafts]
     speakers_so_far: list[Mention] = []
     for d in drafts:
         if d.speaker is None:
@@ -345,6 +388,7 @@ def extract(doc: Doc) -> list[QuoteCandidate]:
     mixed = [d for d in reported if d.kind == "mixed"]
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, mixed))
     drafts = [d for d in drafts if _trimmed(ctx, d)]
+    drafts = unmarked_quote_paragraphs(ctx, drafts)
     assign_floating(ctx, drafts)
     resolve_speakers(ctx, drafts)
     return [to_candidate(ctx, d) for d in drafts]
