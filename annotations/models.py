@@ -436,13 +436,18 @@ class Quote(models.Model):
                 condition=Q(end=F("start") + Length("text")), name="quote_text_matches_span"
             ),
             models.CheckConstraint(
+                # Both ends or neither: "start < NULL" is unknown, which a CHECK lets through.
                 condition=Q(speaker_start__isnull=True, speaker_end__isnull=True)
-                | Q(speaker_start__lt=F("speaker_end")),
+                | Q(
+                    speaker_start__isnull=False,
+                    speaker_end__isnull=False,
+                    speaker_start__lt=F("speaker_end"),
+                ),
                 name="quote_speaker_span_valid",
             ),
             models.CheckConstraint(
                 condition=Q(cue_start__isnull=True, cue_end__isnull=True)
-                | Q(cue_start__lt=F("cue_end")),
+                | Q(cue_start__isnull=False, cue_end__isnull=False, cue_start__lt=F("cue_end")),
                 name="quote_cue_span_valid",
             ),
             models.CheckConstraint(
