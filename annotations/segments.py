@@ -31,13 +31,16 @@ class Segment:
         return self.quotes[-1] if self.quotes else None
 
     @property
-    def quote_ids(self) -> str:
-        return " ".join(str(q.pk) for q in self.quotes + self.speaker_of + self.cue_of)
+    def owner(self):
+        """The quote whose colour the run takes: its innermost quote, else the mention's."""
+        for group in (self.quotes[::-1], self.speaker_of, self.cue_of):
+            if group:
+                return group[0]
+        return None
 
     @property
-    def starts_quote(self):
-        """Quotes that begin exactly here (for the #quote-<id> anchors in the text)."""
-        return [q for q in self.quotes if q.start == self.start]
+    def quote_ids(self) -> str:
+        return " ".join(str(q.pk) for q in self.quotes + self.speaker_of + self.cue_of)
 
 
 def article_segments(text: str, quotes) -> list[Segment]:

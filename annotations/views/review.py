@@ -1,0 +1,524 @@
+"""Editors' pages: the review queue, the article review page and its quote actions.
+
+One template serves each page and its fragments (Django's built-in template partials).
+An action answers an htmx request with the "update" partial (a status message plus
+out-of-band swaps of the quote list, the highlighted text and the progress bar), and a
+plain POST with a redirect back to the article, so the page also works without script.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Min, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import segments, services
+from ..forms import (
+    AddQuoteForm,
+    ConfirmRemainingForm,
+    KindForm,
+    QueueFilterForm,
+    SpanForm,
+    SpeakerForm,
+    VersionForm,
+)
+from ..models import Article, Quote, Speaker
+from ..roles import editor_required, is_editor, reader_required
+
+PAGE = "annotations/review/article.html"
+PALETTE_SIZE = 12
+
+
+# Article review page ---------------------------------------------------------------------
+
+
+def _colour(speaker_id) -> str:
+    return f"speaker-c{speaker_id % PALETTE_SIZE}" if speaker_id else "speaker-none"
+
+
+def _workspace(request, article: Article) -> dict:
+    """Everything the review page shows, in a fixed number of queries."""
+    quotes = list(
+        Quote.objects.filter(article=article)
+        .select_related("speaker")
+        .order_by("start", "end", "pk")
+    )
+    previous_speaker = None
+    for number, quote in enumerate(quotes, 1):
+        quote.number = number
+        quote.colour = _colour(quote.speaker_id)
+        quote.previous_speaker = previous_speaker
+        if quote.speaker_id and quote.status != Quote.Status.REJECTED:
+            previous_speaker = quote.speaker
+    shown = [q for q in quotes if q.status != Quote.Status.REJECTED]
+    candidates = sum(q.status == Quote.Status.CANDIDATE for q in quotes)
+    queue = Quote.objects.aggregate(
+        total=Count("pk"), left=Count("pk", filter=Q(status=Quote.Status.CANDIDATE))
+    )
+    return {
+        "article": article,
+        "quotes": quotes,
+        "segments": segments.article_segments(article.text, shown),
+        "can_edit": is_editor(request.user),
+        "counts": {
+            "total": len(quotes),
+            "candidates": candidates,
+            "reviewed": len(quotes) - candidates,
+        },
+        "queue": {**queue, "reviewed": queue["total"] - queue["left"]},
+        "kinds": Quote.Kind.choices,
+        "adjustments": SpanForm.ADJUSTMENTS,
+        "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
+    }
+
+
+def _load_article(pk) -> Article:
+    return get_object_or_404(Article.objects.select_related("claimed_by"), pk=pk)
+
+
+@reader_required
+@require_GET
+def article_review(request, pk):
+    """The article with its quotes highlighted in place, and the list of quotes beside it.
+
+    Researchers see it read-only (the research pages link here with #quote-<id>).
+    """
+    article = _load_article(pk)
+    return render(request, PAGE, _workspace(request, article))
+
+
+def _respond(
+    request,
+    article: Article,
+    *,
+    message: str,
+    level: str = "success",
+    status: int = 200,
+    focus: int | None = None,
+    conflict: services.QuoteConflict | None = None,
+):
+    """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise."""
+    context = {"message": message, "level": level, "focus": focus}
+    if conflict is not None:
+        context["conflict"] = _conflict_context(request, conflict)
+    if request.htmx:
+        context.update(_workspace(request, article))
+        return render(request, f"{PAGE}#update", context, status=status)
+    if status == 200:
+        getattr(messages, level)(request, message)
+        anchor = f"#quote-{focus}" if focus else ""
+        return HttpResponseRedirect(article.get_absolute_url() + anchor, status=303)
+    context.update(_workspace(request, article))
+    return render(request, PAGE, context, status=status)
+
+
+def _conflict_context(request, conflict: services.QuoteConflict) -> dict:
+    """What the other editor changed, and a form to re-send this editor's change."""
+    current = conflict.current
+    context = {"current": current, "message": str(conflict), "changes": [], "resend": []}
+    if current is None:
+        return context
+    History = Quote.history.model
+    records = list(
+        History.objects.filter(id=current.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:2]
+    )
+    if records:
+        context["by"], context["at"] = records[0].history_user, records[0].history_date
+        if len(records) == 2:
+            context["changes"] = _describe_changes(records[1], records[0])
+    # The editor's own change is not lost: offer it again against the current version.
+    context["resend"] = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "version")
+        for value in values
+    ]
+    context["resend_version"] = current.version
+    context["resend_url"] = request.path
+    return context
+
+
+FIELD_LABELS = {
+    "status": "status",
+    "kind": "kind",
+    "speaker": "speaker",
+    "start": "start",
+    "end": "end",
+    "text": "text",
+}
+
+
+def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) for the fields an editor can change, in words."""
+    rows = []
+    for name in ("status", "kind", "speaker_id", "start", "end", "text"):
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        label = FIELD_LABELS.get(name.removesuffix("_id"), name)
+        if name == "speaker_id":
+            names = speakers if speakers is not None else _speaker_names({old, new})
+            old, new = names.get(old, "nobody"), names.get(new, "nobody")
+        rows.append((label, str(old), str(new)))
+    return rows
+
+
+def _speaker_names(ids) -> dict:
+    ids = {i for i in ids if i}
+    return dict(Speaker.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def _label(quote: Quote) -> str:
+    """A quote named in a message: its first words."""
+    return f"“{quote.text[:40]}{'…' if len(quote.text) > 40 else ''}”"
+
+
+def _load_quote(pk) -> Quote:
+    return get_object_or_404(Quote.objects.select_related("article", "speaker"), pk=pk)
+
+
+def _form_error(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _quote_action(request, pk, form_class, act, done: str):
+    """Validate the form, call the service, answer with the updated review page."""
+    quote = _load_quote(pk)
+    article = quote.article
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _respond(request, article, message=_form_error(form), level="error", status=400)
+    try:
+        act(quote, form.cleaned_data)
+    except services.QuoteConflict as conflict:
+        return _respond(
+            request,
+            article,
+            message=str(conflict),
+            level="error",
+            status=409,
+            focus=quote.pk,
+            conflict=conflict,
+        )
+    except services.ReviewError as error:
+        return _respond(request, article, message=str(error), level="error", status=400)
+    return _respond(request, article, message=done.format(n=_label(quote)), focus=quote.pk)
+
+
+@editor_required
+@require_POST
+def quote_confirm(request, pk):
+    return _quote_action(
+        request,
+        pk,
+        VersionForm,
+        lambda q, d: services.quote_confirm(quote=q, editor=request.user, version=d["version"]),
+        "Confirmed {n}.",
+    )
+
+
+@editor_required
+@require_POST
+def quote_reject(request, pk):
+    return _quote_action(
+        request,
+        pk,
+        VersionForm,
+        lambda q, d: services.quote_reject(quote=q, editor=request.user, version=d["version"]),
+        "Rejected {n}.",
+    )
+
+
+@editor_required
+@require_POST
+def quote_kind(request, pk):
+    return _quote_action(
+        request,
+        pk,
+        KindForm,
+        lambda q, d: services.quote_set_kind(
+            quote=q, editor=request.user, version=d["version"], kind=d["kind"]
+        ),
+        "Kind changed for {n}.",
+    )
+
+
+def _speaker_from(data, editor) -> Speaker | None:
+    if data["new_speaker_name"]:
+        return services.speaker_create(name=data["new_speaker_name"], editor=editor)
+    return data["speaker_obj"]
+
+
+@editor_required
+@require_POST
+def quote_speaker(request, pk):
+    def act(quote, data):
+        speaker = _speaker_from(data, request.user)
+        services.quote_set_speaker(
+            quote=quote, editor=request.user, version=data["version"], speaker=speaker
+        )
+
+    return _quote_action(request, pk, SpeakerForm, act, "Speaker set for {n}.")
+
+
+@editor_required
+@require_POST
+def quote_span(request, pk):
+    def act(quote, data):
+        text = quote.article.text
+        start, end = data.get("start"), data.get("end")
+        match data.get("adjust"):
+            case "grow_start":
+                start, end = segments.grow_start(text, quote.start), quote.end
+            case "shrink_start":
+                start, end = segments.shrink_start(text, quote.start, quote.end), quote.end
+            case "grow_end":
+                start, end = quote.start, segments.grow_end(text, quote.end)
+            case "shrink_end":
+                start, end = quote.start, segments.shrink_end(text, quote.start, quote.end)
+        services.quote_set_span(
+            quote=quote, editor=request.user, version=data["version"], start=start, end=end
+        )
+
+    return _quote_action(request, pk, SpanForm, act, "Span changed for {n}.")
+
+
+@editor_required
+@require_POST
+def quote_add(request, pk):
+    article = _load_article(pk)
+    form = AddQuoteForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, article, message=_form_error(form), level="error", status=400)
+    data = form.cleaned_data
+    try:
+        speaker = _speaker_from(data, request.user)
+        quote = services.quote_add(
+            article=article,
+            editor=request.user,
+            start=data["start"],
+            end=data["end"],
+            speaker=speaker,
+            kind=data["kind"],
+        )
+    except services.ReviewError as error:
+        return _respond(request, article, message=str(error), level="error", status=400)
+    return _respond(request, article, message=f"Added {_label(quote)}.", focus=quote.pk)
+
+
+@editor_required
+@require_POST
+def article_undo(request, pk):
+    article = _load_article(pk)
+    try:
+        restored = services.quote_undo(article=article, editor=request.user)
+    except services.QuoteConflict as conflict:
+        return _respond(
+            request, article, message=str(conflict), level="error", status=409, conflict=conflict
+        )
+    except services.ReviewError as error:
+        return _respond(request, article, message=str(error), level="error", status=400)
+    focus = restored[0].pk if len(restored) == 1 else None
+    if len(restored) == 1 and restored[0].pk is None:
+        message = "Undone: the quote you added is removed."
+    elif len(restored) == 1:
+        message = f"Undone: {_label(restored[0])} is back as it was."
+    else:
+        message = f"Undone: {len(restored)} quotes are back as they were."
+    return _respond(request, article, message=message, focus=focus)
+
+
+@editor_required
+@require_POST
+def article_confirm_remaining(request, pk):
+    article = _load_article(pk)
+    form = ConfirmRemainingForm(request.POST)
+    if not form.is_valid():
+        return _respond(
+            request,
+            article,
+            message="The request did not say how many candidates you saw.",
+            level="error",
+            status=400,
+        )
+    try:
+        done = services.article_confirm_remaining(
+            article=article, editor=request.user, expected=form.cleaned_data["expected"]
+        )
+    except services.ReviewError as error:
+        return _respond(request, article, message=str(error), level="error", status=409)
+    return _respond(request, article, message=f"Confirmed {done} remaining quote(s).")
+
+
+@reader_required
+@require_GET
+def quote_history(request, pk):
+    """Who did what to a quote, when, with the values before and after."""
+    quote = _load_quote(pk)
+    records = list(
+        Quote.history.filter(id=quote.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    speakers = _speaker_names({r.speaker_id for r in records})
+    entries = []
+    for before, after in zip([None, *records], records, strict=False):
+        reason = after.history_change_reason or ""
+        if reason.startswith(services.UNDO_REASON):
+            action = "undo"
+        elif reason.startswith(services.BATCH_REASON):
+            action = "confirm remaining"
+        else:
+            action = reason or {"+": "created", "-": "deleted"}.get(after.history_type, "changed")
+        entries.append(
+            {
+                "record": after,
+                "action": action,
+                "changes": _describe_changes(before, after, speakers) if before else [],
+            }
+        )
+    entries.reverse()
+    template = f"{PAGE}#history" if request.htmx else "annotations/review/history.html"
+    return render(request, template, {"quote": quote, "entries": entries})
+
+
+@editor_required
+@require_GET
+def speaker_suggest(request):
+    """Speakers whose name or alias matches what the editor typed (an HTML fragment)."""
+    term = " ".join((request.GET.get("speaker_name") or request.GET.get("q") or "").split())
+    speakers = []
+    if term:
+        speakers = list(
+            Speaker.objects.active()
+            .matching(term)
+            .prefetch_related("aliases")
+            .annotate(n_quotes=Count("quotes", distinct=True))
+            .order_by("-n_quotes", "name")[:8]
+        )
+    for speaker in speakers:
+        speaker.colour = _colour(speaker.pk)
+    exact = any(s.normalized_name == " ".join(term.casefold().split()) for s in speakers)
+    return render(
+        request,
+        "annotations/review/speaker_suggestions.html",
+        {"term": term, "speakers": speakers, "offer_new": bool(term) and not exact},
+    )
+
+
+# Claims and the queue ------------------------------------------------------------------
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@editor_required
+@require_POST
+def article_claim(request, pk):
+    article = _load_article(pk)
+    try:
+        services.article_claim(article=article, editor=request.user)
+    except services.ClaimConflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect(_safe_next(request, reverse("review_queue")), permanent=False)
+    messages.success(request, f"You are reviewing “{article}”.")
+    return HttpResponseRedirect(_safe_next(request, article.get_absolute_url()), status=303)
+
+
+@editor_required
+@require_POST
+def article_release(request, pk):
+    article = _load_article(pk)
+    try:
+        services.article_release(
+            article=article,
+            editor=request.user,
+            force=request.user.is_superuser or request.user.groups.filter(name="admin").exists(),
+        )
+    except services.ClaimConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        messages.success(request, f"“{article}” is back in the queue.")
+    return HttpResponseRedirect(_safe_next(request, reverse("review_queue")), status=303)
+
+
+def _queue(request, form: QueueFilterForm):
+    articles = Article.objects.select_related("claimed_by").annotate(
+        candidates=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
+        total=Count("quotes"),
+        lowest=Min("quotes__confidence", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("state"):
+        articles = articles.filter(extraction_state=data["state"])
+    else:
+        articles = articles.filter(candidates__gt=0)
+    if data.get("outlet"):
+        articles = articles.filter(outlet=data["outlet"])
+    articles = articles.published_between(data.get("published_from"), data.get("published_to"))
+    if data.get("mine"):
+        articles = articles.filter(claimed_by=request.user)
+    return articles.order_by(F("lowest").asc(nulls_last=True), "-published", "pk")
+
+
+@editor_required
+@require_GET
+def review_queue(request):
+    """Articles with candidates awaiting review, the most doubtful first."""
+    outlets = (
+        Article.objects.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True)
+    ).distinct()
+    form = QueueFilterForm(request.GET or None, outlets=list(outlets))
+    page = Paginator(_queue(request, form), 25).get_page(request.GET.get("page"))
+    left = Quote.objects.aggregate(
+        total=Count("pk"),
+        left=Count("pk", filter=Q(status=Quote.Status.CANDIDATE)),
+        articles=Count("article", filter=Q(status=Quote.Status.CANDIDATE), distinct=True),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "left": {**left, "reviewed": left["total"] - left["left"]},
+        "query": query.urlencode(),
+        "now": timezone.now(),
+    }
+    template = "annotations/review/queue.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@editor_required
+@require_POST
+def article_next(request):
+    """Claim and open the next article nobody else is reviewing (skipping the current one)."""
+    after = request.POST.get("after")
+    candidates = _queue(request, QueueFilterForm({}, outlets=[])).filter(
+        Q(claimed_by__isnull=True) | Q(claimed_by=request.user)
+    )
+    if after and after.isdigit():
+        candidates = candidates.exclude(pk=int(after))
+    for article in candidates[:10]:
+        try:
+            services.article_claim(article=article, editor=request.user)
+        except services.ClaimConflict:
+            continue  # taken a moment ago by someone else
+        if after and after.isdigit():
+            Article.objects.filter(pk=int(after), claimed_by=request.user).update(
+                claimed_by=None, claimed_at=None
+            )
+        return HttpResponseRedirect(article.get_absolute_url(), status=303)
+    messages.success(request, "Nothing left to review. Well done.")
+    return HttpResponseRedirect(reverse("review_queue"), status=303)
