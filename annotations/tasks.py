@@ -4,6 +4,14 @@ from django.tasks import task
 
 
 @task
-def extract_articles(*, article_ids: list[int]) -> None:
-    """Run the extraction engine over these articles and store their candidates."""
-    # Filled in by the extraction-jobs work (issue 4).
+def extract_articles(*, article_ids: list[int]) -> dict:
+    """Run the extraction engine over these articles and store their candidates.
+
+    Articles already done, or held by another live worker, are skipped; the pipeline is
+    loaded once per worker process. Each run first queues again the articles of workers
+    that died mid-batch (django-tasks-db never retries their tasks).
+    """
+    from . import services
+
+    services.requeue_stale_extractions()
+    return services.extract_articles(articles_or_ids=article_ids).as_dict()

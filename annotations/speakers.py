@@ -1,0 +1,179 @@
+"""Speaker names: cleaning, matching keys and merge scores. Pure functions, no database.
+
+The engine hands over names as written or as it resolved them ("Defence Secretary Ben
+Wallace", "Mr Wallace's", "Sen. Lisa Murkowski"). ``name_key`` reduces a name to what
+identifies the person ("ben wallace"), so the same person gets the same key in every
+article. ``name_key`` is ``models.normalize_name`` of ``clean_name``, so a Speaker created
+with ``name=clean_name(x)`` gets exactly ``normalized_name == name_key(x)`` from its save().
+
+Matching is deliberately conservative. A key of one word ("wallace") is resolved to a full
+name only inside one article, where that article names exactly one Wallace; across articles
+it never joins a full-name speaker by itself. Whatever may be the same person but is not
+certain becomes a merge suggestion (``merge_score``, with rapidfuzz) for an editor.
+"""
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from .models import normalize_name
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Titles, honorifics and offices that precede a name. Compared dot-free and case-folded,
+# word by word, so multi-word offices ("Prime Minister", "Defence Secretary") are covered
+# by their words. Only leading words are removed, and never the last word of a name.
+TITLE_WORDS = frozenset(
+    _words(
+        """
+    a an the
+    mr mrs ms miss mx dr doctor prof professor sir dame lord lady rev reverend fr father
+    sister brother rabbi imam bishop archbishop cardinal pope
+    sen senator rep representative congressman congresswoman gov governor lt ltgov
+    mayor deputy president vice prime minister premier chancellor secretary
+    defence defense foreign home health finance justice interior environment education
+    transport treasury culture trade labour labor energy
+    attorney chief executive ceo cfo coo chair chairman chairwoman chairperson
+    spokesman spokeswoman spokesperson director commissioner superintendent supt
+    inspector insp detective det constable pc sergeant sgt officer captain capt
+    colonel col major maj lieutenant commander cmdr admiral gen brig brigadier
+    judge councillor councilor cllr coun alderman mp mpp mla msp mep
+    king queen prince princess duke duchess earl baron baroness hon honourable honorable
+    former acting then late shadow opposition leader party conservative labour liberal
+    democrat democratic republican tory green ndp snp
+    """
+    )
+)
+# Offices whose second word is also a common word in names ("General Motors").
+TITLE_PHRASES = frozenset(
+    (
+        "attorney general",
+        "surgeon general",
+        "governor general",
+        "secretary general",
+        "solicitor general",
+        "inspector general",
+        "major general",
+        "lieutenant general",
+        "brigadier general",
+    )
+)
+# After a name: post-nominals that say nothing about who the person is.
+SUFFIX_WORDS = frozenset(_words("mp mpp mla msp mep qc kc phd md obe mbe cbe"))
+PRONOUNS = frozenset(
+    _words(
+        """
+    he she they it we i you him her them his hers their theirs its one who someone
+    somebody everyone anyone nobody this that these those
+    """
+    )
+)
+
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
+_EDGE_PUNCTUATION = " \t\n,;:!?\"'()[]{}\u201c\u201d\u2018\u2019-\u2013\u2014"
+
+
+def _bare(word: str) -> str:
+    return word.replace(".", "").casefold()
+
+
+def clean_name(raw: str) -> str:
+    """The name without titles, possessive, post-nominals or surrounding punctuation.
+
+    >>> clean_name("Defence Secretary Ben Wallace's")
+    'Ben Wallace'
+    >>> clean_name("Sen. Lisa Murkowski")
+    'Lisa Murkowski'
+    """
+    words = " ".join((raw or "").split()).strip(_EDGE_PUNCTUATION).split(" ")
+    if words and words[-1]:
+        words[-1] = _POSSESSIVE.sub("", words[-1]).rstrip(".,")
+    words = [w for w in words if w.strip(_EDGE_PUNCTUATION)]
+    # Leading lower-case words ("former", "the") and titles go, as long as a word is left.
+    while len(words) > 1:
+        if len(words) > 2 and f"{_bare(words[0])} {_bare(words[1])}" in TITLE_PHRASES:
+            del words[:2]
+        elif _bare(words[0]) in TITLE_WORDS or words[0][:1].islower():
+            words.pop(0)
+        else:
+            break
+    while len(words) > 1 and _bare(words[-1]) in SUFFIX_WORDS:
+        words.pop()
+    return " ".join(w.strip(",") for w in words).strip(_EDGE_PUNCTUATION)
+
+
+def name_key(raw: str) -> str:
+    """The matching key: the cleaned name case-folded and accent-free ("ben wallace")."""
+    return normalize_name(clean_name(raw))
+
+
+def is_name(raw: str) -> bool:
+    """Whether ``raw`` names someone (a person or an organisation), rather than being a
+    pronoun ("he") or a description ("the minister", "officials")."""
+    cleaned = clean_name(raw)
+    if not cleaned or _bare(cleaned) in PRONOUNS or _bare(cleaned) in TITLE_WORDS:
+        return False
+    return any(word[:1].isupper() for word in cleaned.split())
+
+
+def surname(key: str) -> str:
+    return key.rsplit(" ", 1)[-1]
+
+
+def resolve_in_article(keys: Iterable[str]) -> dict[str, str]:
+    """Within one article, map one-word keys to the only full name that ends with them.
+
+    An article that says "Ben Wallace" and later "Mr Wallace" means one person; one that
+    also names "Jane Wallace" is ambiguous, and "wallace" is left as it is.
+    """
+    keys = set(keys)
+    full_by_surname: dict[str, set[str]] = {}
+    for key in keys:
+        if " " in key:
+            full_by_surname.setdefault(surname(key), set()).add(key)
+    resolved = {}
+    for key in keys:
+        if " " not in key and len(full_by_surname.get(key, ())) == 1:
+            resolved[key] = next(iter(full_by_surname[key]))
+    return resolved
+
+
+def _first_names_compatible(a: str, b: str) -> bool:
+    """Whether first names may be one: B/Ben, Ben/Benjamin, Jon/John; not John/Jane."""
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 85
+
+
+def merge_score(a: str, b: str) -> tuple[float, str] | None:
+    """How likely two keys name the same person (0-100) and why, or None if unlikely.
+
+    Never used to merge by itself: a score makes a suggestion that an editor decides.
+    """
+    if not a or not b or a == b:
+        return None
+    words_a, words_b = a.split(), b.split()
+    if words_a[-1] == words_b[-1]:
+        if len(words_a) == 1 or len(words_b) == 1:
+            return 70.0, f"only the surname '{words_a[-1]}' is given for one of them"
+        if _first_names_compatible(words_a[0], words_b[0]):
+            return float(fuzz.token_sort_ratio(a, b)), "same surname, similar first name"
+        return None  # two different Smiths
+    score = fuzz.ratio(a, b)
+    if score >= 88:
+        return float(score), "names spelled almost alike"
+    return None
+
+
+def similar_key_filters(key: str) -> list[tuple[str, str]]:
+    """(lookup, value) pairs that find the stored keys ``merge_score`` could match: the same
+    surname, the same first word, or the one-word key itself."""
+    words = key.split()
+    filters = [("normalized_name__endswith", " " + words[-1]), ("normalized_name", words[-1])]
+    if len(words) > 1:
+        filters.append(("normalized_name__startswith", words[0] + " "))
+    return filters
