@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import articles, review, site
+from .views import articles, research, review, site
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -27,4 +27,15 @@ urlpatterns = [
     path("quotes/<int:pk>/span/", review.quote_span, name="quote_span"),
     path("quotes/<int:pk>/history/", review.quote_history, name="quote_history"),
     path("speakers/suggest/", review.speaker_suggest, name="speaker_suggest"),
+]
+
+# Researchers' pages (annotations/views/research.py).
+urlpatterns += [
+    path("quotes/", research.quote_list, name="quote_list"),
+    path("quotes/export.<str:fmt>", research.quote_export, name="quote_export"),
+    path("speakers/", research.speaker_list, name="speaker_list"),
+    path("speakers/autocomplete/", research.speaker_autocomplete, name="speaker_autocomplete"),
+    path("speakers/<int:pk>/", research.speaker_detail, name="speaker_detail"),
+    path("statements/", research.statement_list, name="statement_list"),
+    path("research/articles/", research.article_list, name="research_articles"),
 ]

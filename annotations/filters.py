@@ -1,0 +1,325 @@
+"""The researchers' filters, defined once for the pages, the exports and the API.
+
+Each FilterSet validates its query string (a bad date or an unknown speaker is a form
+error, which callers turn into a 400 that names the parameter) and narrows a queryset
+with the QuerySet methods in ``models``. Lists are paged by keyset (``Cursor``), never
+by OFFSET, so page 1,000 costs what page 1 does.
+"""
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+
+from .models import Article, Quote, Speaker
+
+DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message names it and says why."""
+
+
+def describe_errors(errors) -> str:
+    """A form's errors as one sentence: "speaker: There is no speaker with id 99."."""
+    parts = []
+    for field, messages in errors.items():
+        label = "parameters" if field == "__all__" else field
+        parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
+    return "; ".join(parts)
+
+
+class ResearchFilterSet(django_filters.FilterSet):
+    """A FilterSet whose invalid data raises BadParameter from ``filtered()``."""
+
+    def filtered(self):
+        if not self.is_valid():
+            raise BadParameter(describe_errors(self.errors))
+        return self.qs
+
+
+class QuoteFilter(ResearchFilterSet):
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Speaker.objects.all(),
+        label="Speaker",
+        error_messages={"invalid_choice": "There is no speaker with id %(value)s."},
+    )
+    article = django_filters.NumberFilter(field_name="article", label="Article id", min_value=1)
+    outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
+    date_from = django_filters.DateFilter(
+        field_name="article__published", lookup_expr="gte", label="From"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="article__published", lookup_expr="lte", label="To"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Quote.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Quote.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+    )
+    q = django_filters.CharFilter(method="search_text", label="Words in the quote")
+    sort = django_filters.ChoiceFilter(
+        choices=[("date", "newest first"), ("relevance", "best match first")],
+        method="no_filter",
+        label="Sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Quote
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Researchers see reviewed quotes unless they ask for others: default the status.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.getlist("status"):
+            data.setlist("status", list(DEFAULT_STATUSES))
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["q"].max_length = 500
+
+    def search_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def no_filter(self, queryset, name, value):
+        return queryset  # sorting is the pager's job
+
+    @property
+    def sort_order(self) -> str:
+        data = self.form.cleaned_data if self.is_valid() else {}
+        if data.get("sort") == "relevance" and data.get("q", "").strip():
+            return "relevance"
+        return "date"
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.is_valid() and self.form.cleaned_data.get("q", "").strip())
+
+
+class SpeakerQuoteFilter(QuoteFilter):
+    """The quote filters of a speaker's own page: the speaker is in the path."""
+
+    class Meta(QuoteFilter.Meta):
+        exclude = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("speaker", None)
+        self.form.fields.pop("speaker", None)
+
+
+class TopSpeakerFilter(ResearchFilterSet):
+    """Filters of the top-speakers table: which quotes count."""
+
+    outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
+    date_from = django_filters.DateFilter(
+        field_name="article__published", lookup_expr="gte", label="From"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="article__published", lookup_expr="lte", label="To"
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Quote.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Quote
+        fields = []
+
+
+class SpeakerFilter(ResearchFilterSet):
+    q = django_filters.CharFilter(method="by_name", label="Name or alias")
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+    def by_name(self, queryset, name, value):
+        return queryset.matching(value) if value.strip() else queryset
+
+
+class ArticleFilter(ResearchFilterSet):
+    REVIEW_STATES = [
+        ("awaiting", "has candidates to review"),
+        ("reviewed", "all quotes reviewed"),
+        ("no_quotes", "no quotes"),
+    ]
+
+    q = django_filters.CharFilter(method="search_title", label="Title, outlet or URL")
+    outlet = django_filters.CharFilter(field_name="outlet", label="Outlet")
+    date_from = django_filters.DateFilter(field_name="published", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="published", lookup_expr="lte", label="To")
+    extraction = django_filters.ChoiceFilter(
+        field_name="extraction_state", choices=Article.Extraction.choices, label="Extraction"
+    )
+    review = django_filters.ChoiceFilter(
+        choices=REVIEW_STATES, method="by_review_state", label="Review"
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def search_title(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(outlet__icontains=value) | Q(url__icontains=value)
+        )
+
+    def by_review_state(self, queryset, name, value):
+        has_candidates = Quote.objects.filter(article=OuterRef("pk"), status=Quote.Status.CANDIDATE)
+        has_quotes = Quote.objects.filter(article=OuterRef("pk"))
+        if value == "awaiting":
+            return queryset.filter(Exists(has_candidates))
+        if value == "reviewed":
+            return queryset.filter(Exists(has_quotes)).exclude(Exists(has_candidates))
+        return queryset.exclude(Exists(has_quotes))
+
+
+def with_review_counts(articles):
+    """Articles annotated with how many quotes they have in each review state."""
+    return articles.annotate(
+        candidate_count=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
+        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED_OK)),
+        rejected_count=Count("quotes", filter=Q(quotes__status=Quote.Status.REJECTED)),
+    )
+
+
+# Pages of results --------------------------------------------------------------------
+
+
+def page_size(raw) -> int:
+    """The ``limit`` parameter, checked: 1 to MAX_PAGE_SIZE."""
+    if raw in (None, ""):
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(raw)
+    except (TypeError, ValueError):
+        raise BadParameter(f"limit: {raw!r} is not a whole number.") from None
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise BadParameter(f"limit: must be between 1 and {MAX_PAGE_SIZE}, not {size}.")
+    return size
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: the sort keys of the last row of the page before.
+
+    Opaque to clients (base64 of a small JSON list); ``decode`` rejects anything forged
+    or stale with BadParameter rather than a 500.
+    """
+
+    sort: str
+    keys: tuple
+
+    def encode(self) -> str:
+        raw = json.dumps([self.sort, *self.keys], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str | None, *, sort: str) -> "Cursor | None":
+        if not token:
+            return None
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+            kind, *keys = values
+            if kind != sort:
+                raise ValueError
+            if sort == "date":
+                published, article_id, start, quote_id = keys
+                if published is not None:
+                    published = datetime.date.fromisoformat(published)
+                keys = (published, int(article_id), int(start), int(quote_id))
+            elif sort == "relevance":
+                rank, quote_id = keys
+                keys = (float(rank), int(quote_id))
+            else:
+                quote_id, *rest = keys
+                if rest:
+                    raise ValueError
+                keys = (int(quote_id),)
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, AttributeError):
+            raise BadParameter(
+                "cursor: not a cursor this list gave out (was the sort changed?)."
+            ) from None
+        return cls(sort, keys)
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: Cursor | None
+
+
+def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
+    """One page of ``quotes`` in ``sort`` order, and the cursor of the next page.
+
+    Date order is newest article first, then reading order within the article: the
+    article index (published, id) is walked backwards and each article's quotes sorted,
+    so no query sorts more than a page. Undated articles come after all dated ones.
+    """
+    if sort == "relevance":
+        rows = quotes.order_by("-rank", "-id")
+        if cursor:
+            rank, quote_id = cursor.keys
+            rows = rows.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=quote_id))
+        items = list(rows[: limit + 1])
+        more = len(items) > limit
+        items = items[:limit]
+        last = items[-1] if items else None
+        return Page(items, Cursor("relevance", (last.rank, last.pk)) if more else None)
+
+    order = ("-article_id", "start", "id")
+    items = []
+    published = cursor.keys[0] if cursor else None
+    if cursor is None or published is not None:
+        dated = quotes.filter(article__published__isnull=False)
+        if cursor:
+            _, article_id, start, quote_id = cursor.keys
+            dated = dated.filter(article__published__lte=published).filter(
+                Q(article__published__lt=published)
+                | Q(article__published=published) & _after(article_id, start, quote_id)
+            )
+        items = list(dated.order_by("-article__published", *order)[: limit + 1])
+    if len(items) <= limit:
+        undated = quotes.filter(article__published__isnull=True)
+        if cursor and published is None:
+            undated = undated.filter(_after(*cursor.keys[1:]))
+        items += list(undated.order_by(*order)[: limit + 1 - len(items)])
+    more = len(items) > limit
+    items = items[:limit]
+    if not more:
+        return Page(items, None)
+    last = items[-1]
+    published = last.article.published.isoformat() if last.article.published else None
+    return Page(items, Cursor("date", (published, last.article_id, last.start, last.pk)))
+
+
+def _after(article_id, start, quote_id) -> Q:
+    """Rows after (article_id, start, id) in the order (-article_id, start, id)."""
+    return (
+        Q(article_id__lt=article_id)
+        | Q(article_id=article_id, start__gt=start)
+        | Q(article_id=article_id, start=start, id__gt=quote_id)
+    )
+
+
+def id_page(queryset, *, cursor: Cursor | None, limit: int, sort: str = "id") -> Page:
+    """A page of ``queryset`` newest id first (speakers, articles)."""
+    rows = queryset.order_by("-pk")
+    if cursor:
+        rows = rows.filter(pk__lt=cursor.keys[0])
+    items = list(rows[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items, Cursor(sort, (items[-1].pk,)) if more else None)
