@@ -14,6 +14,7 @@ Rules, in the order a reader applies them:
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -79,7 +80,11 @@ ORG_NOUNS = {"utility", "company", "union", "government", "ministry", "departmen
              "kremlin", "campaign", "charity", "committee", "institute", "society", "coalition"}
 
 
+@lru_cache(maxsize=50_000)
 def fold(s: str) -> str:
+    """Case- and accent-insensitive form of a word (cached: names repeat a lot)."""
+    if s.isascii():
+        return s.casefold()
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
@@ -111,6 +116,10 @@ class Person:
     is_person: bool = False  # known to be a person (NER PERSON, a personal title, he/she)
     is_group: bool = False  # plural speaker ("officials", "the Conservatives")
 
+    def key(self) -> list[str]:
+        """The folded name words, for comparisons."""
+        return [fold(w).rstrip(".") for w in self.words]
+
 
 @dataclass
 class Mention:
@@ -127,6 +136,7 @@ class Registry:
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
         self.quote_spans: list[tuple[int, int]] = []  # set by the engine
+        self.acronyms: dict[str, Person] = {}
 
     def in_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quote_spans)
@@ -137,10 +147,11 @@ class Registry:
         if not words:
             return None
         fw = [fold(w).rstrip(".") for w in words]
+        fset = set(fw)
         best = None
         for p in self.people:
-            pw = [fold(w).rstrip(".") for w in p.words]
-            if pw and pw[-1] == fw[-1] and set(fw) <= set(pw):
+            pw = p.key()
+            if pw and pw[-1] == fw[-1] and fset <= set(pw):
                 if best is None or len(p.words) > len(best.words):
                     best = p
         return best
@@ -149,6 +160,8 @@ class Registry:
         """'IRCC' -> 'Immigration, Refugees and Citizenship Canada'."""
         if not (2 <= len(word) <= 6 and word.isupper() and word.isalpha()):
             return None
+        if word in self.acronyms:
+            return self.acronyms[word]
         for p in self.people:
             caps = "".join(w[0] for w in p.words if w[:1].isupper())
             if len(p.words) > 1 and caps == word:
@@ -157,10 +170,9 @@ class Registry:
 
     def add(self, words: list[str], is_org: bool = False) -> Person:
         words = strip_titles(words)
+        fw = [fold(w).rstrip(".") for w in words]
         for p in self.people:
-            pw = [fold(w).rstrip(".") for w in p.words]
-            fw = [fold(w).rstrip(".") for w in words]
-            if pw == fw:
+            if p.key() == fw:
                 return p
         p = Person(" ".join(words), words, is_org=is_org)
         self.people.append(p)
@@ -212,11 +224,40 @@ def build_registry(doc: Doc, para_of) -> Registry:
         elif first_title in FEMALE_TITLES:
             p.gender = p.gender or "f"
         pending.append((e, p))
+    for acr, name in spelled_out_acronyms(doc.text).items():
+        reg.acronyms[acr] = reg.add(name_words(name), is_org=True)
+        reg.acronyms[acr].name = name
     reg.finalise()
     for e, p in pending:
         reg.mentions.append(Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char)))
     learn_genders_from_pronouns(doc, reg)
     return reg
+
+
+ACRONYM_IN_PARENS = re.compile(r"\(([A-Z]{2,6})\)")
+
+
+def spelled_out_acronyms(text: str) -> dict[str, str]:
+    """'Immigration, Refugees and Citizenship Canada (IRCC)' -> {'IRCC': 'Immigration, ...'}:
+    walk back from the parenthesis over capitalised words until their initials spell it."""
+    out = {}
+    for m in ACRONYM_IN_PARENS.finditer(text):
+        acr = m.group(1)
+        words = list(re.finditer(r"[\w'\u2019.-]+", text[max(0, m.start() - 150):m.start()]))
+        base = max(0, m.start() - 150)
+        initials = ""
+        for w in reversed(words):
+            word = w.group()
+            if word[:1].isupper():
+                initials = word[0] + initials
+                if initials == acr:
+                    out[acr] = text[base + w.start():m.start()].strip()
+                    break
+                if not acr.endswith(initials):
+                    break
+            elif word.lower() not in ("and", "of", "for", "the", "on", "de", "du", "des", "&"):
+                break
+    return out
 
 
 def is_main_subject(t: Token) -> bool:
