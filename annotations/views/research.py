@@ -165,10 +165,12 @@ def speaker_detail(request, pk):
         page, next_url = _quotes_for(filterset, request)
         if not (request.htmx and request.GET.get("cursor")):
             counted = filterset.filtered()
-            by_outlet = list(counted.outlet_counts()[:20])
+            by_outlet = list(counted.outlet_counts())
             context.update(
-                quote_count=sum(row["quote_count"] for row in counted.outlet_counts()),
-                by_outlet=by_outlet,
+                quote_count=sum(row["quote_count"] for row in by_outlet),
+                by_outlet=by_outlet[:10],
+                more_outlets=by_outlet[10:],
+                outlet_count=len(by_outlet),
                 chart=monthly_chart(counted.monthly_counts()),
             )
     except BadParameter as error:
