@@ -16,6 +16,8 @@ RULE_RELIABILITY = {
     "floating_far": 0.35,
     "unattributed": 0.1,
     "unmarked_paragraph": 0.55,
+    "post": 0.85,
+    "pull_quote": 0.6,
 }
 KIND_RELIABILITY = {"direct": 1.0, "mixed": 0.9, "indirect": 0.8}
 

@@ -88,6 +88,8 @@ SPEECH_VERBS = _forms(
     "stutter stutters stuttered stuttering",
     "confess confesses confessed confessing",
     "continue continues continued continuing",
+    "go goes went going",  # only as 'went on'
+
     "read reads",
     "acknowledge acknowledges acknowledged",
     "specify specifies specified specifying",

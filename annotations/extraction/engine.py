@@ -7,8 +7,9 @@ from spacy.tokens import Doc, Token
 
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
-from .coreference import PRONOUN_GENDER, Mention, Person, build_registry, resolve_name
+from .coreference import PRONOUN_GENDER, name_words, Mention, Person, build_registry, resolve_name
 from .cues import SPEECH_VERBS
+from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
 from .reported_speech import Report, find_reports, trim
 from .speakers import carrier_agent, name_text, person_in_apposition, is_plausible_speaker, mention_span, subject_of
@@ -33,6 +34,7 @@ class Draft:
     speaker_name: str = ""
     resolution_conf: float = 0.0
     floating_from: "Draft | None" = None
+    speaker_chars: tuple[int, int] | None = None  # a speaker given by layout, not a token
 
 
 class Context:
@@ -291,6 +293,30 @@ def unmarked_quote_paragraphs(ctx: Context, drafts: list[Draft]) -> list[Draft]:
     return sorted([d for d in drafts if d.para not in replaced] + new, key=lambda d: d.start)
 
 
+def layout_quotes(ctx: Context, drafts: list[Draft]) -> list[Draft]:
+    """Drop quotes on link lines ('READ MORE: ...'); add embedded posts and pull quotes."""
+    link_paras = {k for k, (a, b) in enumerate(ctx.paras) if is_link_line(ctx.text, a, b)}
+    drafts = [d for d in drafts if d.para not in link_paras]
+    taken = {d.para for d in drafts}
+    new = []
+    for k, (a, b) in enumerate(ctx.paras):
+        if k in link_paras:
+            continue
+        found = embedded_post(ctx.text, a, b)
+        how = "post"
+        if found is None and k not in taken:
+            found = pull_quote(ctx.doc, a, b)
+            how = "pull_quote"
+        if found is None:
+            continue
+        (qa, qb), (sa, sb) = found
+        new.append(Draft(qa, qb, "direct", k, how=how, speaker_chars=(sa, sb)))
+    if not new:
+        return drafts
+    replaced = {d.para for d in new}
+    return sorted([d for d in drafts if d.para not in replaced] + new, key=lambda d: d.start)
+
+
 def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
     """Quotes without a cue continue the speaker of the quote before them when that is
     what the text means: same paragraph, or the paragraph right before (long quotes)."""
@@ -315,7 +341,7 @@ def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
 
 
 def _speaker_source(self: Draft) -> Draft | None:
-    if self.speaker is not None:
+    if self.speaker is not None or self.speaker_chars is not None:
         return self
     if self.floating_from is not None:
         return self.floating_from.speaker_source()
@@ -332,6 +358,13 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
     reg.quote_spans = [(d.start, d.end) for d in drafts]
     speakers_so_far: list[Mention] = []
     for d in drafts:
+        if d.speaker_chars is not None:
+            a, b = d.speaker_chars
+            words = name_words(ctx.text[a:b])
+            p = reg.find(words)
+            d.speaker_name = p.name if p else " ".join(words)
+            d.resolution_conf = 0.9
+            continue
         if d.speaker is None:
             src = d.speaker_source()
             if src is not None:
@@ -362,7 +395,10 @@ def speaker_person(reg, head: Token, name: str) -> Person:
 
 def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
     text = ctx.text
-    if d.speaker is not None:
+    if d.speaker_chars is not None:
+        sa, sb = d.speaker_chars
+        stext = text[sa:sb]
+    elif d.speaker is not None:
         sa, sb = mention_span(d.speaker)
         stext = text[sa:sb]
     else:
@@ -373,7 +409,7 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
         start=d.start, end=d.end, text=text[d.start:d.end], kind=d.kind,
         speaker_start=sa, speaker_end=sb, speaker_text=stext, speaker_name=d.speaker_name,
         cue_start=ca, cue_end=cb, cue_text=text[ca:cb] if ca is not None else "",
-        confidence=score_candidate(d), is_floating=d.speaker is None,
+        confidence=score_candidate(d), is_floating=sa is None,
         version=EXTRACTOR_VERSION,
     )
 
@@ -389,6 +425,7 @@ def extract(doc: Doc) -> list[QuoteCandidate]:
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, mixed))
     drafts = [d for d in drafts if _trimmed(ctx, d)]
     drafts = unmarked_quote_paragraphs(ctx, drafts)
+    drafts = layout_quotes(ctx, drafts)
     assign_floating(ctx, drafts)
     resolve_speakers(ctx, drafts)
     return [to_candidate(ctx, d) for d in drafts]

@@ -13,6 +13,8 @@ from spacy.tokens import Doc, Span, Token
 from .cues import BELIEF_VERBS, DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
 from .speakers import is_plausible_speaker, subject_of
 
+# particles that belong to the cue: 'pointed out', 'went on'
+PARTICLES = {"point": "out", "go": "on"}
 TRAILING_JUNK = " \t.,;:\u2013\u2014-"
 
 
@@ -71,25 +73,54 @@ def clause_before(verb: Token, subj: Token) -> tuple[int, int] | None:
     return (a, b) if b - a > 0 else None
 
 
-def content_of(verb: Token, base: str, subj: Token) -> tuple[int, int] | None:
-    """The reported content of a speech verb as a character span, or None."""
+def inserted_cue(verb: Token, subj: Token, end: Token) -> list[tuple[int, int]] | None:
+    """'It is on his watch, Scheer said, that the country is divided.': a cue set off by
+    commas inside the sentence it reports; both sides are content."""
+    doc = verb.doc
+    first = min(subj.left_edge.i, verb.i)
+    sent = verb.sent
+    if first - 1 <= sent.start or doc[first - 1].text != ",":
+        return None
+    after = end.i + 1
+    if after >= sent.end or doc[after].text != "," or subj.pos_ not in ("PROPN", "PRON"):
+        return None
+    if subj.i > verb.i and subj.i != verb.i + 1:
+        return None
+    spans = [(sent[0].idx, doc[first - 1].idx)]
+    rest = doc[after + 1:sent.end]
+    if len(rest) > 2:
+        spans.append((rest[0].idx, rest[-1].idx + len(rest[-1].text)))
+    return spans
+
+
+def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[int, int]]:
+    """The reported content of a speech verb as character spans (usually one)."""
+    inserted = inserted_cue(verb, subj, end)
+    if inserted:
+        return inserted
     ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
     right = [c for c in ccomps if c.i > verb.i]
     left = [c for c in ccomps if c.i < verb.i]
     if right:
-        return subtree_span(right[0])
+        return [subtree_span(right[0])]
     if base in DIRECTIVE_VERBS:
         for c in verb.children:
             if c.dep_ == "xcomp" and c.i > verb.i and any(x.lower_ == "to" for x in c.children):
-                return subtree_span(c)
+                return [subtree_span(c)]
+    group_start = min(subj.left_edge.i, verb.i)
+    before = verb.doc[group_start - 1] if group_start > 0 else None
+    # content before the cue must end right before the subject/cue group, at a comma or a
+    # closing quote mark ('..., the utility said', '“...,” she said')
+    if before is None or before.text not in {",", "\u201d", "\u2019", '"', "'", ":", "\u2014", "\u2013"}:
+        return []
     if left:
         c = left[0]
         a, b = subtree_span(c)
-        # content before the cue must end right before the subject/cue group
-        return a, min(b, subj.left_edge.idx if subj.i < verb.i else verb.idx)
+        return [(a, min(b, before.idx))]
     if verb.dep_ == "parataxis" and subj.i < verb.i:
-        return clause_before(verb, subj)
-    return None
+        span = clause_before(verb, subj)
+        return [span] if span else []
+    return []
 
 
 def according_to_reports(doc: Doc) -> list[Report]:
@@ -132,22 +163,26 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
         subj = subject_of(t)
         if subj is None or not is_plausible_speaker(subj):
             continue
-        content = content_of(t, base or belief, subj)
-        if content is not None:
-            a, b = trim(text, *content)
+        end = t
+        if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == PARTICLES.get(base or belief):
+            end = doc[t.i + 1]  # 'point out', 'go on'
+        elif base == "go":
+            continue
+        contents = []
+        for a, b in content_of(t, base or belief, subj, end):
+            a, b = trim(text, a, b)
             b = cut_trailing_attribution(doc, a, b)
             a, b = trim(text, a, b)
-            content = (a, b) if b > a else None
-        if belief is not None and content is None:
-            continue
-        if base in QUOTE_ONLY_VERBS and content is not None and not any(
-            c.dep_ == "mark" for c in doc.char_span(*content, alignment_mode="expand") or []):
+            if b > a:
+                contents.append((a, b))
+        if base in QUOTE_ONLY_VERBS:
             # 'describes', 'asks' ...: count their clause only with an explicit 'that'
-            content = None
-        end = t
-        if low.startswith("point") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "out":
-            end = doc[t.i + 1]
-        out.append(Report(t, end, subj, content, base or belief))
+            contents = [c for c in contents if any(
+                x.dep_ == "mark" for x in doc.char_span(*c, alignment_mode="expand") or [])]
+        if belief is not None and not contents:
+            continue
+        for content in contents or [None]:
+            out.append(Report(t, end, subj, content, base or belief))
     out.extend(according_to_reports(doc))
     out.sort(key=lambda r: r.cue.i)
     return out

@@ -25,16 +25,33 @@ def subject_of(verb: Token) -> Token | None:
     v = verb
     for _ in range(4):
         for c in v.children:
-            if c.dep_ in SUBJECT_DEPS:
+            if c.dep_ == "nsubjpass":
+                # 'Cable was told he had months to live': the hearer, not the speaker
+                return passive_agent(v)
+            if c.dep_ == "nsubj":
                 if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
                     return v.head
                 return c
+        if v.dep_ == "xcomp" and v.head is not v:
+            # 'prompting the city to urge residents ...': the object of the head speaks
+            objs = [c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i]
+            if objs:
+                return objs[0]
         if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             continue
         if v.dep_ == "relcl" and v.head.pos_ in ("PROPN", "NOUN"):
             return v.head
         break
+    return None
+
+
+def passive_agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for x in c.children:
+                if x.dep_ == "pobj":
+                    return x
     return None
 
 
