@@ -719,14 +719,17 @@ def extract_articles(
     batch_size: int | None = None,
     n_process: int = 1,
     force: bool = False,
+    claimed: bool = False,
     on_batch=None,
 ) -> ExtractionStats:
     """Run the engine over these articles and store their candidates, batch by batch.
 
     Each batch is claimed first (see ``claim_articles``; ``force`` takes done articles
-    too), then extracted, then stored in one transaction. An article whose extraction or
-    storing fails is marked failed with the error and the others go on. ``on_batch(n)``
-    is called with the number of articles handled after each batch (progress bars).
+    too), then extracted, then stored in one transaction. With ``claimed``, the caller
+    has claimed them all already (a task: so a dead worker's whole task shows as stale)
+    and they are only kept fresh, batch by batch. An article whose extraction or storing
+    fails is marked failed with the error and the others go on. ``on_batch(n)`` is called
+    with the number of articles handled after each batch (progress bars).
     """
     engine = extraction_engine()
     nlp = nlp if nlp is not None else extraction_pipeline()
@@ -735,6 +738,16 @@ def extract_articles(
     stats = ExtractionStats()
 
     def claimed_batches():
+        if claimed:
+            remaining = list(articles_or_ids)
+            while remaining:
+                # Still alive: the articles this worker holds are not stale.
+                Article.objects.filter(pk__in=[a.pk for a in remaining]).update(
+                    extraction_state_changed_at=timezone.now()
+                )
+                yield remaining[:batch_size]
+                remaining = remaining[batch_size:]
+            return
         while chunk := list(islice(ids, batch_size)):
             articles = claim_articles(ids=chunk, force=force)
             stats.not_claimed += len(chunk) - len(articles)

@@ -14,4 +14,9 @@ def extract_articles(*, article_ids: list[int]) -> dict:
     from . import services
 
     services.requeue_stale_extractions()
-    return services.extract_articles(articles_or_ids=article_ids).as_dict()
+    # All claimed at once: should this worker die, every article of the task goes stale
+    # and is queued again, not only the batch it was on.
+    articles = services.claim_articles(ids=article_ids)
+    stats = services.extract_articles(articles_or_ids=articles, claimed=True)
+    stats.not_claimed += len(article_ids) - len(articles)
+    return stats.as_dict()
