@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -96,7 +97,50 @@ def parse(name: str, data: bytes) -> list[ArticleRecord]:
     ](name, text)
     if not records:
         raise ImportFileError(name, "holds no article")
+    for record in records:
+        _check_storable(name, record)
     return records
+
+
+# Characters the database cannot store: lone UTF-16 surrogates (JSON "\ud800") cannot
+# be encoded as UTF-8, and PostgreSQL text cannot hold NUL (JSON "\u0000").
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_storable(source: str, record: ArticleRecord) -> None:
+    """Refuse what the database would refuse, so that no import fails half-way in SQL."""
+    from .models import Article, Quote, SpeakerAlias
+
+    def limit(model, name):
+        return model._meta.get_field(name).max_length
+
+    values = [
+        ("the text", record.text, None),
+        ("the title", record.title, limit(Article, "title")),
+        ("the outlet", record.outlet, limit(Article, "outlet")),
+        ("the url", record.url, limit(Article, "url")),
+        ("the id", record.external_id, limit(Article, "external_id")),
+    ]
+    for index, quote in enumerate(record.quotes, 1):
+        values += [
+            (f"quote {index}: the speaker name", quote.speaker_name, limit(Quote, "speaker_name")),
+            (f"quote {index}: the speaker", quote.speaker_text, limit(SpeakerAlias, "name")),
+            (f"quote {index}: the verb", quote.cue_text, limit(Quote, "cue_text")),
+        ]
+    for label, value, max_length in values:
+        if bad := _UNSTORABLE.search(value):
+            raise ImportFileError(
+                source,
+                f"{label} holds the character U+{ord(bad.group()):04X} at position "
+                f"{bad.start()}, which cannot be stored",
+                record.line,
+            )
+        if max_length is not None and len(value) > max_length:
+            raise ImportFileError(
+                source,
+                f"{label} is {len(value)} characters long; at most {max_length} are allowed",
+                record.line,
+            )
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -165,13 +209,19 @@ def _parse_text(source: str, content: str) -> list[ArticleRecord]:
 
 def _parse_jsonl(source: str, content: str) -> list[ArticleRecord]:
     records = []
-    for number, line in enumerate(content.splitlines(), 1):
+    # Lines end at "\n" only: str.splitlines() would also split inside JSON strings that
+    # hold U+2028 or U+0085, which JSON allows unescaped. A trailing "\r" is JSON whitespace.
+    for number, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
+        except RecursionError:
+            raise ImportFileError(source, "malformed JSON (nested too deeply)", number) from None
         except ValueError as error:
-            raise ImportFileError(source, f"malformed JSON ({error.msg})", number) from None
+            # JSONDecodeError has .msg; a number too long to convert is a plain ValueError.
+            reason = getattr(error, "msg", None) or "a number has too many digits"
+            raise ImportFileError(source, f"malformed JSON ({reason})", number) from None
         if not isinstance(obj, dict):
             raise ImportFileError(source, "each line must be a JSON object", number)
         text = _require_text(source, obj.get("text"), number)
@@ -253,7 +303,7 @@ def _gold_quote(source, text, quote, line, index) -> GoldQuote:
         speaker_text=text[speaker_start:speaker_end] if speaker_start is not None else "",
         speaker_start=speaker_start,
         speaker_end=speaker_end,
-        speaker_name=str(quote.get("speaker_name") or "").strip(),
+        speaker_name=_string(source, quote, "speaker_name", line),
         cue_text=text[cue_start:cue_end] if cue_start is not None else "",
         cue_start=cue_start,
         cue_end=cue_end,
