@@ -21,26 +21,143 @@ from spacy.tokens import Doc, Token
 
 # words that precede a name without being part of it
 TITLE_WORDS = {
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
-    "rev", "reverend", "father", "hon", "sen", "senator", "rep", "gov", "governor", "gen",
-    "general", "col", "colonel", "capt", "captain", "lt", "lt-gen", "lt-col", "sgt", "sergeant",
-    "cpl", "cst", "const", "constable", "det", "detective", "insp", "inspector", "supt",
-    "superintendent", "chief", "mayor", "premier", "president", "minister", "prime", "pm", "mp",
-    "mpp", "mla", "judge", "justice", "officer", "coach", "admiral", "adm", "commander",
-    "secretary", "chancellor", "leader", "ceo", "chair", "chairman", "chairwoman", "director",
-    "spokesperson", "spokesman", "spokeswoman", "councillor", "coun", "deputy", "former",
-    "attorney", "lawyer", "king", "queen", "prince", "princess", "pope", "bishop", "cardinal",
-    "the", "dr.", "mr.", "mrs.", "ms.", "st", "defence", "defense", "foreign", "finance",
-    "health", "home", "interior", "conservative", "liberal", "labour", "ndp", "green",
-    "democratic", "republican", "federal", "provincial", "opposition", "state", "national",
-    "campaigner", "activist", "senior", "u.s.", "us", "uk", "manager", "executive", "founder",
-    "professor", "economist", "analyst", "head", "commissioner", "sheriff", "police",
-    "officer", "associate", "assistant", "vice", "acting", "interim", "chief",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "reverend",
+    "father",
+    "hon",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "capt",
+    "captain",
+    "lt",
+    "lt-gen",
+    "lt-col",
+    "sgt",
+    "sergeant",
+    "cpl",
+    "cst",
+    "const",
+    "constable",
+    "det",
+    "detective",
+    "insp",
+    "inspector",
+    "supt",
+    "superintendent",
+    "chief",
+    "mayor",
+    "premier",
+    "president",
+    "minister",
+    "prime",
+    "pm",
+    "mp",
+    "mpp",
+    "mla",
+    "judge",
+    "justice",
+    "officer",
+    "coach",
+    "admiral",
+    "adm",
+    "commander",
+    "secretary",
+    "chancellor",
+    "leader",
+    "ceo",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "director",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "councillor",
+    "coun",
+    "deputy",
+    "former",
+    "attorney",
+    "lawyer",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "bishop",
+    "cardinal",
+    "the",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "st",
+    "defence",
+    "defense",
+    "foreign",
+    "finance",
+    "health",
+    "home",
+    "interior",
+    "conservative",
+    "liberal",
+    "labour",
+    "ndp",
+    "green",
+    "democratic",
+    "republican",
+    "federal",
+    "provincial",
+    "opposition",
+    "state",
+    "national",
+    "campaigner",
+    "activist",
+    "senior",
+    "u.s.",
+    "us",
+    "uk",
+    "manager",
+    "executive",
+    "founder",
+    "professor",
+    "economist",
+    "analyst",
+    "head",
+    "commissioner",
+    "sheriff",
+    "police",
+    "officer",
+    "associate",
+    "assistant",
+    "vice",
+    "acting",
+    "interim",
+    "chief",
 }
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "father", "king", "prince", "mister"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
 # a small list of frequent first names; unknown names stay gender-neutral
-MALE_NAMES = set("""john james robert michael william david richard joseph thomas charles
+MALE_NAMES = set(
+    """john james robert michael william david richard joseph thomas charles
 christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian
 george edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
 larry justin scott brandon benjamin ben samuel frank gregory raymond alexander patrick jack
@@ -51,8 +168,10 @@ eugene randy vincent russell louis philip bobby johnny bradley doug jim tom bill
 dave steve chris rob rod ross joel andrew vladimir boris rishi jean pierre francois
 stephen jagmeet doug jason blaine brad ahmed omar ali mohammed muhammad tony ian neil colin
 graham nigel keir rishi hugh gavin craig dean shane wes todd glen glenn andy ron greg ken
-fred hank lloyd luke mario marco max oliver owen leo liam simon stuart trevor victor""".split())
-FEMALE_NAMES = set("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
+fred hank lloyd luke mario marco max oliver owen leo liam simon stuart trevor victor""".split()
+)
+FEMALE_NAMES = set(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
 nancy lisa margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda
 melissa deborah stephanie rebecca laura sharon cynthia kathleen amy shirley angela helen anna
 brenda pamela nicole samantha katherine emma ruth christine catherine debra rachel carolyn
@@ -64,20 +183,71 @@ chrystia catherine kathleen rachel caroline jody jane jenny kate katie liz beth 
 karen darian michelle rona andrea marie claire chloe sophie sophia isabelle lucy ellen
 eleanor joanne jo jill gail gillian heidi holly irene iris jasmine joy lily lina louise
 lynn mona nora paula priya rita sally sheila shannon sonia tanya theresa tracy valerie
-wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split())
+wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split()
+)
 
 SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 # descriptions that stand for the organisation just quoted ('the utility said')
-GENERIC_ORG_NOUNS = {"utility", "company", "firm", "agency", "department", "ministry",
-                     "organization", "organisation", "corporation", "airline", "retailer"}
-ORG_NOUNS = {"utility", "company", "union", "government", "ministry", "department", "agency",
-             "police", "service", "board", "association", "firm", "group", "organization",
-             "organisation", "city", "province", "council", "party", "team", "club", "office",
-             "hospital", "university", "school", "court", "commission", "bank", "airline",
-             "network", "station", "corporation", "authority", "force", "army", "military",
-             "kremlin", "campaign", "charity", "committee", "institute", "society", "coalition"}
+GENERIC_ORG_NOUNS = {
+    "utility",
+    "company",
+    "firm",
+    "agency",
+    "department",
+    "ministry",
+    "organization",
+    "organisation",
+    "corporation",
+    "airline",
+    "retailer",
+}
+ORG_NOUNS = {
+    "utility",
+    "company",
+    "union",
+    "government",
+    "ministry",
+    "department",
+    "agency",
+    "police",
+    "service",
+    "board",
+    "association",
+    "firm",
+    "group",
+    "organization",
+    "organisation",
+    "city",
+    "province",
+    "council",
+    "party",
+    "team",
+    "club",
+    "office",
+    "hospital",
+    "university",
+    "school",
+    "court",
+    "commission",
+    "bank",
+    "airline",
+    "network",
+    "station",
+    "corporation",
+    "authority",
+    "force",
+    "army",
+    "military",
+    "kremlin",
+    "campaign",
+    "charity",
+    "committee",
+    "institute",
+    "society",
+    "coalition",
+}
 
 
 @lru_cache(maxsize=50_000)
@@ -101,7 +271,9 @@ def name_words(s: str) -> list[str]:
 def strip_titles(words: list[str]) -> list[str]:
     """Drop leading title words; keep at least the last word."""
     i = 0
-    while i < len(words) - 1 and (fold(words[i]).rstrip(".") in TITLE_WORDS or words[i][:1].islower()):
+    while i < len(words) - 1 and (
+        fold(words[i]).rstrip(".") in TITLE_WORDS or words[i][:1].islower()
+    ):
         i += 1
     return words[i:]
 
@@ -208,7 +380,12 @@ def build_registry(doc: Doc, para_of) -> Registry:
         # the title words written right before the name: "Defence Secretary Ben Wallace"
         titles = []
         k = e.start - 1
-        while k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "ADJ") and doc[k].dep_ in ("compound", "amod", "nmod") and e.start - k <= 4:
+        while (
+            k >= 0
+            and doc[k].pos_ in ("PROPN", "NOUN", "ADJ")
+            and doc[k].dep_ in ("compound", "amod", "nmod")
+            and e.start - k <= 4
+        ):
             titles.insert(0, doc[k].lower_)
             k -= 1
         first_title = fold(titles[-1]).rstrip(".") if titles else ""
@@ -229,7 +406,9 @@ def build_registry(doc: Doc, para_of) -> Registry:
         reg.acronyms[acr].name = name
     reg.finalise()
     for e, p in pending:
-        reg.mentions.append(Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char)))
+        reg.mentions.append(
+            Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char))
+        )
     learn_genders_from_pronouns(doc, reg)
     return reg
 
@@ -243,7 +422,7 @@ def spelled_out_acronyms(text: str) -> dict[str, str]:
     out = {}
     for m in ACRONYM_IN_PARENS.finditer(text):
         acr = m.group(1)
-        words = list(re.finditer(r"[\w'\u2019.-]+", text[max(0, m.start() - 150):m.start()]))
+        words = list(re.finditer(r"[\w'\u2019.-]+", text[max(0, m.start() - 150) : m.start()]))
         base = max(0, m.start() - 150)
         initials = ""
         for w in reversed(words):
@@ -251,7 +430,7 @@ def spelled_out_acronyms(text: str) -> dict[str, str]:
             if word[:1].isupper():
                 initials = word[0] + initials
                 if initials == acr:
-                    out[acr] = text[base + w.start():m.start()].strip()
+                    out[acr] = text[base + w.start() : m.start()].strip()
                     break
                 if not acr.endswith(initials):
                     break
@@ -300,8 +479,14 @@ def learn_genders_from_pronouns(doc: Doc, reg: Registry) -> None:
             last.person.gender = g
 
 
-def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, para: int,
-                 speakers_so_far: list[Mention]) -> tuple[str, float]:
+def resolve_name(
+    reg: Registry,
+    mention: Token,
+    mention_text: str,
+    pos: int,
+    para: int,
+    speakers_so_far: list[Mention],
+) -> tuple[str, float]:
     """Canonical name for a speaker mention, and how sure the resolution is (0..1)."""
     low = mention.lower_
     if low in PRONOUN_GENDER or low in GROUP_PRONOUNS:
@@ -322,8 +507,11 @@ def resolve_name(reg: Registry, mention: Token, mention_text: str, pos: int, par
             return p.name, 0.95
         if len(words) == 1:
             # a first name alone, in articles that use first names ('Michael')
-            same = [x for x in reg.people if x.is_person and len(x.words) > 1
-                    and fold(x.words[0]) == fold(words[0])]
+            same = [
+                x
+                for x in reg.people
+                if x.is_person and len(x.words) > 1 and fold(x.words[0]) == fold(words[0])
+            ]
             if len({x.name for x in same}) == 1:
                 return same[0].name, 0.75
         # a name NER missed: try the surname alone
@@ -363,7 +551,9 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
     return mention_text, 0.6
 
 
-def resolve_pronoun(reg: Registry, low: str, pos: int, para: int, speakers_so_far) -> tuple[str, float]:
+def resolve_pronoun(
+    reg: Registry, low: str, pos: int, para: int, speakers_so_far
+) -> tuple[str, float]:
     """Nearest earlier compatible person, preferring subjects and earlier speakers."""
     gender = PRONOUN_GENDER.get(low)
     want_group = low in GROUP_PRONOUNS

@@ -89,7 +89,6 @@ SPEECH_VERBS = _forms(
     "confess confesses confessed confessing",
     "continue continues continued continuing",
     "go goes went going",  # only as 'went on'
-
     "read reads",
     "acknowledge acknowledges acknowledged",
     "specify specifies specified specifying",

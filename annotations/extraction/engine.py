@@ -12,11 +12,18 @@ from .cues import SPEECH_VERBS
 from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
 from .reported_speech import Report, find_reports, trim
-from .speakers import carrier_agent, name_text, person_in_apposition, is_plausible_speaker, mention_span, subject_of
+from .speakers import (
+    carrier_agent,
+    name_text,
+    person_in_apposition,
+    is_plausible_speaker,
+    mention_span,
+    subject_of,
+)
 from .version import EXTRACTOR_VERSION
 
 SENTENCE_END = {".", "!", "?"}
-QUOTE_CHARS = "\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+QUOTE_CHARS = '"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e'
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
 SCARE_QUOTE_MAX_WORDS = 4
 
@@ -73,7 +80,7 @@ def unquoted_words(ctx: Context, a: int, b: int, quotes: list[MarkedQuote]) -> i
     """Words of [a, b) outside the given quotes, not counting a leading 'that'."""
     pieces, pos = [], a
     for q in quotes:
-        pieces.append(ctx.text[pos:max(pos, q.start)])
+        pieces.append(ctx.text[pos : max(pos, q.start)])
         pos = max(pos, q.end)
     pieces.append(ctx.text[pos:b])
     words = " ".join(pieces).split()
@@ -153,12 +160,20 @@ def nearest_speaker_token(tokens: list[Token], verb: Token) -> Token | None:
     """Fallback speaker when the parse gives the cue no subject: the closest name/pronoun."""
     best = None
     for t in tokens:
-        if t.pos_ in ("PROPN", "PRON") and t.lower_ not in ("it", "this", "that", "what", "which") or t.ent_type_ == "PERSON":
+        if (
+            t.pos_ in ("PROPN", "PRON")
+            and t.lower_ not in ("it", "this", "that", "what", "which")
+            or t.ent_type_ == "PERSON"
+        ):
             if best is None or abs(t.i - verb.i) < abs(best.i - verb.i):
                 best = t
     if best is not None and best.pos_ == "PROPN":
         # the head of a multi-word name
-        while best.dep_ in ("compound", "flat") and best.head.pos_ == "PROPN" and best.head.i != best.i:
+        while (
+            best.dep_ in ("compound", "flat")
+            and best.head.pos_ == "PROPN"
+            and best.head.i != best.i
+        ):
             best = best.head
     return best
 
@@ -182,7 +197,12 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
         if t.pos_ == "VERB" and t.i - zone[0].i <= 4 and t.lower_ not in SPEECH_VERBS:
             # another verb right after the quote ('“...,” he wrote in a letter')
             subj = subject_of(t)
-            if subj is not None and subj.i >= zone[0].i and subj.pos_ in ("PRON", "PROPN") and subj.i < t.i:
+            if (
+                subj is not None
+                and subj.i >= zone[0].i
+                and subj.pos_ in ("PRON", "PROPN")
+                and subj.i < t.i
+            ):
                 return t, subj
     return None
 
@@ -195,7 +215,7 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
     for k in range(len(zone) - 1, -1, -1):
         t = zone[k]
         if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
-            between = zone[k + 1:]
+            between = zone[k + 1 :]
             if len(between) > 8 or any(x.pos_ == "VERB" for x in between):
                 return None
             subj = subject_of(t)
@@ -208,17 +228,21 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
 
 
 def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
-    inner = ctx.text[q.start + 1:q.end - 1].strip()
-    return (not q.open_ended and not q.missing_open and words_in(inner) <= SCARE_QUOTE_MAX_WORDS
-            and inner[-1:] not in ".,!?")
+    inner = ctx.text[q.start + 1 : q.end - 1].strip()
+    return (
+        not q.open_ended
+        and not q.missing_open
+        and words_in(inner) <= SCARE_QUOTE_MAX_WORDS
+        and inner[-1:] not in ".,!?"
+    )
 
 
 def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     """The cue sits right next to the quote: '“Chicken,” he said', 'she said: “Chicken.”'."""
     if cue[0] >= q.end:
-        gap = ctx.text[q.end:cue[0]]
+        gap = ctx.text[q.end : cue[0]]
     else:
-        gap = ctx.text[cue[1]:q.start]
+        gap = ctx.text[cue[1] : q.start]
     return words_in(gap) <= 2 and "\n" not in gap
 
 
@@ -272,7 +296,9 @@ def unmarked_quote_paragraphs(ctx: Context, drafts: list[Draft]) -> list[Draft]:
     by_para: dict[int, list[Draft]] = {}
     for d in drafts:
         by_para.setdefault(d.para, []).append(d)
-    opens_para = {q.para for q in ctx.marked if q.start == ctx.paras[q.para][0] and not q.missing_open}
+    opens_para = {
+        q.para for q in ctx.marked if q.start == ctx.paras[q.para][0] and not q.missing_open
+    }
     marked_paras = {q.para for q in ctx.marked}
     new = []
     for k in range(1, len(ctx.paras) - 1):
@@ -325,8 +351,10 @@ def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
             continue
         prev = drafts[k - 1] if k > 0 else None
         nxt = drafts[k + 1] if k + 1 < len(drafts) else None
-        if prev is not None and prev.speaker_source() is not None and (
-            prev.para == d.para or prev.para == d.para - 1
+        if (
+            prev is not None
+            and prev.speaker_source() is not None
+            and (prev.para == d.para or prev.para == d.para - 1)
         ):
             d.floating_from = prev
             d.how = "floating_same_para" if prev.para == d.para else "floating_prev_para"
@@ -406,10 +434,19 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
         stext = ""
     ca, cb = d.cue if d.cue else (None, None)
     return QuoteCandidate(
-        start=d.start, end=d.end, text=text[d.start:d.end], kind=d.kind,
-        speaker_start=sa, speaker_end=sb, speaker_text=stext, speaker_name=d.speaker_name,
-        cue_start=ca, cue_end=cb, cue_text=text[ca:cb] if ca is not None else "",
-        confidence=score_candidate(d), is_floating=sa is None,
+        start=d.start,
+        end=d.end,
+        text=text[d.start : d.end],
+        kind=d.kind,
+        speaker_start=sa,
+        speaker_end=sb,
+        speaker_text=stext,
+        speaker_name=d.speaker_name,
+        cue_start=ca,
+        cue_end=cb,
+        cue_text=text[ca:cb] if ca is not None else "",
+        confidence=score_candidate(d),
+        is_floating=sa is None,
         version=EXTRACTOR_VERSION,
     )
 

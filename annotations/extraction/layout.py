@@ -14,10 +14,12 @@ from spacy.tokens import Doc
 
 LINK_LINE = re.compile(
     r"^(READ MORE|WATCH|RELATED|MORE|VIDEO|PHOTOS?|LISTEN|SIGN UP|CLICK HERE|Story continues"
-    r"|ADVERTISEMENT|Watch|Read more|Related|Video|Photo|Sponsored|Follow|Subscribe)\b")
+    r"|ADVERTISEMENT|Watch|Read more|Related|Video|Photo|Sponsored|Follow|Subscribe)\b"
+)
 POST_SIGNATURE = re.compile(
     r"[\u2014\u2013-]\s*(?P<name>[^()\n\u2014]{2,80}?)\s*\(@\w+\)\s*"
-    r"(?:\w+\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+\w+\s+\d{4})\s*$")
+    r"(?:\w+\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+\w+\s+\d{4})\s*$"
+)
 POST_LINKS = re.compile(r"\s*(?:#\w*)?pic\.twitter\.com/\S*|\s*https?://\S+")
 
 

@@ -23,8 +23,9 @@ def prediction_record(article_id: str, candidates: Iterable[QuoteCandidate]) -> 
     return {"id": article_id, "quotes": [c.to_json() for c in candidates]}
 
 
-def predict_file(nlp, in_path: str, out, *, batch_size: int = 16, n_process: int = 1,
-                 progress=None) -> int:
+def predict_file(
+    nlp, in_path: str, out, *, batch_size: int = 16, n_process: int = 1, progress=None
+) -> int:
     """Stream articles from in_path through the engine into the open file `out`.
     Returns the number of articles written."""
     from .pipeline import extract_texts

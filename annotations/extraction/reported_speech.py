@@ -87,7 +87,7 @@ def inserted_cue(verb: Token, subj: Token, end: Token) -> list[tuple[int, int]] 
     if subj.i > verb.i and subj.i != verb.i + 1:
         return None
     spans = [(sent[0].idx, doc[first - 1].idx)]
-    rest = doc[after + 1:sent.end]
+    rest = doc[after + 1 : sent.end]
     if len(rest) > 2:
         spans.append((rest[0].idx, rest[-1].idx + len(rest[-1].text)))
     return spans
@@ -111,7 +111,16 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
     before = verb.doc[group_start - 1] if group_start > 0 else None
     # content before the cue must end right before the subject/cue group, at a comma or a
     # closing quote mark ('..., the utility said', '“...,” she said')
-    if before is None or before.text not in {",", "\u201d", "\u2019", '"', "'", ":", "\u2014", "\u2013"}:
+    if before is None or before.text not in {
+        ",",
+        "\u201d",
+        "\u2019",
+        '"',
+        "'",
+        ":",
+        "\u2014",
+        "\u2013",
+    }:
         return []
     if left:
         c = left[0]
@@ -131,14 +140,20 @@ def according_to_reports(doc: Doc) -> list[Report]:
             continue
         to = doc[t.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"] or [
-            c for c in t.children if c.dep_ == "pobj"]
+            c for c in t.children if c.dep_ == "pobj"
+        ]
         if not objs:
             continue
         src = objs[0]
         sent = t.sent
         phrase_end = max(src.right_edge.i, to.i)
-        if t.i == sent.start or (t.i - 1 >= sent.start and doc[t.i - 1].is_punct and t.i - 1 == sent.start):
-            a, b = doc[phrase_end].idx + len(doc[phrase_end].text), sent[-1].idx + len(sent[-1].text)
+        if t.i == sent.start or (
+            t.i - 1 >= sent.start and doc[t.i - 1].is_punct and t.i - 1 == sent.start
+        ):
+            a, b = (
+                doc[phrase_end].idx + len(doc[phrase_end].text),
+                sent[-1].idx + len(sent[-1].text),
+            )
         else:
             a, b = sent[0].idx, t.idx
             if not (t.i - 1 > sent.start and doc[t.i - 1].text == ","):
@@ -177,8 +192,11 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
                 contents.append((a, b))
         if base in QUOTE_ONLY_VERBS:
             # 'describes', 'asks' ...: count their clause only with an explicit 'that'
-            contents = [c for c in contents if any(
-                x.dep_ == "mark" for x in doc.char_span(*c, alignment_mode="expand") or [])]
+            contents = [
+                c
+                for c in contents
+                if any(x.dep_ == "mark" for x in doc.char_span(*c, alignment_mode="expand") or [])
+            ]
         if belief is not None and not contents:
             continue
         for content in contents or [None]:

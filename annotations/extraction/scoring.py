@@ -19,16 +19,71 @@ import unicodedata
 from collections.abc import Iterable
 
 HONORIFICS = {
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
-    "rev", "reverend", "fr", "father", "hon", "sen", "senator", "rep", "gov",
-    "gen", "col", "capt", "lt", "sgt", "cpl", "cst", "const", "det", "insp", "supt", "chief",
-    "mayor", "premier", "president", "minister", "prime", "pm", "mp", "mpp", "judge",
-    "justice", "officer", "coach", "the",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "reverend",
+    "fr",
+    "father",
+    "hon",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "gen",
+    "col",
+    "capt",
+    "lt",
+    "sgt",
+    "cpl",
+    "cst",
+    "const",
+    "det",
+    "insp",
+    "supt",
+    "chief",
+    "mayor",
+    "premier",
+    "president",
+    "minister",
+    "prime",
+    "pm",
+    "mp",
+    "mpp",
+    "judge",
+    "justice",
+    "officer",
+    "coach",
+    "the",
 }
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-DOUBLE_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
-PRONOUNS = {"he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "his", "hers",
-            "their", "theirs"}
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
+PRONOUNS = {
+    "he",
+    "she",
+    "they",
+    "i",
+    "we",
+    "you",
+    "it",
+    "him",
+    "her",
+    "them",
+    "his",
+    "hers",
+    "their",
+    "theirs",
+}
 CONFIDENCE_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0001)]
 
 
@@ -122,7 +177,7 @@ def gold_categories(q: dict) -> list[str]:
     if not any(c in quote for c in DOUBLE_QUOTES):
         cats.append("no_quote_marks")
     s = quote.strip()
-    if s and s[0] in "\"\u201c" and not re.search("[\"\u201d]\\W*$", s):
+    if s and s[0] in '"\u201c' and not re.search('["\u201d]\\W*$', s):
         cats.append("open_ended")
     mention = (q.get("speaker") or "").strip()
     if not mention:
@@ -140,10 +195,28 @@ def gold_categories(q: dict) -> list[str]:
     return cats
 
 
-CATEGORY_ORDER = ["all", "no_quote_marks", "open_ended", "floating", "pronoun_speaker",
-                  "needs_coref", "speaker_after", "long_quote"]
-COUNT_KEYS = ["n_gold", "n_pred", "tp", "fn", "fp", "speaker", "resolved", "named_tp",
-              "unnamed_tp", "overlong_tp"]
+CATEGORY_ORDER = [
+    "all",
+    "no_quote_marks",
+    "open_ended",
+    "floating",
+    "pronoun_speaker",
+    "needs_coref",
+    "speaker_after",
+    "long_quote",
+]
+COUNT_KEYS = [
+    "n_gold",
+    "n_pred",
+    "tp",
+    "fn",
+    "fp",
+    "speaker",
+    "resolved",
+    "named_tp",
+    "unnamed_tp",
+    "overlong_tp",
+]
 
 
 def _pct(num: float, den: float) -> float:
@@ -157,12 +230,21 @@ def summarise(c: dict) -> dict:
     ap = _pct(c["resolved"], c["tp"] + c["fp"])
     ar = _pct(c["resolved"], c["tp"] + c["fn"])
     af = 2 * ap * ar / (ap + ar) if ap + ar else 0.0
-    return {"precision": p, "recall": r, "f1": f, "speaker_acc": _pct(c["speaker"], c["tp"]),
-            "resolved_acc": _pct(c["resolved"], c["named_tp"]), "attr_precision": ap,
-            "attr_recall": ar, "attr_f1": af}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "speaker_acc": _pct(c["speaker"], c["tp"]),
+        "resolved_acc": _pct(c["resolved"], c["named_tp"]),
+        "attr_precision": ap,
+        "attr_recall": ar,
+        "attr_f1": af,
+    }
 
 
-def score(gold: dict[str, dict], pred: dict[str, dict], thresholds: Iterable[float] = (0.3, 0.8)) -> dict:
+def score(
+    gold: dict[str, dict], pred: dict[str, dict], thresholds: Iterable[float] = (0.3, 0.8)
+) -> dict:
     """All numbers for the gold articles: per threshold counts and metrics, the breakdown by
     kind of quote and the confidence calibration (both at the first threshold)."""
     thresholds = list(thresholds)
@@ -197,8 +279,9 @@ def score(gold: dict[str, dict], pred: dict[str, dict], thresholds: Iterable[flo
                 gs, ps = as_span(g.get("quote_span")), as_span(p.get("quote_span"))
                 if gs and ps and (ps[1] - ps[0]) > 2 * (gs[1] - gs[0]):
                     tot["overlong_tp"] += 1
-                sp_ok = spans_touch(as_span(g.get("speaker_span")), as_span(p.get("speaker_span"))) or (
-                    not (g.get("speaker") or "").strip() and is_floating(p))
+                sp_ok = spans_touch(
+                    as_span(g.get("speaker_span")), as_span(p.get("speaker_span"))
+                ) or (not (g.get("speaker") or "").strip() and is_floating(p))
                 tot["speaker"] += sp_ok
                 res_ok = None
                 if (g.get("speaker_name") or "").strip():
@@ -233,8 +316,14 @@ def score(gold: dict[str, dict], pred: dict[str, dict], thresholds: Iterable[flo
         if k == 0:
             entry["categories"] = cats
             entry["calibration"] = [
-                {"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": n, "correct": ok,
-                 "accuracy": _pct(ok, n)} for (lo, hi), (n, ok) in zip(CONFIDENCE_BANDS, bands, strict=True)]
+                {
+                    "band": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                    "n": n,
+                    "correct": ok,
+                    "accuracy": _pct(ok, n),
+                }
+                for (lo, hi), (n, ok) in zip(CONFIDENCE_BANDS, bands, strict=True)
+            ]
             entry["pred_kinds"] = kinds
         out["thresholds"][f"{t:g}"] = entry
     return out
@@ -262,13 +351,19 @@ def format_report(result: dict) -> str:
     lines.append(f"\nBy kind of gold quote (coverage > {t0}): recall / speaker-mention / resolved")
     for cat in CATEGORY_ORDER:
         n, tp, sp, named, res = first["categories"][cat]
-        lines.append(f"   {cat:16s} n={n:5d}  {_pct(tp, n):6.1f} / {_pct(sp, tp):5.1f} / "
-                     f"{_pct(res, named):5.1f}")
+        lines.append(
+            f"   {cat:16s} n={n:5d}  {_pct(tp, n):6.1f} / {_pct(sp, tp):5.1f} / "
+            f"{_pct(res, named):5.1f}"
+        )
     lines.append("\nBy kind of predicted quote: n, share matched, share matched with right speaker")
     for kind, (n, tp, ok) in sorted(first["pred_kinds"].items()):
-        lines.append(f"   {kind:10s} n={n:5d}  matched {_pct(tp, n):5.1f}%  right {_pct(ok, n):5.1f}%")
-    lines.append("\nConfidence calibration (a prediction is right when it matches a gold quote "
-                 "and its resolved speaker matches):")
+        lines.append(
+            f"   {kind:10s} n={n:5d}  matched {_pct(tp, n):5.1f}%  right {_pct(ok, n):5.1f}%"
+        )
+    lines.append(
+        "\nConfidence calibration (a prediction is right when it matches a gold quote "
+        "and its resolved speaker matches):"
+    )
     for row in first["calibration"]:
         lines.append(f"   confidence {row['band']}  n={row['n']:5d}  right {row['accuracy']:5.1f}%")
     return "\n".join(lines)
@@ -276,18 +371,27 @@ def format_report(result: dict) -> str:
 
 def score_line(result: dict) -> str:
     """The machine-readable last line, same keys and format as score.py's SCORE line."""
+
     def tag(t):
         return t.replace("0.", "0").replace(".", "")
 
     parts = []
-    order = [("quote_f1", "f1"), ("quote_p", "precision"), ("quote_r", "recall"),
-             ("speaker", "speaker_acc"), ("resolved", "resolved_acc")]
+    order = [
+        ("quote_f1", "f1"),
+        ("quote_p", "precision"),
+        ("quote_r", "recall"),
+        ("speaker", "speaker_acc"),
+        ("resolved", "resolved_acc"),
+    ]
     for t, entry in result["thresholds"].items():
         for name, key in order:
             parts.append(f"{name}_{tag(t)}={entry['metrics'][key]:.2f}")
     for t, entry in result["thresholds"].items():
         parts.append(f"attr_f1_{tag(t)}={entry['metrics']['attr_f1']:.2f}")
     first = next(iter(result["thresholds"].values()))["counts"]
-    parts += [f"n_articles={result['n_articles']}", f"n_gold={first['n_gold']}",
-              f"n_pred={first['n_pred']}"]
+    parts += [
+        f"n_articles={result['n_articles']}",
+        f"n_gold={first['n_gold']}",
+        f"n_pred={first['n_pred']}",
+    ]
     return "SCORE " + " ".join(parts)

@@ -6,16 +6,75 @@ QUOTE_MARKS = set("\"\u201c\u201d\u2018\u2019\u00ab\u00bb'")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # descriptive heads that can speak ("the minister said") but are not names
-NON_SPEAKER_SUBJECTS = {"this", "that", "which", "what", "there", "these", "those", "one",
-                        "evidence", "law", "rule", "rules", "bill", "legislation", "policy", "plan", "story",
-                        "article", "book", "film", "video", "map", "sign", "signs", "headline",
-                        "i", "you", "we"}
+NON_SPEAKER_SUBJECTS = {
+    "this",
+    "that",
+    "which",
+    "what",
+    "there",
+    "these",
+    "those",
+    "one",
+    "evidence",
+    "law",
+    "rule",
+    "rules",
+    "bill",
+    "legislation",
+    "policy",
+    "plan",
+    "story",
+    "article",
+    "book",
+    "film",
+    "video",
+    "map",
+    "sign",
+    "signs",
+    "headline",
+    "i",
+    "you",
+    "we",
+}
 # nouns that carry somebody else's words: "a statement by X said ..."
-CARRIER_NOUNS = {"statement", "release", "email", "e-mail", "letter", "post", "tweet", "note",
-                 "message", "study", "report", "survey", "poll", "data", "numbers", "figures",
-                 "website", "site", "document", "documents", "analysis", "research", "review",
-                 "blog", "filing", "lawsuit", "complaint", "memo", "records", "results",
-                 "statistics", "paper", "decision", "ruling", "account", "page"}
+CARRIER_NOUNS = {
+    "statement",
+    "release",
+    "email",
+    "e-mail",
+    "letter",
+    "post",
+    "tweet",
+    "note",
+    "message",
+    "study",
+    "report",
+    "survey",
+    "poll",
+    "data",
+    "numbers",
+    "figures",
+    "website",
+    "site",
+    "document",
+    "documents",
+    "analysis",
+    "research",
+    "review",
+    "blog",
+    "filing",
+    "lawsuit",
+    "complaint",
+    "memo",
+    "records",
+    "results",
+    "statistics",
+    "paper",
+    "decision",
+    "ruling",
+    "account",
+    "page",
+}
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -37,12 +96,29 @@ def subject_of(verb: Token) -> Token | None:
             objs = [c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i]
             if objs:
                 return objs[0]
-        if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+        if (
+            v.dep_ in ("conj", "advcl", "xcomp")
+            and v.head is not v
+            and v.head.pos_ in ("VERB", "AUX")
+        ):
             v = v.head
             continue
         if v.dep_ == "relcl" and v.head.pos_ in ("PROPN", "NOUN"):
             return v.head
         break
+    return adjacent_subject(v)
+
+
+def adjacent_subject(verb: Token) -> Token | None:
+    """When the parse gives the verb no subject but a name or pronoun stands right before
+    it ('Vickers said' split into two sentences by the parser), that is the subject."""
+    if verb.i == 0:
+        return None
+    prev = verb.doc[verb.i - 1]
+    if "\n" in prev.whitespace_ or prev.text in QUOTE_MARKS:
+        return None
+    if prev.pos_ == "PROPN" or prev.lower_ in ("he", "she", "they", "it", "we"):
+        return prev
     return None
 
 
@@ -67,8 +143,10 @@ def carrier_agent(subj: Token) -> Token | None:
         if c.dep_ == "compound" and c.pos_ == "PROPN":
             return c
     for t in subj.subtree:
-        if t.lower_ in ("by", "from") and t.head.i in (subj.i,) or (
-            t.lower_ in ("by", "from") and t.head.head.i == subj.i
+        if (
+            t.lower_ in ("by", "from")
+            and t.head.i in (subj.i,)
+            or (t.lower_ in ("by", "from") and t.head.head.i == subj.i)
         ):
             for c in t.children:
                 if c.dep_ == "pobj" and c.pos_ == "PROPN":
@@ -92,11 +170,22 @@ def mention_span(head: Token) -> tuple[int, int]:
     right = head.right_edge.i
     # cut at the first comma/dash/paren after the head (appositive, relative clause)
     for i in range(head.i + 1, right + 1):
-        if "\n" in doc[i - 1].whitespace_ or "\n" in doc[i].text or doc[i].text in QUOTE_MARKS or doc[i].text in (",", "(", "\u2014", "\u2013", "-", ";", ":") or doc[i].dep_ in ("relcl", "acl"):
+        if (
+            "\n" in doc[i - 1].whitespace_
+            or "\n" in doc[i].text
+            or doc[i].text in QUOTE_MARKS
+            or doc[i].text in (",", "(", "\u2014", "\u2013", "-", ";", ":")
+            or doc[i].dep_ in ("relcl", "acl")
+        ):
             right = i - 1
             break
     for i in range(head.i - 1, left - 1, -1):
-        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text or doc[i].text in QUOTE_MARKS or doc[i].text in (",", "(", ")", "\u2014", "\u2013", ";", ":", '"', "\u201c", "\u201d"):
+        if (
+            "\n" in doc[i].whitespace_
+            or "\n" in doc[i].text
+            or doc[i].text in QUOTE_MARKS
+            or doc[i].text in (",", "(", ")", "\u2014", "\u2013", ";", ":", '"', "\u201c", "\u201d")
+        ):
             left = i + 1
             break
     while right > head.i and (doc[right].is_punct or doc[right].is_space):
@@ -113,11 +202,23 @@ def name_tokens_around(head: Token) -> list[Token]:
 
     def joins(k: int) -> bool:  # token k continues the name run started before it
         prev = doc[k - 1]
-        if doc[k].pos_ == "PROPN" and prev.pos_ == "PROPN" and doc[k].dep_ in ("compound", "flat") or (
-            prev.pos_ == "PROPN" and doc[k].pos_ == "PROPN" and prev.dep_ in ("compound", "flat")
+        if (
+            doc[k].pos_ == "PROPN"
+            and prev.pos_ == "PROPN"
+            and doc[k].dep_ in ("compound", "flat")
+            or (
+                prev.pos_ == "PROPN"
+                and doc[k].pos_ == "PROPN"
+                and prev.dep_ in ("compound", "flat")
+            )
         ):
             return not ("\n" in prev.whitespace_)
-        if doc[k].text == "-" and not prev.whitespace_ and k + 1 < len(doc) and not doc[k].whitespace_:
+        if (
+            doc[k].text == "-"
+            and not prev.whitespace_
+            and k + 1 < len(doc)
+            and not doc[k].whitespace_
+        ):
             return True
         return prev.text == "-" and not prev.whitespace_ and doc[k].pos_ == "PROPN"
 
