@@ -1079,8 +1079,18 @@ def match_speakers(*, names_by_article: dict) -> dict[tuple, Speaker]:
         _lock_speaker_matching()
         keys = set(resolved.values())
         found: dict[str, list[Speaker]] = defaultdict(list)
-        for speaker in Speaker.objects.active().filter(normalized_name__in=keys).order_by("pk"):
-            found[speaker.normalized_name].append(speaker)
+        merged: dict[str, Speaker] = {}
+        named = Speaker.objects.filter(normalized_name__in=keys).select_related("merged_into")
+        for speaker in named.order_by("pk"):
+            if speaker.merged_into_id is None:
+                found[speaker.normalized_name].append(speaker)
+            else:
+                merged.setdefault(speaker.normalized_name, speaker)
+        # A name editors merged away means the speaker it was merged into ("Wallace" into
+        # "Ben Wallace"), or re-extraction would undo their merge.
+        for key, speaker in merged.items():
+            if key not in found:
+                found[key].append(_root(speaker))
         # Aliases only for multi-word keys: "Mr Wallace" recorded for Ben Wallace in one
         # article must not pull every other article's lone "Wallace" to him.
         alias_forms = {}
