@@ -150,7 +150,7 @@ class AddArticlesForm(forms.Form):
     )
     files = MultipleFileField(
         required=False,
-        label="Or upload files (.txt, .jsonl, .csv, .html)",
+        label="Files (.txt, .jsonl, .csv, .html)",
         widget=MultipleFileInput(attrs={"accept": ".txt,.jsonl,.csv,.html,.htm"}),
     )
 

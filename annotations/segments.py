@@ -87,10 +87,23 @@ def article_segments(text: str, quotes) -> list[Segment]:
     return segments
 
 
+def _punctuation_only(text: str) -> bool:
+    return not any(char.isalnum() for char in text)
+
+
 def grow_start(text: str, start: int) -> int:
-    """The start moved back over the previous word (and the space before it)."""
+    """The start moved back over the previous word.
+
+    A start inside a token first takes the rest of it; when that rest is only punctuation
+    (an opening quotation mark), the word before it comes too, so a step is a real word.
+    """
     words = list(_WORD.finditer(text, 0, start))
-    return words[-1].start() if words else start
+    if not words:
+        return start
+    word = words[-1]
+    if word.end() == start and _punctuation_only(text[word.start() : start]) and len(words) > 1:
+        return words[-2].start()
+    return word.start()
 
 
 def shrink_start(text: str, start: int, end: int) -> int:
@@ -104,9 +117,15 @@ def shrink_start(text: str, start: int, end: int) -> int:
 
 
 def grow_end(text: str, end: int) -> int:
-    """The end moved forward over the next word."""
+    """The end moved forward over the next word (past punctuation glued to the end)."""
     match = _WORD.search(text, end)
-    return match.end() if match else end
+    if not match:
+        return end
+    if match.start() == end and _punctuation_only(match.group()):
+        following = _WORD.search(text, match.end())
+        if following:
+            return following.end()
+    return match.end()
 
 
 def shrink_end(text: str, start: int, end: int) -> int:

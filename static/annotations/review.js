@@ -82,8 +82,9 @@
 
   // ---- htmx answers -------------------------------------------------------------------
 
+  // htmx fires afterSettle on every swapped element (the out-of-band ones too): act once.
   document.body.addEventListener("htmx:afterSettle", (event) => {
-    if (event.detail.target !== statusEl) return;
+    if (event.target !== statusEl) return;
     const marker = statusEl.querySelector("#review-focus");
     const focus = marker && marker.dataset.focus;
     const ok = event.detail.xhr && event.detail.xhr.status === 200;

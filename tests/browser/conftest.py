@@ -1,0 +1,98 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Reusable by any browser test: the ``page`` fixture (a fresh browser context at desktop
+size, pointed at the live server) and ``login(page, user)``, which logs in through the
+real log-in form. Tests are skipped when Chromium is missing, unless REQUIRE_BROWSER=1.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# The live server runs in a thread beside Playwright's sync API, which Django's async
+# safety check would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse"  # the personas' password in tests/conftest.py
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 390, "height": 844}
+
+
+def _chromium_or_skip() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        message = "Chromium not found (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and REQUIRE_BROWSER=1")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(autouse=True)
+def roles_exist(transactional_db):
+    """Live-server tests flush the database, so the role groups of migration 0002 go too."""
+    from django.contrib.auth.models import Group
+
+    from annotations.roles import ROLES
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A new page at desktop size; ``page.goto("/path")`` is relative to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+
+    def on_console(message):
+        # Browsers ask for /favicon.ico on their own; the app has none and needs none.
+        if message.type == "error" and "favicon" not in (message.location or {}).get("url", ""):
+            page.console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def login(page, user, password: str = PASSWORD, next_url: str = "/"):
+    """Log ``user`` in through the log-in form, then land on ``next_url``."""
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def screenshot(page, name: str, *, narrow: bool = False):
+    """Save /tmp/<name>.png (full page) for a person to look at."""
+    if narrow:
+        page.set_viewport_size(NARROW)
+    page.screenshot(path=f"/tmp/{name}.png", full_page=True)
+    if narrow:
+        page.set_viewport_size(DESKTOP)
