@@ -16,7 +16,9 @@ PRODUCTION = {
 
 
 def run_python(args, **env):
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # A clean environment, as a server would have: nothing leaks in from the test run
+    # (such as DJANGO_ALLOW_ASYNC_UNSAFE, which the live-server tests set).
+    environment = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     environment.update(env)
     return subprocess.run(
         [sys.executable, *args],
