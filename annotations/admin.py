@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     ApiToken,
     Article,
@@ -23,13 +24,37 @@ class QuoteInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "outlet", "published", "extraction_state", "imported_at"]
+    list_display = ["__str__", "outlet", "published", "extraction", "imported_at"]
     list_filter = ["extraction_state", "outlet", "published", "language"]
     search_fields = ["title", "url", "outlet", "external_id"]
     date_hierarchy = "published"
-    readonly_fields = ["content_hash", "imported_at", "extracted_with", "extracted_at"]
+    readonly_fields = [
+        "content_hash",
+        "imported_at",
+        "extraction_state",
+        "extraction_error",
+        "extracted_with",
+        "extracted_at",
+        "extraction_attempts",
+        "extraction_candidates",
+    ]
     raw_id_fields = ["imported_by", "claimed_by"]
     inlines = [QuoteInline]
+    actions = ["queue_extraction"]
+
+    @admin.display(description="extraction", ordering="extraction_state")
+    def extraction(self, article):
+        return article.extraction_summary
+
+    @admin.action(description="Extract quotes again (retry failed ones; reviewed quotes are kept)")
+    def queue_extraction(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        services.queue_extraction(articles=ids)
+        self.message_user(
+            request,
+            f"{len(ids)} article(s) queued for extraction; a db_worker will take them.",
+            messages.SUCCESS,
+        )
 
 
 class SpeakerAliasInline(admin.TabularInline):
@@ -44,6 +69,25 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "aliases__name", "external_id"]
     raw_id_fields = ["merged_into"]
     inlines = [SpeakerAliasInline]
+    actions = ["merge_selected"]
+
+    @admin.action(description="Merge the selected speakers (into the fullest name)")
+    def merge_selected(self, request, queryset):
+        speakers = list(queryset.active())
+        if len(speakers) < 2:
+            self.message_user(
+                request, "Select at least two speakers that are not merged.", messages.ERROR
+            )
+            return
+        target = services.merge_target(speakers)
+        for source in speakers:
+            if source != target:
+                services.speaker_merge(source=source, target=target, user=request.user)
+        self.message_user(
+            request,
+            f"Merged {len(speakers) - 1} speaker(s) into {target}; undo from Speaker merges.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SpeakerAlias)
@@ -68,6 +112,26 @@ class SpeakerMergeSuggestionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["speaker__name", "other__name"]
     raw_id_fields = ["speaker", "other", "decided_by"]
+    actions = ["accept", "dismiss"]
+
+    @admin.action(description="Accept: merge the two speakers")
+    def accept(self, request, queryset):
+        merged = 0
+        for suggestion in queryset.filter(status=SpeakerMergeSuggestion.Status.OPEN):
+            try:
+                merged += bool(
+                    services.merge_suggestion_accept(suggestion=suggestion, user=request.user)
+                )
+            except services.SpeakerMergeError as error:
+                self.message_user(request, f"{suggestion}: {error}", messages.ERROR)
+        self.message_user(request, f"{merged} merge(s) done.", messages.SUCCESS)
+
+    @admin.action(description="Dismiss: not the same person")
+    def dismiss(self, request, queryset):
+        open_ = list(queryset.filter(status=SpeakerMergeSuggestion.Status.OPEN))
+        for suggestion in open_:
+            services.merge_suggestion_dismiss(suggestion=suggestion, user=request.user)
+        self.message_user(request, f"{len(open_)} suggestion(s) dismissed.", messages.SUCCESS)
 
 
 @admin.register(SpeakerMerge)
@@ -76,6 +140,18 @@ class SpeakerMergeAdmin(admin.ModelAdmin):
     list_filter = ["merged_at"]
     search_fields = ["source__name", "target__name"]
     raw_id_fields = ["source", "target", "merged_by"]
+    actions = ["undo"]
+
+    @admin.action(description="Undo the selected merges")
+    def undo(self, request, queryset):
+        undone = 0
+        for merge in queryset.filter(undone_at__isnull=True).order_by("-merged_at"):
+            try:
+                services.speaker_merge_undo(merge=merge, user=request.user)
+                undone += 1
+            except services.SpeakerMergeError as error:
+                self.message_user(request, f"{merge}: {error}", messages.ERROR)
+        self.message_user(request, f"{undone} merge(s) undone.", messages.SUCCESS)
 
 
 @admin.register(ApiToken)

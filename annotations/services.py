@@ -1294,20 +1294,25 @@ def speaker_merge_undo(*, merge: SpeakerMerge, user) -> SpeakerMerge:
     return merge
 
 
+def merge_target(speakers: list[Speaker]) -> Speaker:
+    """The speaker the others merge into: the fullest name, then the most quotes, then the
+    oldest ("Wallace" goes into "Ben Wallace")."""
+    counts = dict(
+        Speaker.objects.filter(pk__in=[s.pk for s in speakers])
+        .annotate(n=Count("quotes"))
+        .values_list("pk", "n")
+    )
+    return max(speakers, key=lambda s: (len(s.normalized_name.split()), counts.get(s.pk, 0), -s.pk))
+
+
 def merge_suggestion_accept(*, suggestion: SpeakerMergeSuggestion, user) -> SpeakerMerge | None:
     """Merge the two speakers of a suggestion (into the fuller name, then the one with more
     quotes); None when they are already one speaker."""
     a, b = _root(suggestion.speaker), _root(suggestion.other)
     merge = None
     if a.pk != b.pk:
-        counts = dict(
-            Speaker.objects.filter(pk__in=[a.pk, b.pk])
-            .annotate(n=Count("quotes"))
-            .values_list("pk", "n")
-        )
-        source, target = sorted(
-            [a, b], key=lambda s: (len(s.normalized_name.split()), counts.get(s.pk, 0), -s.pk)
-        )
+        target = merge_target([a, b])
+        source = b if target == a else a
         merge = speaker_merge(source=source, target=target, user=user)
     SpeakerMergeSuggestion.objects.filter(pk=suggestion.pk).update(
         status=SpeakerMergeSuggestion.Status.ACCEPTED, decided_by=user, decided_at=timezone.now()
