@@ -189,6 +189,19 @@ wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nanc
 SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
+# heads of descriptions that stand for a person already named ('the 26-year-old forward')
+PERSON_ROLE_NOUNS = {
+    "forward", "defenceman", "defenseman", "goalie", "goaltender", "winger", "wing", "centre",
+    "quarterback", "pitcher", "striker", "midfielder", "player", "rookie", "veteran", "golfer",
+    "coach", "manager", "skipper", "captain", "actor", "actress", "singer", "star", "rapper",
+    "author", "writer", "artist", "director", "producer", "chef", "owner", "founder", "ceo",
+    "executive", "politician", "candidate", "senator", "mp", "mla", "mpp", "mayor", "premier",
+    "minister", "leader", "judge", "lawyer", "officer", "official", "spokesperson",
+    "spokesman", "spokeswoman", "doctor", "physician", "nurse", "professor", "researcher",
+    "scientist", "economist", "analyst", "retiree", "resident", "mother", "father", "man",
+    "woman", "teen", "teenager", "student", "victim", "suspect", "accused", "witness",
+    "businessman", "businesswoman", "entrepreneur", "activist", "advocate",
+}
 # descriptions that stand for the organisation just quoted ('the utility said')
 GENERIC_ORG_NOUNS = {
     "utility",
@@ -541,6 +554,13 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
                 break
     if best is not None:
         return best.name, 0.8
+    if low in PERSON_ROLE_NOUNS or "year-old" in mention_text:
+        # 'the 26-year-old right wing said': the person the paragraph is about
+        for m in sorted(reg.mentions, key=lambda m: m.pos, reverse=True):
+            if pos - m.pos > 600:
+                break
+            if m.pos < pos and m.is_subject and m.person.is_person and not reg.in_quote(m.pos):
+                return m.person.name, 0.55
     for p in reg.people:
         if p.is_org and low in {fold(w) for w in p.words}:
             return p.name, 0.75

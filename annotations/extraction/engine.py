@@ -13,6 +13,7 @@ from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
 from .reported_speech import Report, find_reports, trim
 from .speakers import (
+    CARRIER_NOUNS,
     carrier_agent,
     name_text,
     person_in_apposition,
@@ -385,6 +386,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
     reg = build_registry(ctx.doc, ctx.para_of)
     reg.quote_spans = [(d.start, d.end) for d in drafts]
     speakers_so_far: list[Mention] = []
+    authors: dict[str, str] = {}
     for d in drafts:
         if d.speaker_chars is not None:
             a, b = d.speaker_chars
@@ -398,9 +400,15 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             if src is not None:
                 d.speaker_name, d.resolution_conf = src.speaker_name, src.resolution_conf
             continue
-        head = carrier_agent(d.speaker) or person_in_apposition(d.speaker) or d.speaker
+        agent = carrier_agent(d.speaker)
+        head = agent or person_in_apposition(d.speaker) or d.speaker
         a, b = name_text(head) if head.pos_ == "PROPN" else mention_span(head)
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
+        carrier = d.speaker.lower_ if d.speaker.lower_ in CARRIER_NOUNS else None
+        if carrier and agent is not None and name:
+            authors[carrier] = name  # 'a study by Civic Action' ... later 'the study said'
+        elif carrier and agent is None and carrier in authors:
+            name, conf = authors[carrier], 0.6
         d.speaker_name, d.resolution_conf = name, conf
         if name:
             speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
