@@ -341,7 +341,7 @@ def list_quotes(
 ):
     """Quotes matching every filter given, newest article first."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
-    quotes = filterset.filtered().select_related("article", "speaker")
+    quotes = filterset.filtered()
     sort_order = filterset.sort_order
     page = quote_page(
         quotes,

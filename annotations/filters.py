@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from .models import Article, Quote, Speaker
 
@@ -59,11 +59,18 @@ class QuoteFilter(ResearchFilterSet):
     date_to = django_filters.DateFilter(
         field_name="article__published", lookup_expr="lte", label="To"
     )
+    # distinct=False: a quote matches a status once, and DISTINCT would sort every match.
     status = django_filters.MultipleChoiceFilter(
-        choices=Quote.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+        choices=Quote.Status.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=Quote.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+        choices=Quote.Kind.choices,
+        label="Kind",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     q = django_filters.CharFilter(method="search_text", label="Words in the quote")
     sort = django_filters.ChoiceFilter(
@@ -126,7 +133,10 @@ class TopSpeakerFilter(ResearchFilterSet):
         field_name="article__published", lookup_expr="lte", label="To"
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=Quote.Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+        choices=Quote.Kind.choices,
+        label="Kind",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
 
     class Meta:
@@ -273,7 +283,7 @@ def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
         if cursor:
             rank, quote_id = cursor.keys
             rows = rows.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=quote_id))
-        items = list(rows[: limit + 1])
+        items = _with_relations(rows[: limit + 1])
         more = len(items) > limit
         items = items[:limit]
         last = items[-1] if items else None
@@ -290,12 +300,12 @@ def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
                 Q(article__published__lt=published)
                 | Q(article__published=published) & _after(article_id, start, quote_id)
             )
-        items = list(dated.order_by("-article__published", *order)[: limit + 1])
+        items = _with_relations(dated.order_by("-article__published", *order)[: limit + 1])
     if len(items) <= limit:
         undated = quotes.filter(article__published__isnull=True)
         if cursor and published is None:
             undated = undated.filter(_after(*cursor.keys[1:]))
-        items += list(undated.order_by(*order)[: limit + 1 - len(items)])
+        items += _with_relations(undated.order_by(*order)[: limit + 1 - len(items)])
     more = len(items) > limit
     items = items[:limit]
     if not more:
@@ -303,6 +313,17 @@ def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
     last = items[-1]
     published = last.article.published.isoformat() if last.article.published else None
     return Page(items, Cursor("date", (published, last.article_id, last.start, last.pk)))
+
+
+def _with_relations(rows) -> list:
+    """The rows with their articles (without the text) and speakers, loaded for these rows
+    only: joining them in the main query would make the database fetch them for every
+    match before the limit."""
+    items = list(rows)
+    prefetch_related_objects(
+        items, Prefetch("article", queryset=Article.objects.defer("text")), "speaker"
+    )
+    return items
 
 
 def _after(article_id, start, quote_id) -> Q:

@@ -315,23 +315,15 @@ class QuoteQuerySet(models.QuerySet):
             .order_by("-quote_count", "speaker")
         )
 
-    def outlet_counts(self):
+    def outlet_month_counts(self):
+        """(outlet, month, number of quotes) rows: one pass gives a speaker page's count,
+        its quotes by outlet and its quotes per month (month is None for undated articles).
+        """
         return (
             self.order_by()
-            .values("article__outlet")
-            .annotate(quote_count=Count("id"))
-            .order_by("-quote_count", "article__outlet")
-        )
-
-    def monthly_counts(self):
-        """(month, number of quotes) rows in date order; quotes of undated articles left out."""
-        return (
-            self.filter(article__published__isnull=False)
-            .order_by()
             .annotate(month=TruncMonth("article__published"))
-            .values("month")
+            .values("article__outlet", "month")
             .annotate(quote_count=Count("id"))
-            .order_by("month")
         )
 
     def statements(self):

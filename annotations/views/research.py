@@ -6,6 +6,7 @@ answers bad parameters with a 400 that says which parameter and why.
 """
 
 import datetime
+from collections import Counter
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -95,7 +96,7 @@ def _quote_rows(page):
 
 def _quotes_for(filterset, request):
     """(page, next url) of the filtered quotes, or BadParameter."""
-    quotes = filterset.filtered().select_related("article", "speaker")
+    quotes = filterset.filtered()
     sort = filterset.sort_order
     cursor = Cursor.decode(request.GET.get("cursor"), sort=sort)
     page = quote_page(quotes, sort=sort, cursor=cursor, limit=page_size(request.GET.get("limit")))
@@ -164,15 +165,7 @@ def speaker_detail(request, pk):
     try:
         page, next_url = _quotes_for(filterset, request)
         if not (request.htmx and request.GET.get("cursor")):
-            counted = filterset.filtered()
-            by_outlet = list(counted.outlet_counts())
-            context.update(
-                quote_count=sum(row["quote_count"] for row in by_outlet),
-                by_outlet=by_outlet[:10],
-                more_outlets=by_outlet[10:],
-                outlet_count=len(by_outlet),
-                chart=monthly_chart(counted.monthly_counts()),
-            )
+            context.update(speaker_summary(filterset.filtered()))
     except BadParameter as error:
         return _bad_request(request, template, context, error)
     context.update(
@@ -187,9 +180,31 @@ def speaker_detail(request, pk):
     return render(request, template, context)
 
 
-def monthly_chart(rows, *, width=720, height=160) -> dict | None:
-    """Bar geometry for an SVG chart of quotes per month, empty months included."""
-    counts = {row["month"]: row["quote_count"] for row in rows}
+def speaker_summary(quotes) -> dict:
+    """Count, quotes by outlet and the monthly chart of ``quotes``, from one query."""
+    by_outlet, by_month = Counter(), Counter()
+    for row in quotes.outlet_month_counts():
+        by_outlet[row["article__outlet"]] += row["quote_count"]
+        if row["month"] is not None:
+            by_month[row["month"]] += row["quote_count"]
+    outlets = [
+        {"article__outlet": outlet, "quote_count": count}
+        for outlet, count in sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return {
+        "quote_count": sum(by_outlet.values()),
+        "by_outlet": outlets[:10],
+        "more_outlets": outlets[10:],
+        "outlet_count": len(outlets),
+        "chart": monthly_chart(by_month),
+    }
+
+
+def monthly_chart(counts, *, width=720, height=160) -> dict | None:
+    """Bar geometry for an SVG chart of quotes per month, empty months included.
+
+    ``counts`` maps the first day of a month to its number of quotes.
+    """
     if not counts:
         return None
     first, last = min(counts), max(counts)

@@ -1,0 +1,202 @@
+"""Server times of the research pages and API on a large corpus, and export memory.
+
+Run against a database filled by ``manage.py generate_corpus`` (see its docstring):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsquotes_bench \\
+        .venv/bin/python benchmarks/research_latency.py [--runs 40] [--explain]
+
+Each scenario sends requests through Django's test client in this process (so the time is
+the server's: URL routing, middleware, queries, templates; no network), with varied
+parameters (speakers of every popularity, random outlets, date ranges and words), and
+prints p50/p95/max in milliseconds. ``--explain`` prints EXPLAIN ANALYZE of the slowest
+query of each scenario. Last, a full CSV export runs in a child process and its peak
+resident memory is printed.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsquotes.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from annotations.models import Article, Quote, Speaker  # noqa: E402
+from annotations.roles import RESEARCHER  # noqa: E402
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40, help="Requests per scenario.")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL (DATABASE_URL) with a corpus from generate_corpus.")
+    quote_total = Quote.objects.count()
+    if quote_total < 1000:
+        sys.exit("The database has almost no quotes: run manage.py generate_corpus first.")
+    print(
+        f"database {connection.settings_dict['NAME']}: {Article.objects.count():,} articles, "
+        f"{quote_total:,} quotes, {Speaker.objects.count():,} speakers"
+    )
+
+    user, _ = User.objects.get_or_create(username="benchmark-researcher")
+    user.groups.add(Group.objects.get(name=RESEARCHER))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    rng = random.Random(args.seed)
+
+    # Parameters drawn from the data: speakers of every popularity (the most quoted ones,
+    # since they are the slowest, and random ones), outlets, date windows, words.
+    top = list(Quote.objects.published().speaker_counts().values_list("speaker", flat=True)[:20])
+    speaker_ids = list(Speaker.objects.values_list("pk", flat=True))
+    outlets = list(Article.objects.order_by().values_list("outlet", flat=True).distinct())
+    sample_texts = list(
+        Quote.objects.filter(pk__in=[rng.randint(1, quote_total) for _ in range(300)]).values_list(
+            "text", flat=True
+        )
+    )
+    words = sorted({w.strip('",.').lower() for t in sample_texts for w in t.split()[1:]})
+    words = [w for w in words if len(w) > 3]
+
+    def speaker():
+        return rng.choice(top) if rng.random() < 0.3 else rng.choice(speaker_ids)
+
+    def window():
+        year = rng.randint(2015, 2025)
+        month = rng.randint(1, 10)
+        return f"date_from={year}-{month:02d}-01&date_to={year}-{month + 2:02d}-28"
+
+    def first_cursor():
+        response = client.get("/api/quotes?limit=50")
+        return response.json()["next_cursor"]
+
+    deep_cursor = first_cursor()
+    scenarios = [
+        ("quote list, unfiltered", lambda: "/quotes/"),
+        ("quote list, page 2 (cursor)", lambda: f"/quotes/?cursor={deep_cursor}"),
+        ("quote list, by speaker", lambda: f"/quotes/?speaker={speaker()}"),
+        (
+            "quote list, outlet + date range",
+            lambda: f"/quotes/?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
+        ),
+        ("full-text search, newest first", lambda: f"/quotes/?q={rng.choice(words)}"),
+        (
+            "full-text search, best match first",
+            lambda: f"/quotes/?q={rng.choice(words)}&sort=relevance",
+        ),
+        (
+            "full-text search, two words",
+            lambda: f"/quotes/?q={rng.choice(words)}+{rng.choice(words)}",
+        ),
+        ("speaker page", lambda: f"/speakers/{speaker()}/"),
+        ("speaker page, most quoted speaker", lambda: f"/speakers/{top[0]}/"),
+        ("top speakers, unfiltered", lambda: "/speakers/"),
+        (
+            "top speakers, outlet + date range",
+            lambda: f"/speakers/?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
+        ),
+        ("API quotes, first page", lambda: "/api/quotes"),
+        ("API quotes, by speaker", lambda: f"/api/quotes?speaker={speaker()}"),
+    ]
+
+    print(f"\n{'scenario':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  queries")
+    explain = []
+    for name, make_url in scenarios:
+        times, slowest = [], (0.0, None)
+        for run in range(args.runs + 3):
+            url = make_url()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}")
+            if run < 3:
+                continue  # warm-up: connection, templates, caches
+            times.append(elapsed)
+            query = max(queries.captured_queries, key=lambda q: float(q["time"]))
+            if float(query["time"]) > slowest[0]:
+                slowest = (float(query["time"]), query["sql"], url)
+        print(
+            f"{name:<38} {statistics.median(times):>8.1f} {percentile(times, 0.95):>8.1f} "
+            f"{max(times):>8.1f}  {len(queries.captured_queries)}"
+        )
+        explain.append((name, *slowest))
+
+    if args.explain:
+        for name, seconds, sql, url in explain:
+            print(f"\n=== {name}: slowest query {seconds * 1000:.0f} ms ({url})")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+    if not args.skip_export:
+        export_memory()
+
+
+EXPORT_CHILD = """
+import os, resource, sys, time
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsquotes.settings")
+import django
+django.setup()
+from django.test import Client
+from django.contrib.auth.models import User
+client = Client(HTTP_HOST="localhost")
+client.force_login(User.objects.get(username="benchmark-researcher"))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+everything = "status=confirmed&status=corrected&status=candidate&status=rejected"
+response = client.get("/quotes/export.{fmt}?" + everything)
+rows = size = 0
+for chunk in response.streaming_content:
+    size += len(chunk)
+    rows += chunk.count(b"\\n")
+print(rows, size, time.perf_counter() - started, before,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def export_memory():
+    print()
+    for fmt in ("csv", "jsonl"):
+        child = subprocess.run(
+            [sys.executable, "-c", EXPORT_CHILD.format(root=str(ROOT), fmt=fmt)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        )
+        rows, size, seconds, before, peak = child.stdout.split()
+        print(
+            f"full {fmt.upper()} export of every quote (all statuses): {int(rows):,} lines, "
+            f"{int(size) / 1e6:,.0f} MB in {float(seconds):.0f} s; peak RSS of the process "
+            f"{int(peak) / 1024:.0f} MB (after start-up {int(before) / 1024:.0f} MB)"
+        )
+
+
+if __name__ == "__main__":
+    main()
