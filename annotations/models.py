@@ -134,6 +134,8 @@ class Article(models.Model):
             models.Index(fields=["extraction_state"], name="article_extraction_state"),
             # Newest-first lists page by (published, id) without OFFSET.
             models.Index(fields=["published", "id"], name="article_published_id"),
+            # Lets a speaker's counts by outlet and month join articles from the index alone.
+            models.Index(fields=["id", "published", "outlet"], name="article_id_published_outlet"),
         ]
 
     def __str__(self):
@@ -311,7 +313,7 @@ class QuoteQuerySet(models.QuerySet):
             self.filter(speaker__isnull=False)
             .order_by()
             .values("speaker")
-            .annotate(quote_count=Count("id"))
+            .annotate(quote_count=Count("*"))
             .order_by("-quote_count", "speaker")
         )
 
@@ -323,7 +325,7 @@ class QuoteQuerySet(models.QuerySet):
             self.order_by()
             .annotate(month=TruncMonth("article__published"))
             .values("article__outlet", "month")
-            .annotate(quote_count=Count("id"))
+            .annotate(quote_count=Count("*"))
         )
 
     def statements(self):
@@ -461,6 +463,13 @@ class Quote(models.Model):
             models.Index(fields=["article", "status"], name="quote_article_status"),
             # Groups one speaker's repeated statements (Quote.objects.statements()).
             models.Index(fields=["speaker", "fingerprint"], name="quote_speaker_fingerprint"),
+            # What researchers count by default (top speakers, a speaker's page): reviewed
+            # quotes per speaker, from the index alone.
+            models.Index(
+                fields=["speaker", "article"],
+                condition=Q(status__in=["confirmed", "corrected"]),
+                name="quote_published_speaker",
+            ),
         ]
 
     def __str__(self):
