@@ -229,13 +229,15 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
 
 
 def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
+    """A few marked words that are not a sentence of their own ('smart' meters, a
+    "sexual bucket list."): emphasis or a borrowed phrase unless a cue stands next to them."""
     inner = ctx.text[q.start + 1 : q.end - 1].strip()
-    return (
-        not q.open_ended
-        and not q.missing_open
-        and words_in(inner) <= SCARE_QUOTE_MAX_WORDS
-        and inner[-1:] not in ".,!?"
-    )
+    if q.open_ended or q.missing_open or words_in(inner) > SCARE_QUOTE_MAX_WORDS:
+        return False
+    if inner[-1:] not in ".,!?\u2026":
+        return True
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    return span is None or not any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:

@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc
 
 LINK_LINE = re.compile(
-    r"^(READ MORE|WATCH|RELATED|MORE|VIDEO|PHOTOS?|LISTEN|SIGN UP|CLICK HERE|Story continues"
+    r"(READ MORE|WATCH|RELATED|MORE|VIDEO|PHOTOS?|LISTEN|SIGN UP|CLICK HERE|Story continues"
     r"|ADVERTISEMENT|Watch|Read more|Related|Video|Photo|Sponsored|Follow|Subscribe)\b"
 )
 POST_SIGNATURE = re.compile(

@@ -106,7 +106,12 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
     if base in DIRECTIVE_VERBS:
         for c in verb.children:
             if c.dep_ == "xcomp" and c.i > verb.i and any(x.lower_ == "to" for x in c.children):
-                return [subtree_span(c)]
+                # '... urged residents to conserve water so there would be enough': the
+                # purpose clause hanging on the cue belongs to what was urged
+                end = max(c.right_edge.i, *(x.right_edge.i for x in verb.children
+                                           if x.i > c.i and x.dep_ == "advcl"), c.right_edge.i)
+                last = verb.doc[end]
+                return [(c.left_edge.idx, last.idx + len(last.text))]
     group_start = min(subj.left_edge.i, verb.i)
     before = verb.doc[group_start - 1] if group_start > 0 else None
     # content before the cue must end right before the subject/cue group, at a comma or a
