@@ -17,6 +17,7 @@ from .speakers import (
     carrier_agent,
     name_text,
     person_in_apposition,
+    subject_is_inherited,
     is_plausible_speaker,
     mention_span,
     subject_of,
@@ -43,6 +44,7 @@ class Draft:
     resolution_conf: float = 0.0
     floating_from: "Draft | None" = None
     speaker_chars: tuple[int, int] | None = None  # a speaker given by layout, not a token
+    inherited: bool = False  # the speaker is the subject of another verb: no own mention
 
 
 class Context:
@@ -119,7 +121,8 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
             kind = "indirect"
             if words_in(ctx.text[a:b]) < 3:
                 continue
-        drafts.append(Draft(a, b, kind, para, r.cue_span, r.speaker, "parse:" + r.base))
+        drafts.append(Draft(a, b, kind, para, r.cue_span, r.speaker, "parse:" + r.base,
+                            inherited=subject_is_inherited(r.cue, r.speaker)))
     return drafts, cue_of
 
 
@@ -436,7 +439,7 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
     if d.speaker_chars is not None:
         sa, sb = d.speaker_chars
         stext = text[sa:sb]
-    elif d.speaker is not None:
+    elif d.speaker is not None and not d.inherited:
         sa, sb = mention_span(d.speaker)
         stext = text[sa:sb]
     else:

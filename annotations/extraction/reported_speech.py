@@ -51,6 +51,11 @@ def cut_trailing_attribution(doc: Doc, a: int, b: int) -> int:
     span = doc.char_span(a, b, alignment_mode="expand")
     if span is None:
         return b
+    for t in span:
+        # '..., saying the party needs to move on': a second report hanging off the content
+        if (t.tag_ == "VBG" and t.lower_ in SPEECH_VERBS and t.i > span.start + 2
+                and doc[t.i - 1].text == "," and not doc[t.i - 1].idx < a):
+            return doc[t.i - 1].idx
     for t in reversed(list(span)[-8:]):
         if t.lower_ in SPEECH_VERBS and t.i > span.start + 2:
             subj = subject_of(t)
@@ -109,7 +114,7 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
                 # '... urged residents to conserve water so there would be enough': the
                 # purpose clause hanging on the cue belongs to what was urged
                 end = max(c.right_edge.i, *(x.right_edge.i for x in verb.children
-                                           if x.i > c.i and x.dep_ == "advcl"), c.right_edge.i)
+                                           if x.i > c.i and x.dep_ == "advcl" and x.tag_ != "VBG"), c.right_edge.i)
                 last = verb.doc[end]
                 return [(c.left_edge.idx, last.idx + len(last.text))]
     group_start = min(subj.left_edge.i, verb.i)

@@ -109,6 +109,13 @@ def subject_of(verb: Token) -> Token | None:
     return adjacent_subject(v)
 
 
+def subject_is_inherited(verb: Token, subj: Token) -> bool:
+    """The subject belongs to another verb the cue hangs on: '..., saying the party needs
+    to move on'. Such quotes have no speaker mention of their own (news annotation treats
+    them as floating)."""
+    return verb.tag_ == "VBG" and verb.dep_ == "advcl" and subj.head.i != verb.i
+
+
 def adjacent_subject(verb: Token) -> Token | None:
     """When the parse gives the verb no subject but a name or pronoun stands right before
     it ('Vickers said' split into two sentences by the parser), that is the subject."""
