@@ -300,6 +300,7 @@ class Person:
     is_org: bool = False
     is_person: bool = False  # known to be a person (NER PERSON, a personal title, he/she)
     is_group: bool = False  # plural speaker ("officials", "the Conservatives")
+    is_description: bool = False  # 'a spokeswoman for Trudeau': not a name to match against
 
     def key(self) -> list[str]:
         """The folded name words, for comparisons."""
@@ -335,6 +336,8 @@ class Registry:
         fset = set(fw)
         best = None
         for p in self.people:
+            if p.is_description:
+                continue
             pw = p.key()
             if pw and pw[-1] == fw[-1] and fset <= set(pw):
                 if best is None or len(p.words) > len(best.words):

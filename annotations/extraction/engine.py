@@ -426,6 +426,7 @@ def speaker_person(reg, head: Token, name: str) -> Person:
         p = Person(name, name.split(), is_org=head.ent_type_ in ("ORG", "GPE", "NORP"))
         p.is_group = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
         p.is_person = head.ent_type_ == "PERSON"
+        p.is_description = head.pos_ not in ("PROPN",) or name.lower().startswith(("a ", "an ", "the "))
         reg.people.append(p)
     low = head.lower_
     if low in PRONOUN_GENDER and not p.is_org:

@@ -173,6 +173,17 @@ def according_to_reports(doc: Doc) -> list[Report]:
     return out
 
 
+def person_left_of(verb: Token, inside_quote) -> Token | None:
+    """The parse put the subject inside a quotation ('Doug Purdy, who lost “two belt
+    loops”, says ...'): take the nearest named person before the verb instead."""
+    sent = verb.sent
+    for e in reversed(verb.doc.ents):
+        if e.end <= verb.i and e.start >= sent.start and e.label_ in ("PERSON", "ORG"):
+            if not inside_quote(e.start_char):
+                return e.root
+    return None
+
+
 def find_reports(doc: Doc, inside_quote) -> list[Report]:
     """Every reporting event outside quotation marks, in text order."""
     text = doc.text
@@ -186,6 +197,8 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
         if t.pos_ not in ("VERB", "AUX") or inside_quote(t.idx):
             continue
         subj = subject_of(t)
+        if subj is not None and inside_quote(subj.idx):
+            subj = person_left_of(t, inside_quote)
         if subj is None or not is_plausible_speaker(subj):
             continue
         end = t

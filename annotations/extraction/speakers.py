@@ -2,6 +2,8 @@
 
 from spacy.tokens import Token
 
+from .cues import SPEECH_VERBS as REPORTING_FORMS
+
 QUOTE_MARKS = set("\"\u201c\u201d\u2018\u2019\u00ab\u00bb'")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -140,24 +142,20 @@ def passive_agent(verb: Token) -> Token | None:
 
 def carrier_agent(subj: Token) -> Token | None:
     """Who stands behind a non-human speaker: 'a statement e-mailed by Reagan Ruslim',
-    'the Civic Action study', 'her statement', 'numbers from Statistics Canada'."""
+    'an August report from the Budget Officer', 'her statement', 'the Civic Action study'."""
     if subj.pos_ != "NOUN" or subj.lower_ not in CARRIER_NOUNS:
         return None
+    for t in subj.subtree:
+        if t.lower_ in ("by", "from") and subj.i in (t.head.i, t.head.head.i):
+            for c in t.children:
+                if c.dep_ == "pobj" and c.pos_ == "PROPN":
+                    return c
     for c in subj.children:
         if c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON"):
             return c
     for c in subj.children:
-        if c.dep_ == "compound" and c.pos_ == "PROPN":
+        if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME", "GPE"):
             return c
-    for t in subj.subtree:
-        if (
-            t.lower_ in ("by", "from")
-            and t.head.i in (subj.i,)
-            or (t.lower_ in ("by", "from") and t.head.head.i == subj.i)
-        ):
-            for c in t.children:
-                if c.dep_ == "pobj" and c.pos_ == "PROPN":
-                    return c
     return None
 
 
