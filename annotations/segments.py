@@ -92,18 +92,9 @@ def _punctuation_only(text: str) -> bool:
 
 
 def grow_start(text: str, start: int) -> int:
-    """The start moved back over the previous word.
-
-    A start inside a token first takes the rest of it; when that rest is only punctuation
-    (an opening quotation mark), the word before it comes too, so a step is a real word.
-    """
+    """The start moved back to the beginning of the previous token (word or mark)."""
     words = list(_WORD.finditer(text, 0, start))
-    if not words:
-        return start
-    word = words[-1]
-    if word.end() == start and _punctuation_only(text[word.start() : start]) and len(words) > 1:
-        return words[-2].start()
-    return word.start()
+    return words[-1].start() if words else start
 
 
 def shrink_start(text: str, start: int, end: int) -> int:
@@ -116,14 +107,26 @@ def shrink_start(text: str, start: int, end: int) -> int:
     return following.start() if following else start
 
 
+SENTENCE_END = '.!?"\u201d\u2019)'
+
+
 def grow_end(text: str, end: int) -> int:
-    """The end moved forward over the next word (past punctuation glued to the end)."""
+    """The end moved forward over the next word.
+
+    Punctuation glued to the end comes first; a comma or the like brings the next word
+    along (a step is a real word), a full stop or closing quotation mark does not.
+    """
     match = _WORD.search(text, end)
     if not match:
         return end
-    if match.start() == end and _punctuation_only(match.group()):
+    token = match.group()
+    if (
+        match.start() == end
+        and _punctuation_only(token)
+        and not any(char in SENTENCE_END for char in token)
+    ):
         following = _WORD.search(text, match.end())
-        if following:
+        if following and "\n" not in text[match.end() : following.start()]:
             return following.end()
     return match.end()
 

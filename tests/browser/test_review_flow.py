@@ -36,7 +36,7 @@ def ferry(db):
             speaker_start=mention,
             speaker_end=mention + len("Ines Alvarez"),
             speaker_text="Ines Alvarez",
-            cue_start=TEXT.index("said harbour") ,
+            cue_start=TEXT.index("said harbour"),
             cue_end=TEXT.index("said harbour") + 4,
             cue_text="said",
             confidence=0.93,
@@ -95,7 +95,8 @@ def select_text(page, article, fragment):
         const selection = window.getSelection();
         selection.removeAllRanges();
         selection.addRange(range);
-        document.getElementById('article-text').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        const text = document.getElementById('article-text');
+        text.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
     }""",
         [start, start + len(fragment)],
     )

@@ -5,6 +5,12 @@ import pytest
 from tests.factories import make_article, make_quote, make_speaker
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The personas' passwords need no real hashing here; it made each test take a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def article(db):
     return make_article(title="Bridge to be rebuilt")
