@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction check-deploy clean
+.PHONY: run test install postgres browser lint bench bench-extraction check-deploy serve-prod clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -52,6 +52,17 @@ lint: install
 
 bench-extraction: install
 	$(BIN)/python benchmarks/extraction_speed.py
+
+# Production on one machine: gunicorn and one db_worker, configured by the environment
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...; see docs/production.md). DEBUG is off unless set.
+serve-prod: export DEBUG ?= false
+serve-prod: install
+	$(BIN)/python manage.py check --deploy --fail-level $(or $(DEPLOY_CHECK_FAIL_LEVEL),WARNING)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload --verbosity 1 & \
+	$(BIN)/gunicorn -c newsquotes/gunicorn.conf.py
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=quotes.example.org \

@@ -1,0 +1,119 @@
+"""Run the real production server (gunicorn with newsquotes/gunicorn.conf.py) in a test.
+
+Only on 127.0.0.1, on a free port, stopped by the fixture that started it.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def database_url(name: str | None = None, port: int | None = None) -> str:
+    """A postgres:// URL for the database the tests use (or another name/port on its server)."""
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{port or settings['PORT'] or 5432}/{name or settings['NAME']}"
+    )
+
+
+def production_env(**overrides) -> dict[str, str]:
+    """The environment a production deployment sets: DEBUG off and every secret given."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,quotes.example.org",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(*args, env, check=True, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+    )
+
+
+def get(url: str, *, timeout: float = 10, headers=None):
+    """(status, headers, body) of a GET, without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2):
+    """A gunicorn serving newsquotes on 127.0.0.1; yields its base URL and its log path."""
+    port = free_port()
+    log = Path(env.get("STATIC_ROOT", "/tmp")).parent / f"gunicorn-{port}.log"
+    env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    with open(log, "w") as log_file:
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", "newsquotes/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+            try:
+                get(base + "/healthz", timeout=2)
+                break
+            except OSError as error:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"gunicorn did not answer: {log.read_text()[-2000:]}"
+                    ) from error
+                time.sleep(0.2)
+        yield base, log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
