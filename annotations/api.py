@@ -334,7 +334,11 @@ def list_quotes(
         description='Words in the quote; "a phrase", `or`, and `-word` work as on the web.',
     ),
     sort: Literal["date", "relevance"] | None = Query(
-        None, description="`date` (newest first, default) or `relevance` (with `q`)."
+        None,
+        description=(
+            "`date` (newest first, default) or `relevance` (with `q`; ranks the 1,000 most "
+            "recently added matches)."
+        ),
     ),
     cursor: str | None = CursorParam,
     limit: int | None = Limit,
@@ -348,6 +352,7 @@ def list_quotes(
         sort=sort_order,
         cursor=Cursor.decode(request.GET.get("cursor"), sort=sort_order),
         limit=page_size(request.GET.get("limit")),
+        terms=filterset.terms,
     )
     return {
         "items": [_quote_out(request, quote) for quote in page.items],

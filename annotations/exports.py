@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F
 from django.http import StreamingHttpResponse
 
-from .models import Article
+from .filters import best_matches
+from .models import Article, Quote
 
 CHUNK_SIZE = 2000
 ARTICLES_PER_TEXT_FETCH = 200
@@ -70,16 +71,17 @@ QUOTE_FIELDS = [
 ]
 
 
-def ordered_rows(quotes, *, sort: str = "date") -> Iterator[dict]:
+def ordered_rows(quotes, *, sort: str = "date", terms: str = "") -> Iterator[dict]:
     """The quotes as dicts, in the order the quote list shows them.
 
     Date order is newest article first, reading order within an article, undated
     articles last (two queries, so each follows the (published, id) index).
     """
-    rows = quotes.values(*QUOTE_FIELDS)
     if sort == "relevance":
-        yield from rows.order_by("-rank", "-id").iterator(chunk_size=CHUNK_SIZE)
+        rows = best_matches(quotes, terms).values(*QUOTE_FIELDS)
+        yield from rows.iterator(chunk_size=CHUNK_SIZE)
         return
+    rows = quotes.values(*QUOTE_FIELDS)
     order = ("-article_id", "start", "id")
     dated = rows.filter(article__published__isnull=False).order_by(
         F("article__published").desc(), *order
@@ -212,17 +214,28 @@ FORMATS = {
 }
 
 
-def write_export(quotes, *, fmt: str, sort: str = "date", base_url: str = "") -> Iterator[str]:
-    """The export as a stream of text chunks."""
+def write_export(
+    quotes, *, fmt: str, sort: str = "date", terms: str = "", base_url: str = ""
+) -> Iterator[str]:
+    """The export as a stream of text chunks, in the order of the quote list.
+
+    JSONL groups quotes per article, so in relevance order it keeps the list's quotes
+    (the best matches) but writes them in article (date) order.
+    """
     _, writer = FORMATS[fmt]
-    # JSONL groups quotes per article, so it always comes in article (date) order.
-    return writer(ordered_rows(quotes, sort="date" if fmt == "jsonl" else sort), base_url=base_url)
+    if fmt == "jsonl" and sort == "relevance":
+        quotes = Quote.objects.filter(pk__in=best_matches(quotes, terms).values("pk"))
+        sort = "date"
+    return writer(ordered_rows(quotes, sort=sort, terms=terms), base_url=base_url)
 
 
-def streaming_response(quotes, *, fmt: str, sort: str = "date", base_url: str = ""):
+def streaming_response(
+    quotes, *, fmt: str, sort: str = "date", terms: str = "", base_url: str = ""
+):
     content_type, _ = FORMATS[fmt]
     response = StreamingHttpResponse(
-        write_export(quotes, fmt=fmt, sort=sort, base_url=base_url), content_type=content_type
+        write_export(quotes, fmt=fmt, sort=sort, terms=terms, base_url=base_url),
+        content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="quotes.{fmt}"'
     return response

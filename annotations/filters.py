@@ -21,6 +21,7 @@ from .models import Article, Quote, Speaker
 DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+RELEVANCE_POOL = 1000
 
 
 class BadParameter(ValueError):
@@ -104,6 +105,10 @@ class QuoteFilter(ResearchFilterSet):
         if data.get("sort") == "relevance" and data.get("q", "").strip():
             return "relevance"
         return "date"
+
+    @property
+    def terms(self) -> str:
+        return self.form.cleaned_data.get("q", "") if self.is_valid() else ""
 
     @property
     def is_search(self) -> bool:
@@ -271,7 +276,7 @@ class Page:
     next_cursor: Cursor | None
 
 
-def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
+def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int, terms: str = "") -> Page:
     """One page of ``quotes`` in ``sort`` order, and the cursor of the next page.
 
     Date order is newest article first, then reading order within the article: the
@@ -279,7 +284,7 @@ def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
     so no query sorts more than a page. Undated articles come after all dated ones.
     """
     if sort == "relevance":
-        rows = quotes.order_by("-rank", "-id")
+        rows = best_matches(quotes, terms)
         if cursor:
             rank, quote_id = cursor.keys
             rows = rows.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=quote_id))
@@ -313,6 +318,17 @@ def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int) -> Page:
     last = items[-1]
     published = last.article.published.isoformat() if last.article.published else None
     return Page(items, Cursor("date", (published, last.article_id, last.start, last.pk)))
+
+
+def best_matches(quotes, terms: str):
+    """``quotes`` in relevance order, best first, for the list and its exports alike.
+
+    Ranking reads and scores every match, and a common word matches most quotes: only
+    the RELEVANCE_POOL most recently added matches are ranked (found newest id first,
+    from the primary key or the search index, whichever the planner finds cheaper).
+    """
+    pool = quotes.order_by("-id").values("pk")[:RELEVANCE_POOL]
+    return Quote.objects.filter(pk__in=pool).ranked(terms).order_by("-rank", "-id")
 
 
 def _with_relations(rows) -> list:

@@ -297,15 +297,21 @@ class QuoteQuerySet(models.QuerySet):
         if connections[self.db].vendor == "postgresql":
             vector = SearchVector("text", config=SEARCH_CONFIG)
             query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
-            return self.annotate(
-                search_vector=vector,
-                # float8, so that the rank survives a round trip through a page cursor.
-                rank=Cast(SearchRank(vector, query), models.FloatField()),
-            ).filter(search_vector=query)
+            return self.annotate(search_vector=vector).filter(search_vector=query).ranked(terms)
         qs = self
         for word in terms.replace('"', " ").split():
             qs = qs.filter(text__icontains=word)
-        return qs.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        return qs.ranked(terms)
+
+    def ranked(self, terms: str):
+        """Annotate ``rank``: how well each quote matches ``terms`` (0 where unsupported)."""
+        terms = " ".join(terms.split())
+        if connections[self.db].vendor != "postgresql" or not terms:
+            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        vector = SearchVector("text", config=SEARCH_CONFIG)
+        query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+        # float8, so that the rank survives a round trip through a page cursor.
+        return self.annotate(rank=Cast(SearchRank(vector, query), models.FloatField()))
 
     def speaker_counts(self):
         """(speaker id, number of quotes) rows, most quoted first; unattributed quotes left out."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from .. import exports
 from ..filters import (
+    RELEVANCE_POOL,
     ArticleFilter,
     BadParameter,
     Cursor,
@@ -99,7 +100,13 @@ def _quotes_for(filterset, request):
     quotes = filterset.filtered()
     sort = filterset.sort_order
     cursor = Cursor.decode(request.GET.get("cursor"), sort=sort)
-    page = quote_page(quotes, sort=sort, cursor=cursor, limit=page_size(request.GET.get("limit")))
+    page = quote_page(
+        quotes,
+        sort=sort,
+        cursor=cursor,
+        limit=page_size(request.GET.get("limit")),
+        terms=filterset.terms,
+    )
     next_url = None
     if page.next_cursor:
         params = request.GET.copy()
@@ -116,6 +123,7 @@ def quote_list(request):
         "filter": filterset,
         "outlets": known_outlets(),
         "without_speaker_query": _query_without(request, "speaker", "cursor"),
+        "relevance_pool": f"{RELEVANCE_POOL:,}",
     }
     template = "annotations/research/quote_list.html"
     selected = filterset.form["speaker"].value()

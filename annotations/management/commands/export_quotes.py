@@ -61,6 +61,7 @@ class Command(BaseCommand):
             quotes,
             fmt=options["format"],
             sort=filterset.sort_order,
+            terms=filterset.terms,
             base_url=options["base_url"].rstrip("/"),
         )
         if options["output"]:

@@ -236,7 +236,7 @@ class Command(BaseCommand):
             cursor.execute(FTS_INDEX)
             self.stdout.write(f"full-text index built ({time.monotonic() - started:.0f}s)")
             for table in ("annotations_article", "annotations_quote", "annotations_speaker"):
-                cursor.execute(f"ANALYZE {table}")
+                cursor.execute(f"VACUUM ANALYZE {table}")  # index-only scans need it
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {n_articles:,} articles, {quote_id:,} quotes, {n_speakers:,} speakers "
