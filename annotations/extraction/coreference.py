@@ -186,6 +186,7 @@ lynn mona nora paula priya rita sally sheila shannon sonia tanya theresa tracy v
 wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split()
 )
 
+RECENT_CHARS = 120
 SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -323,6 +324,18 @@ class Registry:
         self.mentions: list[Mention] = []
         self.quote_spans: list[tuple[int, int]] = []  # set by the engine
         self.acronyms: dict[str, Person] = {}
+        self.text = ""
+
+    def text_outside_quotes(self, a: int, b: int) -> str:
+        """The text of [a, b) without the quotations in it."""
+        out, pos = [], a
+        for qa, qb in sorted(self.quote_spans):
+            if qb <= pos or qa >= b:
+                continue
+            out.append(self.text[pos:max(pos, qa)])
+            pos = max(pos, qb)
+        out.append(self.text[pos:b])
+        return "".join(out)
 
     def in_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quote_spans)
@@ -387,11 +400,12 @@ class Registry:
 def build_registry(doc: Doc, para_of) -> Registry:
     """People and organisations named in the article, with titles, genders and mentions."""
     reg = Registry()
+    reg.text = doc.text
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     pending = []
     for e in ents:
         words = name_words(e.text)
-        if not words:
+        if not words or e.text.islower():  # 'department' tagged ORG: NER noise
             continue
         # the title words written right before the name: "Defence Secretary Ben Wallace"
         titles = []
@@ -592,6 +606,13 @@ def resolve_pronoun(
             return False
         return m.person.gender in (None, gender)
 
+    # a person introduced at the very end of the sentence before ('... for accountant
+    # Babatunji Farinloye, 50. “...,” he says') is who the pronoun continues with
+    for m in cands[:1]:
+        if m.para == para and compatible(m) and not m.is_subject:
+            between = reg.text_outside_quotes(m.pos, pos)
+            if len(between) < RECENT_CHARS and between.count(". ") <= 1:
+                return m.person.name, 0.7
     # a subject (or speaker) in this or the previous two paragraphs
     for m in cands:
         if para - m.para > 2:

@@ -93,11 +93,12 @@ def unquoted_words(ctx: Context, a: int, b: int, quotes: list[MarkedQuote]) -> i
     return len(words)
 
 
-def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], dict]:
+def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], dict, dict]:
     """Each report with content becomes an indirect or mixed quote, or the cue of the direct
     quote(s) its content consists of."""
     drafts: list[Draft] = []
     cue_of: dict[int, Report] = {}  # id(marked quote) -> report
+    that_start: dict[int, int] = {}  # id(marked quote) -> start of a 'that' before it
     for r in reports:
         if r.content is None:
             continue
@@ -109,6 +110,9 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
             continue
         over = [q for q in ctx.marked if q.start < b and a < q.end and q.para == para]
         if over and unquoted_words(ctx, a, b, over) <= 1:
+            if ctx.text[a:over[0].start].strip().lower() == "that":
+                # 'added that “...”': the quote keeps its 'that' (news annotation does)
+                that_start[id(over[0])] = a
             for q in over:
                 prev = cue_of.get(id(q))
                 if prev is None or abs(r.cue.idx - q.start) < abs(prev.cue.idx - q.start):
@@ -123,7 +127,7 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
                 continue
         drafts.append(Draft(a, b, kind, para, r.cue_span, r.speaker, "parse:" + r.base,
                             inherited=subject_is_inherited(r.cue, r.speaker)))
-    return drafts, cue_of
+    return drafts, cue_of, that_start
 
 
 def zone_after(ctx: Context, q: MarkedQuote) -> list[Token]:
@@ -252,13 +256,15 @@ def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     return words_in(gap) <= 2 and "\n" not in gap
 
 
-def direct_drafts(ctx: Context, cue_of: dict, mixed: list[Draft]) -> list[Draft]:
+def direct_drafts(
+    ctx: Context, cue_of: dict, that_start: dict, mixed: list[Draft]
+) -> list[Draft]:
     """Marked quotes not swallowed by a mixed quote, each with the best cue found."""
     out = []
     for q in ctx.marked:
         if any(d.start <= q.start and q.end <= d.end for d in mixed):
             continue
-        d = Draft(q.start, q.end, "direct", q.para, marked=q)
+        d = Draft(that_start.get(id(q), q.start), q.end, "direct", q.para, marked=q)
         r = cue_of.get(id(q))
         found = None
         if r is not None:
@@ -471,9 +477,9 @@ def extract(doc: Doc) -> list[QuoteCandidate]:
         return []
     ctx = Context(doc)
     reports = find_reports(doc, ctx.inside_quote)
-    reported, cue_of = classify_reports(ctx, reports)
+    reported, cue_of, that_start = classify_reports(ctx, reports)
     mixed = [d for d in reported if d.kind == "mixed"]
-    drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, mixed))
+    drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, that_start, mixed))
     drafts = [d for d in drafts if _trimmed(ctx, d)]
     drafts = unmarked_quote_paragraphs(ctx, drafts)
     drafts = layout_quotes(ctx, drafts)

@@ -176,9 +176,13 @@ def according_to_reports(doc: Doc) -> list[Report]:
 def person_left_of(verb: Token, inside_quote) -> Token | None:
     """The parse put the subject inside a quotation ('Doug Purdy, who lost “two belt
     loops”, says ...'): take the nearest named person before the verb instead."""
-    sent = verb.sent
-    for e in reversed(verb.doc.ents):
-        if e.end <= verb.i and e.start >= sent.start and e.label_ in ("PERSON", "ORG"):
+    # the sentence splitter may have cut the subject off ('who lost 16 lbs. ... says')
+    start = max(verb.sent.start - 20, 0)
+    doc = verb.doc
+    for e in reversed(doc.ents):
+        if e.end <= verb.i and e.start >= start and e.label_ in ("PERSON", "ORG"):
+            if any("\n" in t.whitespace_ for t in doc[e.end - 1:verb.i]):
+                return None
             if not inside_quote(e.start_char):
                 return e.root
     return None
