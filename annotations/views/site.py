@@ -11,6 +11,7 @@ from ..roles import reader_required
 
 
 @reader_required
+@require_GET
 def home(request):
     counts = {
         "articles": Article.objects.count(),
