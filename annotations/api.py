@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django.views.static import serve
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -90,17 +91,17 @@ SWAGGER_DIR = Path(ninja.__file__).parent / "static" / "ninja"
 
 class OfflineSwagger(DocsBase):
     def render_page(self, request, api, **kwargs):
-        import json
-
         swagger_settings = {
             "url": self.get_openapi_url(api, kwargs),
             "layout": "BaseLayout",
             "deepLinking": True,
         }
-        context = {"swagger_settings": json.dumps(swagger_settings), "api": api}
+        # Rendered with json_script, so no value can close the <script> element.
+        context = {"swagger_settings": swagger_settings, "api": api}
         return render(request, "annotations/research/api_docs.html", context)
 
 
+@require_GET
 def swagger_asset(request, name):
     """Swagger UI's files from the django-ninja package (it is not an installed app)."""
     if name not in SWAGGER_FILES:
@@ -123,7 +124,8 @@ api = NinjaAPI(
     auth=[ReaderSession(), ReaderToken()],
     urls_namespace="api",
     docs=OfflineSwagger(),
-    docs_decorator=reader_required,
+    # Docs and schema are read with GET only, by readers.
+    docs_decorator=lambda view: reader_required(require_GET(view)),
 )
 
 
