@@ -1,0 +1,262 @@
+"""End-to-end extraction throughput on PostgreSQL: engine alone, extract_quotes, db_workers.
+
+    .venv/bin/python benchmarks/extraction_pipeline.py [--articles 256] [--small 64]
+
+Builds a scratch database (``nq_bench_extraction`` on the server of DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432), imports the GGT dev articles from ../shared/data
+(repeated to --articles, made distinct, without gold quotes) with import_articles, then
+prints articles/s for:
+
+* the engine alone (extract_texts over the same texts, no database),
+* ``extract_quotes --all`` in one process (claims, speaker matching, batched writes),
+* one and two ``db_worker`` processes taking the queued tasks,
+
+and the database queries per article for two corpus sizes (they should not grow). Model
+loading is left out of every rate: the command reports its rate without it, and worker
+rates are measured from the first article stored to the last (workers load the model on
+their first task). Targets (issue #4): the database path keeps >= 85% of the engine-alone
+rate, and two workers on two cores are >= 1.6x one. Skips cleanly without the data.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "ggt_dev.jsonl"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/ggt_dev.jsonl")
+BENCH_DB = "nq_bench_extraction"
+
+
+def server_url() -> str:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsquotes")
+    if not url.startswith("postgres"):
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return url.rsplit("/", 1)[0]
+
+
+def recreate_database(base: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    return f"{base}/{BENCH_DB}"
+
+
+def write_corpus(path: Path, n: int) -> int:
+    """n articles: the GGT articles over and over, each copy made unique by a tag line,
+    without gold quotes (so every candidate is stored, none skipped)."""
+    records = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
+    with path.open("w") as out:
+        for i in range(n):
+            record, copy = records[i % len(records)], i // len(records)
+            text = record["text"] + f"\n\n(Benchmark copy {copy}.)"
+            out.write(json.dumps({"id": f"{record['id']}-{copy}", "text": text}) + "\n")
+    return n
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def reset_extraction():
+    """Forget every extraction (quotes, speakers), as if the articles were just imported."""
+    from django.db import connection
+
+    from annotations.models import Article, Quote, Speaker, SpeakerAlias, SpeakerMergeSuggestion
+
+    tables = [
+        model._meta.db_table
+        for model in (Quote, Quote.history.model, SpeakerMergeSuggestion, SpeakerAlias)
+    ]
+    tables += [SpeakerAlias.history.model._meta.db_table, Speaker.history.model._meta.db_table]
+    from django_tasks_db.models import DBTaskResult
+
+    tables += [Speaker._meta.db_table, DBTaskResult._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    Article.objects.update(
+        extraction_state="not_started",
+        extraction_attempts=0,
+        extracted_at=None,
+        extraction_candidates=None,
+    )
+
+
+def timed_extract_quotes() -> tuple[float, int, int]:
+    """extract_quotes --all in this process: (articles/s, queries, articles done)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from annotations.models import Article
+
+    counter = QueryCounter()
+    out = io.StringIO()
+    started = time.monotonic()
+    with connection.execute_wrapper(counter):
+        call_command("extract_quotes", "--all", stdout=out, verbosity=0)
+    elapsed = time.monotonic() - started  # the pipeline is loaded already (cached)
+    print("   ", out.getvalue().strip())
+    done = Article.objects.filter(extraction_state="done").count()
+    return done / elapsed, counter.count, done
+
+
+def run_workers(n: int, env: dict) -> tuple[float, float]:
+    """Queue every article, run n db_workers until the queue is empty: (rate, wall s)."""
+    from django.db.models import Max, Min
+
+    from annotations import services
+    from annotations.models import Article
+
+    reset_extraction()
+    services.queue_extraction(articles=list(Article.objects.values_list("pk", flat=True)))
+    started = time.monotonic()
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+                "--verbosity",
+                "0",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+        )
+        for _ in range(n)
+    ]
+    for worker in workers:
+        if worker.wait() != 0:
+            sys.exit(f"a db_worker failed (exit {worker.returncode})")
+    wall = time.monotonic() - started
+    done = Article.objects.filter(extraction_state="done")
+    total = Article.objects.count()
+    if done.count() != total:
+        sys.exit(f"only {done.count()} of {total} articles were extracted by the workers")
+    # From the first batch stored to the last: the model loads before the first one.
+    span = done.aggregate(first=Min("extracted_at"), last=Max("extracted_at"))
+    first_batch = done.filter(extracted_at=span["first"]).count()
+    seconds = (span["last"] - span["first"]).total_seconds()
+    return (total - first_batch) / seconds, wall
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=256, help="corpus size (large)")
+    parser.add_argument("--small", type=int, default=64, help="the small size, a prefix")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"SKIP: {DATA} not found (the GGT dev set lives in shared/data)")
+        return
+    if not 0 < args.small < args.articles:
+        sys.exit("--small must be between 0 and --articles")
+
+    url = recreate_database(server_url())
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-not-secret",
+        "ALLOWED_HOSTS": "localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+    )
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsquotes.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from annotations import services
+    from annotations.models import Article
+
+    print(f"PostgreSQL {BENCH_DB}; engine {services.extraction_engine().EXTRACTOR_VERSION};")
+    print(f"batch size {settings.EXTRACTION_BATCH_SIZE}; {os.cpu_count()} cores; load avg "
+          f"{os.getloadavg()[0]:.1f} at start")  # fmt: skip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        write_corpus(corpus, args.articles)
+        t = time.monotonic()
+        call_command("import_articles", str(corpus), "--no-extract", verbosity=0)
+        import_rate = args.articles / (time.monotonic() - t)
+
+    # Queries at the small size: extract only the first articles.
+    nlp = services.extraction_pipeline()
+    all_articles = list(Article.objects.order_by("pk").values_list("pk", "text"))
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        stats = services.extract_articles(
+            articles_or_ids=[pk for pk, _ in all_articles[: args.small]], nlp=nlp, force=True
+        )
+    small_queries, small_done = counter.count, stats.articles
+
+    texts = [text for _, text in all_articles]
+    engine = services.extraction_engine()
+    t = time.monotonic()
+    n_candidates = sum(
+        len(c) for c in engine.extract_texts(nlp, texts, batch_size=settings.EXTRACTION_BATCH_SIZE)
+    )
+    engine_rate = len(texts) / (time.monotonic() - t)
+
+    reset_extraction()
+    command_rate, large_queries, done = timed_extract_quotes()
+
+    one_rate, one_wall = run_workers(1, env)
+    two_rate, two_wall = run_workers(2, env)
+
+    n = len(texts)
+    print()
+    print(f"corpus: {n} articles ({n_candidates} candidates), imported at {import_rate:.1f}/s")
+    print(f"{'path':<44}{'articles/s':>12}{'vs engine':>11}")
+    rows = [
+        ("engine alone (extract_texts, no database)", engine_rate),
+        ("extract_quotes --all, one process", command_rate),
+        (f"1 db_worker (wall {one_wall:.1f}s incl. start)", one_rate),
+        (f"2 db_workers (wall {two_wall:.1f}s incl. start)", two_rate),
+    ]
+    for label, rate in rows:
+        print(f"{label:<44}{rate:>12.2f}{rate / engine_rate:>10.0%}")
+    print()
+    print(f"database path keeps {command_rate / engine_rate:.0%} of the engine rate (target 85%)")
+    print(f"two workers vs one: {two_rate / one_rate:.2f}x (target 1.6x on two idle cores)")
+    batch = settings.EXTRACTION_BATCH_SIZE
+    for label, queries, articles in [
+        ("small", small_queries, small_done),
+        ("large", large_queries, done),
+    ]:
+        batches = -(-articles // batch)
+        print(
+            f"queries, {label} corpus: {queries} for {articles} articles = "
+            f"{queries / articles:.2f} per article, {queries / batches:.1f} per batch of {batch}"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share the cores)")
+
+
+if __name__ == "__main__":
+    main()
