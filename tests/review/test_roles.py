@@ -139,7 +139,7 @@ def test_a_researcher_can_read_a_quotes_history(rachel_client, bridge_quote):
     assert response.status_code == 200
 
 
-def test_the_nav_shows_review_links_to_editors_only(alice_client, rachel_client):
+def test_the_nav_shows_review_links_to_editors(alice_client):
     assert reverse("review_queue") in alice_client.get(reverse("home")).content.decode()
 
 
