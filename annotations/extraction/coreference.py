@@ -612,15 +612,15 @@ def resolve_pronoun(
         if m.para == para and compatible(m) and not m.is_subject:
             between = reg.text_outside_quotes(m.pos, pos)
             if len(between) < RECENT_CHARS and between.count(". ") <= 1:
-                return m.person.name, 0.7
+                return m.person.name, 0.85
     # a subject (or speaker) in this or the previous two paragraphs
     for m in cands:
         if para - m.para > 2:
             break
         if m.is_subject and compatible(m):
-            conf = 0.85 if m.person.gender == gender or want_group else 0.7
+            conf = 0.95 if m.person.gender == gender or want_group else 0.9
             return m.person.name, conf
     for m in cands:
         if compatible(m):
-            return m.person.name, 0.5
+            return m.person.name, 0.3
     return "", 0.2
