@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -414,10 +414,14 @@ def _describe_statements(rows, quotes) -> list[dict]:
 @require_GET
 def quote_export(request, fmt):
     """The current filter's quotes as CSV (one row a quote) or JSONL (one line an article)."""
+    if fmt not in exports.FORMATS:
+        raise Http404(f"No export format {fmt!r}: use csv or jsonl.")
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     try:
         quotes = filterset.filtered()
     except BadParameter as error:
         return HttpResponseBadRequest(f"Cannot export: {error}", content_type="text/plain")
     base_url = request.build_absolute_uri("/")[:-1]
-    return exports.streaming_response(quotes, fmt=fmt, sort=filterset.sort_order, base_url=base_url)
+    return exports.streaming_response(
+        quotes, fmt=fmt, sort=filterset.sort_order, terms=filterset.terms, base_url=base_url
+    )
