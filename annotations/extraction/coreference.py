@@ -187,6 +187,7 @@ wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nanc
 )
 
 RECENT_CHARS = 120
+NAMED_LATER_CHARS = 400
 SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -201,7 +202,11 @@ PERSON_ROLE_NOUNS = {
     "spokesman", "spokeswoman", "doctor", "physician", "nurse", "professor", "researcher",
     "scientist", "economist", "analyst", "retiree", "resident", "mother", "father", "man",
     "woman", "teen", "teenager", "student", "victim", "suspect", "accused", "witness",
-    "businessman", "businesswoman", "entrepreneur", "activist", "advocate",
+    "businessman", "businesswoman", "entrepreneur", "activist", "advocate", "sergeant-at-arms",
+    "chair", "chairman", "chairwoman", "president", "superintendent", "inspector", "detective",
+    "constable", "sergeant", "commander", "general", "admiral", "secretary", "prosecutor",
+    "attorney", "councillor", "trustee", "organizer", "organiser", "volunteer", "employee",
+    "worker", "member", "source", "insider", "neighbour", "neighbor", "friend", "relative",
 }
 # descriptions that stand for the organisation just quoted ('the utility said')
 GENERIC_ORG_NOUNS = {
@@ -559,6 +564,13 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
     low = mention.lower_
     definite = any(c.lower_ in ("the", "this") for c in mention.children if c.dep_ == "det")
     if not definite:
+        if low in PERSON_ROLE_NOUNS and mention.tag_ == "NN":
+            # 'A Superior Court judge said ... Justice Sean Dunphy directed ...': a person
+            # introduced by role is named in the sentences that follow
+            for m in sorted(reg.mentions, key=lambda m: m.pos):
+                if m.pos > pos + len(mention_text) and m.pos - pos < NAMED_LATER_CHARS:
+                    if m.is_subject and m.person.is_person and not reg.in_quote(m.pos):
+                        return m.person.name, 0.5
         return mention_text, 0.6
     best = None
     for m in sorted(reg.mentions, key=lambda m: m.pos):
