@@ -191,7 +191,13 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
     zone = zone_after(ctx, q)
     if not zone:
         return None
-    for t in zone[:12]:
+    # a quote closed after sentence punctuation and followed by a capital starts a new
+    # sentence, unless the cue follows at once ('“Really?” Colton said.')
+    inner_end = ctx.text[q.end - 2] if q.end - 2 > q.start else ""
+    new_sentence = inner_end in ".!?" and zone[0].text[:1].isupper()
+    limit = 3 if new_sentence else 12
+    comma_inside = inner_end == ","
+    for t in zone[:limit]:
         if t.dep_ in ("acl", "amod", "relcl", "pcomp"):
             continue  # 'a force reporting to Putin': a participle describing a noun
         if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN"):
@@ -202,7 +208,7 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
                 subj = nearest_speaker_token(zone, t)
             if subj is not None and is_plausible_speaker(subj):
                 return t, subj
-        if t.pos_ == "VERB" and t.i - zone[0].i <= 4 and t.lower_ not in SPEECH_VERBS:
+        if comma_inside and t.pos_ == "VERB" and t.i - zone[0].i <= 2 and t.lower_ not in SPEECH_VERBS:
             # another verb right after the quote ('“...,” he wrote in a letter')
             subj = subject_of(t)
             if (
