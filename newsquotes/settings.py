@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it answers locked-out log-ins.
     "axes.middleware.AxesMiddleware",
+    # After axes (which only looks at responses), so that it is the first to see a view's
+    # exception: a lost database is answered with a clear 503.
+    "annotations.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsquotes.urls"
@@ -124,6 +127,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A page in the site's style saying what happened and for how long (not axes' plain text).
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind reverse proxies REMOTE_ADDR is the proxy's: the client is read from X-Forwarded-For,
 # trusting only as many addresses as there are proxies (annotations/proxies.py).
 TRUSTED_PROXY_COUNT = env.int(

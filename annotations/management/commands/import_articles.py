@@ -3,6 +3,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from annotations import importers, services
@@ -40,6 +41,18 @@ class Command(BaseCommand):
                 failed += 1
                 progress.clear()
                 self.stderr.write(self.style.ERROR(f"error: {error}"))
+                continue
+            except DatabaseError as error:
+                # Read-only, full, or gone: the file's transaction was rolled back whole.
+                failed += 1
+                progress.clear()
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else "no reason"
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"error: {path}: the database refused to store it ({reason}); "
+                        "nothing from this file was stored"
+                    )
+                )
                 continue
             imported += result.imported
             skipped += len(result.skipped)
