@@ -139,9 +139,7 @@ def test_a_rendered_page_has_no_inline_code(admin_user, client, scene, route):
         return  # JSON, CSV: nothing a browser runs
     tree = html.fromstring(response.content)
     scripts = [
-        s
-        for s in tree.iter("script")
-        if not s.get("src") and s.get("type") != "application/json"
+        s for s in tree.iter("script") if not s.get("src") and s.get("type") != "application/json"
     ]
     assert [html.tostring(s) for s in scripts] == []
     attributes = {
@@ -201,7 +199,12 @@ def test_production_runs_without_debug(production_settings):
 
 @pytest.mark.parametrize(
     "name",
-    ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT"],
+    [
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT",
+    ],
 )
 def test_production_cookies_and_redirects_are_secure(production_settings, name):
     assert production_settings[name] is True
