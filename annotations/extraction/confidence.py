@@ -16,6 +16,7 @@ RULE_RELIABILITY = {
     "floating_prev_para": 0.92,  # continues the quote of the paragraph before
     "post": 0.9,  # embedded social-media post with its signature
     "floating_far": 0.75,
+    "floating_context": 0.8,  # continues the person the paragraph before narrated about
     "after": 0.75,  # cue found in a short window after the quote, not through the parse
     "before": 0.75,
     "unmarked_paragraph": 0.6,

@@ -253,6 +253,19 @@ def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
     return span is None or not any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
+def is_borrowed_phrase(ctx: Context, q: MarkedQuote) -> bool:
+    """Marked words in the middle of a sentence, with no verb of their own and no cue
+    ('only for adults "in an advanced stage of irreversible decline" from a disease'):
+    a term or a phrase lifted from a document, not something somebody said."""
+    if q.open_ended or q.missing_open:
+        return False
+    before = ctx.text[ctx.paras[q.para][0]:q.start].rstrip()
+    if not before or not before[-1].isalnum():
+        return False
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    return span is not None and not any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
 def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     """The cue sits right next to the quote: '“Chicken,” he said', 'she said: “Chicken.”'."""
     if cue[0] >= q.end:
@@ -284,6 +297,8 @@ def direct_drafts(
             d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
         if is_scare_quote(ctx, q) and not (d.cue and cue_is_adjacent(ctx, q, d.cue)):
             continue  # a few marked words inside a sentence: emphasis, not a quotation
+        if d.speaker is None and is_borrowed_phrase(ctx, q):
+            continue
         out.append(d)
     return out
 
@@ -363,27 +378,50 @@ def layout_quotes(ctx: Context, drafts: list[Draft]) -> list[Draft]:
 
 def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
     """Quotes without a cue continue the speaker of the quote before them when that is
-    what the text means: same paragraph, or the paragraph right before (long quotes)."""
+    what the text means: same paragraph, or the paragraph right before when it ends with
+    that quote. A paragraph that ends in narration about someone ('She also welcomed the
+    offer.') hands the next floating quote to that someone instead."""
     for k, d in enumerate(drafts):
-        if d.speaker is not None:
+        if d.speaker is not None or d.speaker_chars is not None:
             continue
         prev = drafts[k - 1] if k > 0 else None
         nxt = drafts[k + 1] if k + 1 < len(drafts) else None
-        if (
-            prev is not None
-            and prev.speaker_source() is not None
-            and (prev.para == d.para or prev.para == d.para - 1)
-        ):
-            d.floating_from = prev
-            d.how = "floating_same_para" if prev.para == d.para else "floating_prev_para"
+        has_prev = prev is not None and prev.speaker_source() is not None
+        if has_prev and prev.para == d.para:
+            d.floating_from, d.how = prev, "floating_same_para"
+            continue
+        narrator = None
+        if d.para > 0 and not (has_prev and prev.para == d.para - 1
+                               and ctx.paras[d.para - 1][1] - prev.end <= 3):
+            narrator = narration_subject(ctx, d.para - 1)
+        if narrator is not None:
+            d.speaker, d.inherited, d.how = narrator, True, "floating_context"
+        elif has_prev and prev.para == d.para - 1:
+            d.floating_from, d.how = prev, "floating_prev_para"
         elif nxt is not None and nxt.para == d.para and nxt.speaker is not None:
-            d.floating_from = nxt
-            d.how = "floating_next"
-        elif prev is not None and prev.speaker_source() is not None:
-            d.floating_from = prev
-            d.how = "floating_far"
+            d.floating_from, d.how = nxt, "floating_next"
+        elif has_prev:
+            d.floating_from, d.how = prev, "floating_far"
         else:
             d.how = "unattributed"
+
+
+def narration_subject(ctx: Context, para: int) -> Token | None:
+    """The person the last sentence of a paragraph is about, when it is narration (not a
+    quote): the subject of its main verb, if that is a named person or he/she."""
+    a, b = ctx.paras[para]
+    span = ctx.doc.char_span(a, b, alignment_mode="expand")
+    if span is None:
+        return None
+    last = list(span.sents)[-1]
+    if ctx.inside_quote(last.root.idx):
+        return None
+    for c in last.root.children:
+        if c.dep_ == "nsubj" and not ctx.inside_quote(c.idx) and (
+            c.ent_type_ == "PERSON" or c.lower_ in ("he", "she")
+        ):
+            return c
+    return None
 
 
 def _speaker_source(self: Draft) -> Draft | None:

@@ -145,7 +145,8 @@ def pair_single_marks(
             j = text.find(SINGLE_CLOSE, j + 1, stop)
         if o == -1:
             break
-        if inside_taken(o) or (o + 1 < b and text[o + 1].isspace()):
+        if inside_taken(o) or (o + 1 < b and (text[o + 1].isspace() or text[o + 1].isdigit())):
+            # '‘19' is a year, not a quote
             i = o + 1
             continue
         nxt = text.find(SINGLE_OPEN, o + 1, b)
