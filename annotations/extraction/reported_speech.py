@@ -127,9 +127,6 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
         "\u2019",
         '"',
         "'",
-        ":",
-        "\u2014",
-        "\u2013",
     }:
         return []
     if left:
