@@ -76,6 +76,13 @@ CARRIER_NOUNS = {
     "ruling",
     "account",
     "page",
+    "database",
+    "budget",
+    "forecast",
+    "update",
+    "bulletin",
+    "notice",
+    "filings",
 }
 
 
@@ -104,6 +111,9 @@ def subject_of(verb: Token) -> Token | None:
             and v.head.pos_ in ("VERB", "AUX")
         ):
             v = v.head
+            if v.dep_ == "ccomp" and v.head is not v and v.head.lower_ in REPORTING_FORMS:
+                # 'X argued that the move hurt them, noting ...': noting is X's, not the move's
+                v = v.head
             continue
         if v.dep_ == "relcl" and v.head.pos_ in ("PROPN", "NOUN"):
             return v.head
