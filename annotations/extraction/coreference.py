@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from .cues import SPEECH_VERBS
+
 # words that precede a name without being part of it
 TITLE_WORDS = {
     "mr",
@@ -319,6 +321,7 @@ class Mention:
     person: Person
     is_subject: bool
     para: int
+    speaks: bool = False  # subject of a speech verb ('Joseph Manzoli told ...')
 
 
 class Registry:
@@ -442,7 +445,8 @@ def build_registry(doc: Doc, para_of) -> Registry:
     reg.finalise()
     for e, p in pending:
         reg.mentions.append(
-            Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char))
+            Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char),
+                    speaks=e.root.dep_ == "nsubj" and e.root.head.lower_ in SPEECH_VERBS)
         )
     learn_genders_from_pronouns(doc, reg)
     return reg
@@ -569,7 +573,7 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
             # introduced by role is named in the sentences that follow
             for m in sorted(reg.mentions, key=lambda m: m.pos):
                 if m.pos > pos + len(mention_text) and m.pos - pos < NAMED_LATER_CHARS:
-                    if m.is_subject and m.person.is_person and not reg.in_quote(m.pos):
+                    if m.speaks and m.person.is_person and not reg.in_quote(m.pos):
                         return m.person.name, 0.5
         return mention_text, 0.6
     best = None

@@ -442,6 +442,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
     reg.quote_spans = [(d.start, d.end) for d in drafts]
     speakers_so_far: list[Mention] = []
     authors: dict[str, str] = {}
+    described: dict[str, tuple[str, float]] = {}  # head noun of a description -> its name
     for d in drafts:
         if d.speaker_chars is not None:
             a, b = d.speaker_chars
@@ -459,6 +460,11 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
         head = agent or person_in_apposition(d.speaker) or d.speaker
         a, b = name_text(head) if head.pos_ == "PROPN" else mention_span(head)
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
+        if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
+            # 'a justice official said ...' then 'the justice official added ...': the same
+            name, conf = described[head.lower_]
+        elif head.pos_ == "NOUN" and name:
+            described.setdefault(head.lower_, (name, conf))
         carrier = d.speaker.lower_ if d.speaker.lower_ in CARRIER_NOUNS else None
         if carrier and agent is not None and name:
             authors[carrier] = name  # 'a study by Civic Action' ... later 'the study said'
@@ -467,6 +473,10 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
         d.speaker_name, d.resolution_conf = name, conf
         if name:
             speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
+
+
+def is_definite(t: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children)
 
 
 def speaker_person(reg, head: Token, name: str) -> Person:
