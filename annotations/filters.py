@@ -37,6 +37,18 @@ def describe_errors(errors) -> str:
     return "; ".join(parts)
 
 
+def iso_date(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
+    """A date filter that takes only YYYY-MM-DD: "03/01/2024" means two different days
+    on two sides of the Atlantic, so it is refused rather than guessed."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
 class ResearchFilterSet(django_filters.FilterSet):
     """A FilterSet whose invalid data raises BadParameter from ``filtered()``."""
 
@@ -54,12 +66,8 @@ class QuoteFilter(ResearchFilterSet):
     )
     article = django_filters.NumberFilter(field_name="article", label="Article id", min_value=1)
     outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
-    date_from = django_filters.DateFilter(
-        field_name="article__published", lookup_expr="gte", label="From"
-    )
-    date_to = django_filters.DateFilter(
-        field_name="article__published", lookup_expr="lte", label="To"
-    )
+    date_from = iso_date("article__published", "gte", "From")
+    date_to = iso_date("article__published", "lte", "To")
     # distinct=False: a quote matches a status once, and DISTINCT would sort every match.
     status = django_filters.MultipleChoiceFilter(
         choices=Quote.Status.choices,
@@ -131,12 +139,8 @@ class TopSpeakerFilter(ResearchFilterSet):
     """Filters of the top-speakers table: which quotes count."""
 
     outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
-    date_from = django_filters.DateFilter(
-        field_name="article__published", lookup_expr="gte", label="From"
-    )
-    date_to = django_filters.DateFilter(
-        field_name="article__published", lookup_expr="lte", label="To"
-    )
+    date_from = iso_date("article__published", "gte", "From")
+    date_to = iso_date("article__published", "lte", "To")
     kind = django_filters.MultipleChoiceFilter(
         choices=Quote.Kind.choices,
         label="Kind",
@@ -169,8 +173,8 @@ class ArticleFilter(ResearchFilterSet):
 
     q = django_filters.CharFilter(method="search_title", label="Title, outlet or URL")
     outlet = django_filters.CharFilter(field_name="outlet", label="Outlet")
-    date_from = django_filters.DateFilter(field_name="published", lookup_expr="gte", label="From")
-    date_to = django_filters.DateFilter(field_name="published", lookup_expr="lte", label="To")
+    date_from = iso_date("published", "gte", "From")
+    date_to = iso_date("published", "lte", "To")
     extraction = django_filters.ChoiceFilter(
         field_name="extraction_state", choices=Article.Extraction.choices, label="Extraction"
     )

@@ -110,7 +110,7 @@ def test_export_with_a_bad_parameter_is_a_400_naming_it(rachel_client, corpus):
     response = rachel_client.get(CSV_URL, {"date_to": "2024-99-01"})
 
     assert response.status_code == 400
-    assert "date_to: Enter a valid date." in response.content.decode()
+    assert "date_to: Enter a date as YYYY-MM-DD." in response.content.decode()
 
 
 def test_unknown_export_format_is_not_found(rachel_client, corpus):

@@ -126,8 +126,8 @@ def test_filters_are_kept_in_the_page_for_bookmarking(rachel_client, corpus):
     [
         ({"speaker": "999999"}, "There is no speaker with id 999999."),
         ({"speaker": "abc"}, "There is no speaker with id abc."),
-        ({"date_from": "2024-02-30"}, "date_from: Enter a valid date."),
-        ({"date_to": "yesterday"}, "date_to: Enter a valid date."),
+        ({"date_from": "2024-02-30"}, "date_from: Enter a date as YYYY-MM-DD."),
+        ({"date_to": "yesterday"}, "date_to: Enter a date as YYYY-MM-DD."),
         ({"limit": "100000"}, "limit: must be between 1 and 200, not 100000."),
         ({"limit": "ten"}, "limit: 'ten' is not a whole number."),
         ({"cursor": "not-a-cursor"}, "cursor: not a cursor this list gave out"),
@@ -151,7 +151,7 @@ def test_a_bad_parameter_in_an_htmx_request_answers_the_fragment_with_the_messag
     )
 
     assert response.status_code == 400
-    assert "date_from: Enter a valid date." in response.content.decode()
+    assert "date_from: Enter a date as YYYY-MM-DD." in response.content.decode()
     assert "<form" not in response.content.decode()
 
 
