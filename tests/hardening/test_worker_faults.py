@@ -1,0 +1,120 @@
+"""A db_worker whose database connection is cut mid-batch, as a PostgreSQL restart does.
+
+Only this test database's backends are terminated (pg_terminate_backend); the shared
+server is never restarted.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from annotations import services
+from annotations.models import Article, Quote
+from annotations.tasks import extract_articles
+from tests.factories import make_article
+from tests.jobs.conftest import said
+
+from .production_server import database_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_worker(log: Path, *extra: str, delay: float = 0.0) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",  # fake engine, batches of 2
+        "DATABASE_URL": database_url(),
+        "FAKE_ENGINE_LOG": str(log),
+        "FAKE_ENGINE_DELAY": str(delay),
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            *extra,
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for(condition, timeout=40.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def cut_every_other_connection() -> int:
+    """What a restart does to the connections of this database (ours excepted)."""
+    connection.ensure_connection()
+    with psycopg.connect(database_url(), autocommit=True) as admin:
+        (count,) = admin.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+            [connection.connection.info.backend_pid],
+        ).fetchone()
+    return count
+
+
+def test_a_worker_whose_connection_is_cut_mid_batch_loses_and_duplicates_nothing(
+    tmp_path, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection is cut through PostgreSQL")
+    log = tmp_path / "seen.log"
+    articles = [
+        make_article(text=f"Story {i}\n" + said(f"Point number {i}", "Ana Lopez")) for i in range(6)
+    ]
+    extract_articles.enqueue(article_ids=[a.pk for a in articles])  # one task, 3 batches
+    worker = start_worker(log, delay=0.5)
+    done = Article.objects.filter(extraction_state="done")
+    wait_for(lambda: done.count() == 2)
+    time.sleep(0.2)  # into the second batch's extraction
+
+    assert cut_every_other_connection() == 1
+    # Whatever the worker was doing, the batch it was on is stored whole or not at all.
+    time.sleep(3)
+    for article in Article.objects.all():
+        quotes = article.quotes.count()
+        assert (article.extraction_state, quotes) in {
+            ("done", 1),
+            ("running", 0),
+            ("queued", 0),
+            ("failed", 0),
+        }
+
+    # Work resumes: what was left running is queued again (at once here, after
+    # EXTRACTION_STALE_AFTER in production) and a worker finishes it.
+    settings.EXTRACTION_STALE_AFTER = timedelta(0)
+    services.requeue_stale_extractions()
+    wait_for(lambda: done.count() == 6 or worker.poll() is not None, timeout=60)
+    if done.count() < 6:
+        again = start_worker(log, "--batch")
+        assert again.wait(timeout=60) == 0, again.stderr.read().decode()[-2000:]
+    still_running = worker.poll() is None
+    worker.terminate()
+    worker.wait(timeout=20)
+
+    assert done.count() == 6
+    assert sorted(Quote.objects.values_list("article_id", flat=True)) == [a.pk for a in articles]
+    print(f"first worker survived the cut: {still_running}")
+    print(Counter(line.split("\t")[1] for line in log.read_text().splitlines()))
