@@ -2,8 +2,14 @@
 
 import pytest
 
-from tests.browser.conftest import browser, login, page, roles_exist  # noqa: F401 (fixtures)
+from tests.browser import conftest as browser_fixtures
 from tests.factories import make_article, make_quote, make_speaker
+
+# The review engineer's Playwright fixtures (tests/browser/conftest.py), used here too.
+browser = browser_fixtures.browser
+page = browser_fixtures.page
+roles_exist = browser_fixtures.roles_exist
+login = browser_fixtures.login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,9 +27,11 @@ def _watch(page):
     page.on("dialog", on_dialog)
     page.on(
         "console",
-        lambda m: seen["csp"].append(f"{page.url}: {m.text} {m.location}")
-        if "Content Security Policy" in m.text
-        else None,
+        lambda m: (
+            seen["csp"].append(f"{page.url}: {m.text} {m.location}")
+            if "Content Security Policy" in m.text
+            else None
+        ),
     )
     return seen
 
