@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .cues import SPEECH_VERBS
+from .tokens import positions_of, word_hashes
+
+PRONOUN_GENDER_WORDS = ("he", "him", "his", "she", "her", "hers")
 
 # words that precede a name without being part of it
 TITLE_WORDS = {
@@ -190,6 +193,7 @@ wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nanc
 
 RECENT_CHARS = 120
 NAMED_LATER_CHARS = 400
+GENDERED_PRONOUN_HASHES = word_hashes(PRONOUN_GENDER_WORDS)
 SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -311,8 +315,12 @@ class Person:
     is_description: bool = False  # 'a spokeswoman for Trudeau': not a name to match against
 
     def key(self) -> list[str]:
-        """The folded name words, for comparisons."""
-        return [fold(w).rstrip(".") for w in self.words]
+        """The folded name words, for comparisons (cached until the words change)."""
+        cached = self.__dict__.get("_key")
+        if cached is None or cached[0] is not self.words:
+            cached = (self.words, [fold(w).rstrip(".") for w in self.words])
+            self.__dict__["_key"] = cached
+        return cached[1]
 
 
 @dataclass
@@ -507,7 +515,8 @@ def learn_genders_from_pronouns(doc: Doc, reg: Registry) -> None:
     by_pos = sorted(reg.mentions, key=lambda m: m.pos)
     k = 0
     last = None
-    for t in doc:
+    for i in positions_of(doc, GENDERED_PRONOUN_HASHES):
+        t = doc[i]
         while k < len(by_pos) and by_pos[k].pos <= t.idx:
             last = by_pos[k]
             k += 1

@@ -22,6 +22,7 @@ from .speakers import (
     mention_span,
     subject_of,
 )
+from .tokens import token_starts
 from .version import EXTRACTOR_VERSION
 
 SENTENCE_END = {".", "!", "?"}
@@ -57,7 +58,7 @@ class Context:
         self.para_starts = [a for a, _ in self.paras]
         self.marked = find_marked_quotes(self.text, self.paras)
         self.mstarts = [q.start for q in self.marked]
-        self.tok_starts = [t.idx for t in doc]
+        self.tok_starts = token_starts(doc)
 
     def para_of(self, pos: int) -> int:
         return max(0, bisect_right(self.para_starts, pos) - 1)

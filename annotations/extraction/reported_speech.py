@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from .cues import BELIEF_VERBS, DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from .tokens import positions_of, word_hashes
 from .speakers import is_plausible_speaker, subject_of
 
 # particles that belong to the cue: 'pointed out', 'went on'
 PARTICLES = {"point": "out", "go": "on"}
+SPEECH_HASHES = word_hashes(SPEECH_VERBS)
+ACCORDING_HASHES = word_hashes(["according"])
 TRAILING_JUNK = " \t.,;:\u2013\u2014-"
 
 
@@ -142,8 +145,9 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
 def according_to_reports(doc: Doc) -> list[Report]:
     """'according to X, ...' and '..., according to X.'"""
     out = []
-    for t in doc:
-        if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
+    for i in positions_of(doc, ACCORDING_HASHES):
+        t = doc[i]
+        if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
             continue
         to = doc[t.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"] or [
@@ -189,7 +193,8 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
     """Every reporting event outside quotation marks, in text order."""
     text = doc.text
     out: list[Report] = []
-    for t in doc:
+    for i in positions_of(doc, SPEECH_HASHES):
+        t = doc[i]
         low = t.lower_
         base = SPEECH_VERBS.get(low)
         # verbs of thought (believe, think, fear) report opinions that news annotation
