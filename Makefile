@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction check-deploy serve-prod clean
+.PHONY: run test install postgres browser lint bench bench-extraction check-deploy serve-prod bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -52,6 +52,10 @@ lint: install
 
 bench-extraction: install
 	$(BIN)/python benchmarks/extraction_speed.py
+
+# Editors and researchers against gunicorn on 127.0.0.1, 60 s (database newsquotes_load).
+bench-load: install postgres
+	$(BIN)/python benchmarks/load_test.py $(LOAD_ARGS)
 
 # Production on one machine: gunicorn and one db_worker, configured by the environment
 # (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...; see docs/production.md). DEBUG is off unless set.
