@@ -16,6 +16,9 @@ from .speakers import is_plausible_speaker, subject_of
 
 # particles that belong to the cue: 'pointed out', 'went on'
 PARTICLES = {"point": "out", "go": "on"}
+# verbs that close a sentence of reported content: '..., he said.', '..., she added.'
+INVERSION_VERBS = {"say", "add", "tell", "note", "explain", "write", "argue", "continue",
+                   "insist", "warn", "claim", "state", "confirm", "admit", "recall", "report"}
 SPEECH_HASHES = word_hashes(SPEECH_VERBS)
 ACCORDING_HASHES = word_hashes(["according"])
 TRAILING_JUNK = " \t.,;:\u2013\u2014-"
@@ -136,10 +139,19 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
         c = left[0]
         a, b = subtree_span(c)
         return [(a, min(b, before.idx))]
-    if verb.dep_ == "parataxis" and subj.i < verb.i:
+    if subj.i < verb.i and (
+        verb.dep_ == "parataxis"
+        or (base in INVERSION_VERBS and subj.right_edge.i == verb.i - 1 and ends_sentence(verb))
+    ):
         span = clause_before(verb, subj)
         return [span] if span else []
     return []
+
+
+def ends_sentence(verb: Token) -> bool:
+    """'..., he said in an interview.': nothing but adjuncts after the cue."""
+    rest = verb.doc[verb.i + 1:verb.sent.end]
+    return len(rest) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in rest)
 
 
 def according_to_reports(doc: Doc) -> list[Report]:
@@ -161,15 +173,15 @@ def according_to_reports(doc: Doc) -> list[Report]:
         if t.i == sent.start or (
             t.i - 1 >= sent.start and doc[t.i - 1].is_punct and t.i - 1 == sent.start
         ):
-            a, b = (
-                doc[phrase_end].idx + len(doc[phrase_end].text),
-                sent[-1].idx + len(sent[-1].text),
-            )
+            # 'According to X, content.': the content starts after the phrase's comma (the
+            # parse sometimes hangs the content's subject on X as an apposition)
+            comma = next((k for k in range(to.i + 1, sent.end) if doc[k].text == ","), None)
+            start = comma + 1 if comma is not None and comma <= phrase_end + 1 else phrase_end + 1
+            if start >= sent.end:
+                continue
+            a, b = doc[start].idx, sent[-1].idx + len(sent[-1].text)
         else:
             a, b = sent[0].idx, t.idx
-            if not (t.i - 1 > sent.start and doc[t.i - 1].text == ","):
-                # mid-sentence 'according to' without a comma: content is the clause before
-                pass
         out.append(Report(t, to, src, (a, b), "according to"))
     return out
 

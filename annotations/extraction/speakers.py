@@ -92,7 +92,8 @@ def subject_of(verb: Token) -> Token | None:
     clauses ("X, who said ...")."""
     v = verb
     for _ in range(4):
-        for c in v.children:
+        # with two subjects (a misparse of '<content>, he said'), the one next to the verb
+        for c in sorted(v.children, key=lambda c: abs(c.i - v.i)):
             if c.dep_ == "nsubjpass":
                 # 'Cable was told he had months to live': the hearer, not the speaker
                 return passive_agent(v)
@@ -190,7 +191,7 @@ def mention_span(head: Token) -> tuple[int, int]:
             or "\n" in doc[i].text
             or doc[i].text in QUOTE_MARKS
             or doc[i].text in (",", "(", "\u2014", "\u2013", "-", ";", ":")
-            or doc[i].dep_ in ("relcl", "acl")
+            or (doc[i].dep_ in ("relcl", "acl", "amod") and doc[i].head.i == head.i)
         ):
             right = i - 1
             break
