@@ -190,6 +190,8 @@ def according_to_reports(doc: Doc) -> list[Report]:
             a, b = doc[start].idx, sent[-1].idx + len(sent[-1].text)
         else:
             a, b = sent[0].idx, t.idx
+        a, b = trim(doc.text, a, b)
+        b = cut_trailing_attribution(doc, a, b)
         out.append(Report(t, to, src, (a, b), "according to"))
     return out
 
