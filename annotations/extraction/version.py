@@ -1,3 +1,3 @@
 """The extractor's version, stored with every candidate. Bump it whenever rules change."""
 
-EXTRACTOR_VERSION = "rules-0.1"
+EXTRACTOR_VERSION = "rules-1.0"
