@@ -174,11 +174,19 @@ class SpeakerQuerySet(models.QuerySet):
         ).distinct()
 
 
+NORMALIZED_NAME_LENGTH = 300
+
+
 def normalize_name(name: str) -> str:
-    """Case-folded, accent-free, whitespace-folded form used for matching names."""
+    """Case-folded, accent-free, whitespace-folded form used for matching names.
+
+    Cut to the column's length: NFKD can make a name much longer (U+FDFA is 18 letters),
+    and a 300-letter name must not fail to save.
+    """
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().replace("\u2019", "'").split())
+    folded = " ".join(stripped.casefold().replace("\u2019", "'").split())
+    return folded[:NORMALIZED_NAME_LENGTH]
 
 
 class Speaker(models.Model):
