@@ -24,7 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations import importers, services
-from annotations.models import Article, Quote, Speaker, SpeakerAlias, quote_fingerprint
+from annotations.models import (
+    Article,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    normalize_name,
+    quote_fingerprint,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -396,3 +403,46 @@ def test_the_markup_check_catches_an_injected_element_or_handler():
         with pytest.raises(AssertionError):
             assert_no_markup_added(page(injected), plain)
     assert_no_markup_added(page("&lt;img src=x onerror=alert(1)&gt;"), plain)
+
+
+# What editors type: a new speaker's name ---------------------------------------------------
+
+typed_name = st.one_of(
+    hostile_line,
+    st.text(CHARACTERS, min_size=1, max_size=300).filter(str.strip),
+    st.just("\ufdfa" * 300),  # one letter that NFKD turns into 18
+)
+
+
+@EXAMPLES
+@given(name=typed_name)
+def test_a_speaker_name_an_editor_types_is_stored_and_shown_as_text(alice_client, name):
+    stored_as = " ".join(name.split())
+    with rolled_back():
+        story = Story(BENIGN)
+        quote = story.quote
+        response = alice_client.post(
+            f"/quotes/{quote.pk}/speaker/",
+            {"version": quote.version, "speaker_name": name, "create": "on"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200, response.content[:300]
+        quote.refresh_from_db()
+        speaker = quote.speaker
+        tree = parse(alice_client.get(f"/articles/{story.article.pk}/"))
+    if stored_as and normalize_name(stored_as) != normalize_name(BENIGN["name"]):
+        assert speaker.name == stored_as
+    assert text_of(tree, "//*[@class='speaker-name']") == [speaker.name]
+    assert_no_markup_added(tree, baseline(alice_client, "article"))
+
+
+def test_a_name_that_normalisation_lengthens_past_the_column_is_stored(alice_client):
+    with rolled_back():
+        quote = Story(BENIGN).quote
+        response = alice_client.post(
+            f"/quotes/{quote.pk}/speaker/",
+            {"version": quote.version, "speaker_name": "\ufdfa" * 300, "create": "on"},
+        )
+        assert response.status_code == 303
+        quote.refresh_from_db()
+        assert quote.speaker.name == "\ufdfa" * 300
