@@ -1,0 +1,42 @@
+"""Uploaded files stay in memory, and only up to the import limit: nothing is written to disk.
+
+Django's default handlers spool files larger than FILE_UPLOAD_MAX_MEMORY_SIZE to a
+temporary file and keep all of any file, however large. This handler keeps each file in
+memory up to ``settings.IMPORT_MAX_UPLOAD_BYTES`` and past that only counts its bytes, so
+the form can say how large the file was (AddArticlesForm.clean_files) without storing it.
+The name a browser sends is never used as a path (Django keeps only its last component).
+"""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+
+
+class MemoryOnlyUploadHandler(FileUploadHandler):
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.file = BytesIO()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received <= settings.IMPORT_MAX_UPLOAD_BYTES:
+            self.file.write(raw_data)
+        else:
+            # Too large: drop what was kept, count the rest. The form refuses it by size.
+            self.file = BytesIO()
+        return None
+
+    def file_complete(self, file_size):
+        self.file.seek(0)
+        return InMemoryUploadedFile(
+            file=self.file,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
