@@ -486,6 +486,18 @@ def spelled_out_acronyms(text: str) -> dict[str, str]:
     return out
 
 
+def guess_gender(words: list[str]) -> str | None:
+    """'m'/'f' from a common first name, else None (unknown is compatible with both)."""
+    if len(words) < 2:
+        return None
+    first = fold(words[0])
+    if first in MALE_NAMES:
+        return "m"
+    if first in FEMALE_NAMES:
+        return "f"
+    return None
+
+
 def is_main_subject(t: Token) -> bool:
     """Subject of a main clause: the people a later 'he said' most likely points back to
     (not 'in which Mr Putin was seeking', not 'told reporters that Scheer was')."""

@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Token
 
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
-from .coreference import PRONOUN_GENDER, name_words, Mention, Person, build_registry, resolve_name
+from .coreference import guess_gender, PRONOUN_GENDER, name_words, Mention, Person, build_registry, resolve_name
 from .cues import SPEECH_VERBS
 from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
@@ -459,7 +459,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             continue
         agent = carrier_agent(d.speaker)
         head = agent or person_in_apposition(d.speaker) or d.speaker
-        a, b = name_text(head) if head.pos_ == "PROPN" else mention_span(head)
+        a, b = name_span(ctx, head)
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
         if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
             # 'a justice official said ...' then 'the justice official added ...': the same
@@ -476,6 +476,24 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
 
 
+NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
+
+
+def name_span(ctx: Context, head: Token) -> tuple[int, int]:
+    """Where the speaker's name is written: the named entity around a proper noun ('the
+    Institute for Fiscal Studies'), its compound run, or the whole description."""
+    if head.pos_ != "PROPN":
+        return mention_span(head)
+    if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        for e in ctx.doc.ents:
+            if e.start <= head.i < e.end:
+                a, b = e.start_char, e.end_char
+                while b > a and ctx.text[b - 1].isspace():
+                    b -= 1
+                return a, b
+    return name_text(head)
+
+
 def is_definite(t: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children)
 
@@ -486,7 +504,11 @@ def speaker_person(reg, head: Token, name: str) -> Person:
     if p is None:
         p = Person(name, name.split(), is_org=head.ent_type_ in ("ORG", "GPE", "NORP"))
         p.is_group = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
-        p.is_person = head.ent_type_ == "PERSON"
+        # a named speaker the NER did not type is most likely a person ('Det Insp Claire Hughes')
+        p.is_person = head.ent_type_ == "PERSON" or (
+            head.pos_ == "PROPN" and head.ent_type_ not in NOT_PEOPLE and not p.is_group)
+        if p.is_person:
+            p.gender = guess_gender(p.words)
         p.is_description = head.pos_ not in ("PROPN",) or name.lower().startswith(("a ", "an ", "the "))
         reg.people.append(p)
     low = head.lower_

@@ -248,7 +248,8 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
             contents = [
                 c
                 for c in contents
-                if any(x.dep_ == "mark" for x in doc.char_span(*c, alignment_mode="expand") or [])
+                if any(x.dep_ == "mark" and x.lower_ == "that"
+                       for x in doc.char_span(*c, alignment_mode="expand") or [])
             ]
         if belief is not None and not contents:
             continue

@@ -222,3 +222,35 @@ def test_organisations_and_groups_can_be_speakers(quotes_of, text, name):
     cands = quotes_of(text)
     assert cands
     assert cands[-1].speaker_name.lower().endswith(name.lower().split()[-1])
+
+
+def test_pronoun_finds_a_named_speaker_the_ner_missed(quotes_of):
+    text = ("\u201cWe are not looking for anyone else,\u201d Det Insp Claire Hughes said.\n"
+            "She added that the investigation was at an early stage.")
+    cands = quotes_of(text)
+    assert [c.speaker_name for c in cands] == ["Claire Hughes", "Claire Hughes"]
+
+
+def test_a_question_put_to_someone_is_not_their_quote(quotes_of):
+    text = "Asked whether she would resign, the minister replied: \u201cAbsolutely not.\u201d"
+    cands = quotes_of(text)
+    assert [c.text for c in cands] == ["\u201cAbsolutely not.\u201d"]
+    assert cands[0].cue_text == "replied"
+
+
+def test_a_report_speaks_for_the_organisation_that_published_it(quotes_of):
+    text = ("The report, published by the Institute for Fiscal Studies, warns that taxes "
+            "will rise.")
+    (c,) = quotes_of(text)
+    assert c.speaker_text == "The report"
+    assert c.speaker_name.endswith("Institute for Fiscal Studies")
+    assert c.text == "that taxes will rise"
+
+
+@pytest.mark.parametrize("text", [
+    "Crews worked through the night, the utility said, and power was restored by dawn.",
+    "The film \u201cThe Last Harbour\u201d opens in March.",
+    "Prices rose 4 per cent in \u201819, the agency said.",
+])
+def test_phrases_and_years_in_marks_are_not_direct_quotes(quotes_of, text):
+    assert all(c.kind != "direct" for c in quotes_of(text))
