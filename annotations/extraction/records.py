@@ -1,6 +1,7 @@
 """Reading article records and writing prediction records (JSONL), streaming."""
 
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .candidate import QuoteCandidate
@@ -30,7 +31,8 @@ def predict_file(
     Returns the number of articles written."""
     from .pipeline import extract_texts
 
-    ids: list[str] = []
+    # ids wait here while their texts are in the batch being parsed: memory stays flat
+    ids: deque[str] = deque()
 
     def texts():
         for rec in read_articles(in_path):
@@ -39,8 +41,7 @@ def predict_file(
 
     n = 0
     for cands in extract_texts(nlp, texts(), batch_size=batch_size, n_process=n_process):
-        out.write(json.dumps(prediction_record(ids[n], cands), ensure_ascii=False) + "\n")
-        ids[n] = ""  # keep memory flat
+        out.write(json.dumps(prediction_record(ids.popleft(), cands), ensure_ascii=False) + "\n")
         n += 1
         if progress is not None:
             progress(1)
