@@ -79,3 +79,16 @@ def test_the_article_page_breaks_no_rule_of_the_csp(page, alice):
     page.wait_for_selector("#review-status .message")
     assert seen["csp"] == []
     assert page.console_errors == []
+
+
+def test_a_javascript_source_url_runs_nothing_when_clicked(page, alice):
+    """Files can carry any url; the CSP stops a javascript: one (no 'unsafe-inline')."""
+    article = make_article(url="javascript:alert(document.domain)")
+    seen = _watch(page)
+    login(page, alice, next_url=f"/articles/{article.pk}/")
+    link = page.locator("a", has_text="source")
+    if link.count():  # (better still, the page would not link a javascript: url at all)
+        link.first.click()
+        page.wait_for_timeout(300)
+        assert any("script-src" in violation for violation in seen["csp"])
+    assert seen["dialogs"] == []
