@@ -117,6 +117,32 @@ def test_a_request_whose_database_connection_dies_gets_a_clear_503_and_the_next_
         assert "Traceback" not in log.read_text()
 
 
+@pytest.mark.django_db
+def test_a_write_to_a_read_only_database_gets_a_clear_503(tmp_path):
+    """A standby or a database in maintenance: reading works, writing is refused."""
+    postgres_only()
+    env = production_env(
+        DATABASE_URL=database_url(),
+        STATIC_ROOT=tmp_path / "static",
+        SECURE_SSL_REDIRECT="false",
+        CSRF_COOKIE_SECURE="false",
+        DEBUG="true",
+        PGOPTIONS="-c default_transaction_read_only=on",
+    )
+    with gunicorn(env, workers=1) as (base, log):
+        browser = Browser(base)
+        token = browser.log_in_form()
+        # A failed log-in is recorded (django-axes): a write.
+        status, headers, page = browser.request(
+            "/accounts/login/",
+            {"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": token},
+        )
+
+    assert status == 503
+    assert "read-only" in page and "nothing was saved" in page
+    assert "Traceback" not in log.read_text()
+
+
 def test_an_htmx_request_that_loses_the_database_gets_a_fragment():
     request = RequestFactory().post("/quotes/1/confirm", HTTP_HX_REQUEST="true")
     request.htmx = True
