@@ -1045,7 +1045,9 @@ def _lock_speaker_matching() -> None:
 SPEAKER_MATCHING_LOCK = 7_406_334_001  # an arbitrary application-wide advisory lock id
 
 
-def match_speakers(*, names_by_article: dict) -> dict[tuple, Speaker]:
+def match_speakers(
+    *, names_by_article: dict, origin: str = Speaker.Origin.MODEL, reason: str = "extraction"
+) -> dict[tuple, Speaker]:
     """Speakers for names found in articles, in a fixed number of queries.
 
     ``names_by_article`` maps an article key to [(name, mention), ...]; the result maps
@@ -1124,16 +1126,16 @@ def match_speakers(*, names_by_article: dict) -> dict[tuple, Speaker]:
             Speaker(
                 name=display.get(key) or key,
                 normalized_name=key,
-                origin=Speaker.Origin.MODEL,
+                origin=origin,
             )
             for key in sorted(keys - set(chosen))
         ]
         if new:
             Speaker.objects.bulk_create(new)
-            Speaker.history.bulk_history_create(new, default_change_reason="extraction")
+            Speaker.history.bulk_history_create(new, default_change_reason=reason)
             chosen.update({speaker.normalized_name: speaker for speaker in new})
             _suggest_for_new(new, suggestions)
-        _record_aliases(chosen, forms)
+        _record_aliases(chosen, forms, reason)
         if suggestions:
             SpeakerMergeSuggestion.objects.bulk_create(suggestions.values(), ignore_conflicts=True)
     return {pair: chosen[key] for pair, key in resolved.items()}
@@ -1162,7 +1164,7 @@ def _suggest_for_new(new: list[Speaker], suggestions) -> None:
                 _suggest(suggestions, speaker, other, *scored)
 
 
-def _record_aliases(chosen: dict[str, Speaker], forms: dict[str, set[str]]) -> None:
+def _record_aliases(chosen: dict[str, Speaker], forms: dict[str, set[str]], reason: str) -> None:
     wanted = {}
     for key, speaker in chosen.items():
         for form in forms[key]:
@@ -1183,14 +1185,18 @@ def _record_aliases(chosen: dict[str, Speaker], forms: dict[str, set[str]]) -> N
     ]
     if aliases:
         SpeakerAlias.objects.bulk_create(aliases)
-        SpeakerAlias.history.bulk_history_create(aliases, default_change_reason="extraction")
+        SpeakerAlias.history.bulk_history_create(aliases, default_change_reason=reason)
 
 
 def speaker_for_name(name: str, *, mention: str = "") -> Speaker:
     """The speaker called ``name`` (by name, or alias for full names), created if nobody
     is; ``mention`` (how the text referred to them) is recorded as an alias."""
     if is_name(name):
-        return match_speakers(names_by_article={None: [(name, mention)]})[(None, name)]
+        # Called for gold quotes a person wrote: a new speaker is theirs, not the model's.
+        matched = match_speakers(
+            names_by_article={None: [(name, mention)]}, origin=Speaker.Origin.HUMAN, reason="import"
+        )
+        return matched[(None, name)]
     # Not a person's name ("officials", "the ministry"): kept verbatim, matched exactly.
     key = normalize_name(name)
     speaker = Speaker.objects.active().filter(normalized_name=key).first()
