@@ -25,6 +25,7 @@ urlpatterns = [
     path("quotes/<int:pk>/kind/", review.quote_kind, name="quote_kind"),
     path("quotes/<int:pk>/speaker/", review.quote_speaker, name="quote_speaker"),
     path("quotes/<int:pk>/span/", review.quote_span, name="quote_span"),
+    path("quotes/<int:pk>/edit/", review.quote_edit, name="quote_edit"),
     path("quotes/<int:pk>/history/", review.quote_history, name="quote_history"),
     path("speakers/suggest/", review.speaker_suggest, name="speaker_suggest"),
 ]

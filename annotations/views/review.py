@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,8 +38,30 @@ PALETTE_SIZE = 12
 # Article review page ---------------------------------------------------------------------
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _colour(speaker_id) -> str:
     return f"speaker-c{speaker_id % PALETTE_SIZE}" if speaker_id else "speaker-none"
+
+
+QUOTE_URL_NAMES = {
+    "confirm": "quote_confirm",
+    "reject": "quote_reject",
+    "speaker": "quote_speaker",
+    "span": "quote_span",
+    "edit": "quote_edit",
+    "history": "quote_history",
+}
+
+
+def _quote_urls() -> dict[str, tuple[str, str]]:
+    """Each row's URLs, from one reverse() per name: a hundred rows would otherwise make
+    over a thousand reverse() calls, the largest cost of rendering the page."""
+    return {
+        key: tuple(reverse(name, args=[0]).split("/0/", 1)) for key, name in QUOTE_URL_NAMES.items()
+    }
 
 
 def _workspace(request, article: Article) -> dict:
@@ -47,14 +71,55 @@ def _workspace(request, article: Article) -> dict:
         .select_related("speaker")
         .order_by("start", "end", "pk")
     )
+    url_parts = _quote_urls()
+    kinds = dict(Quote.Kind.choices)
     previous_speaker = None
     for number, quote in enumerate(quotes, 1):
+        pk = str(quote.pk)
         quote.number = number
+        quote.dom_id = pk
+        quote.version_str = str(quote.version)
         quote.colour = _colour(quote.speaker_id)
-        quote.previous_speaker = previous_speaker
+        quote.urls = {key: f"{a}/{pk}/{b}" for key, (a, b) in url_parts.items()}
+        quote.speaker_label = quote.speaker.name if quote.speaker_id else "no speaker"
+        # Cut here rather than with |truncatechars, which costs more than the rest of the row.
+        quote.short_text = _shorten(quote.text, 300)
+        meta = [kinds.get(quote.kind, quote.kind)]
+        if quote.confidence is not None and quote.status == Quote.Status.CANDIDATE:
+            meta.append(f"{quote.confidence:.2f}")
+        if quote.origin == Quote.Origin.HUMAN:
+            meta.append("added by hand")
+        quote.meta = " · ".join(meta)
+        quote.previous_speaker = (
+            previous_speaker
+            if previous_speaker is not None and previous_speaker.pk != quote.speaker_id
+            else None
+        )
         if quote.speaker_id and quote.status != Quote.Status.REJECTED:
             previous_speaker = quote.speaker
+            previous_speaker.dom_id = str(previous_speaker.pk)
+            previous_speaker.short_name = _shorten(previous_speaker.name, 24)
     shown = [q for q in quotes if q.status != Quote.Status.REJECTED]
+    pieces = segments.article_segments(article.text, shown)
+    for piece in pieces:
+        owner = piece.owner
+        if owner is None:
+            continue
+        # Classes are worked out here: a hundred quotes make several hundred pieces, and
+        # template conditionals per piece were a large part of the page's render time.
+        classes = ["hl", owner.colour]
+        if not piece.quotes:
+            classes.append("outside")
+        if piece.speaker_of:
+            classes.append("mention")
+        if piece.cue_of:
+            classes.append("cue")
+        if len(piece.quotes) > 1:
+            classes.append("nested")
+        if owner.status == Quote.Status.CANDIDATE:
+            classes.append("pending")
+        piece.css = " ".join(classes)
+        piece.owner_id = owner.dom_id
     candidates = sum(q.status == Quote.Status.CANDIDATE for q in quotes)
     queue = Quote.objects.aggregate(
         total=Count("pk"), left=Count("pk", filter=Q(status=Quote.Status.CANDIDATE))
@@ -62,8 +127,12 @@ def _workspace(request, article: Article) -> dict:
     return {
         "article": article,
         "quotes": quotes,
-        "segments": segments.article_segments(article.text, shown),
+        "segments": pieces,
         "can_edit": is_editor(request.user),
+        # One hidden CSRF input rendered once, for the plain-POST fallback of every form.
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
         "counts": {
             "total": len(quotes),
             "candidates": candidates,
@@ -71,7 +140,6 @@ def _workspace(request, article: Article) -> dict:
         },
         "queue": {**queue, "reviewed": queue["total"] - queue["left"]},
         "kinds": Quote.Kind.choices,
-        "adjustments": SpanForm.ADJUSTMENTS,
         "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
     }
 
@@ -354,6 +422,18 @@ def article_confirm_remaining(request, pk):
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=409)
     return _respond(request, article, message=f"Confirmed {done} remaining quote(s).")
+
+
+@editor_required
+@require_GET
+def quote_edit(request, pk):
+    """The speaker, kind and span forms of one quote: loaded into its row when the editor
+    opens "Edit", or a page of its own without script."""
+    quote = _load_quote(pk)
+    template = "annotations/review/quote_edit.html"
+    if request.htmx:
+        template += "#panel"
+    return render(request, template, {"quote": quote, "kinds": Quote.Kind.choices})
 
 
 @reader_required

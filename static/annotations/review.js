@@ -7,6 +7,7 @@
   const review = document.getElementById("review");
   if (!review) return;
   const canEdit = review.dataset.canEdit === "true";
+  review.classList.add("js"); // lets the CSS show per-row tools on the current row only
   const textEl = document.getElementById("article-text");
   const statusEl = document.getElementById("review-status");
   let currentId = null;
@@ -39,6 +40,7 @@
       row.scrollIntoView({ block: "nearest" });
     }
     if (opts.focus) row.focus({ preventScroll: true });
+    if (canEdit) prefetchEdit(row);
   }
 
   function move(delta) {
@@ -72,13 +74,42 @@
     return details;
   }
 
+  // The edit panel is loaded into the row when first opened (htmx, on "toggle"), and
+  // fetched ahead for the current row. Keys typed after "s" before it arrives are kept
+  // and put into the speaker field, so a fast typist loses nothing.
+  let focusSpeakerOf = null;
+  let typedAhead = "";
+  function prefetchEdit(row) {
+    const details = row && row.querySelector("details.quote-edit");
+    if (details && !row.querySelector(".edit-panel") && window.htmx) htmx.trigger(details, "toggle");
+  }
+  function focusSpeaker(row) {
+    const input = row.querySelector(".speaker-input");
+    if (!input) return false;
+    input.focus();
+    if (typedAhead) {
+      input.value = typedAhead;
+      typedAhead = "";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    return true;
+  }
   function editSpeaker() {
     const row = currentId && rowOf(currentId);
     if (!row) return;
     openEdit(row);
-    const input = row.querySelector(".speaker-input");
-    if (input) input.focus();
+    focusSpeakerOf = focusSpeaker(row) ? null : row.dataset.quote;
   }
+  // afterSettle, not afterSwap: htmx wires up the new panel's hx-* attributes at settle.
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const slot = event.target;
+    if (!slot.classList || !slot.classList.contains("edit-slot")) return;
+    const row = slot.closest(".quote-row");
+    if (row && row.dataset.quote === focusSpeakerOf) {
+      focusSpeakerOf = null;
+      focusSpeaker(row);
+    }
+  });
 
   // ---- htmx answers -------------------------------------------------------------------
 
@@ -138,6 +169,21 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (focusSpeakerOf !== null) {
+      // Waiting for the speaker field: keep what is typed for it.
+      if (event.key === "Escape") {
+        focusSpeakerOf = null;
+        typedAhead = "";
+      } else if (event.key === "Backspace") {
+        typedAhead = typedAhead.slice(0, -1);
+      } else if (event.key.length === 1) {
+        typedAhead += event.key;
+      } else {
+        return;
+      }
+      event.preventDefault();
+      return;
+    }
     const target = event.target;
     if (target.closest && target.closest("input, select, textarea, [contenteditable]")) {
       if (event.key === "Escape" && !target.closest("dialog")) {

@@ -146,3 +146,16 @@ def test_the_nav_shows_review_links_to_editors(alice_client):
 def test_the_nav_hides_review_links_from_researchers(client, rachel):
     client.force_login(rachel)
     assert reverse("review_queue") not in client.get(reverse("home")).content.decode()
+
+
+def test_the_edit_panel_is_a_fragment_for_htmx_and_a_page_without(alice_client, bridge_quote):
+    url = reverse("quote_edit", args=[bridge_quote.pk])
+    fragment = alice_client.get(url, **htmx()).content.decode()
+    page = alice_client.get(url).content.decode()
+    assert "<html" not in fragment and 'name="speaker_name"' in fragment
+    assert "<html" in page and 'name="speaker_name"' in page
+
+
+def test_the_edit_panel_is_refused_to_a_researcher(rachel_client, bridge_quote):
+    response = rachel_client.get(reverse("quote_edit", args=[bridge_quote.pk]))
+    assert response.status_code == 403
