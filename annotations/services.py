@@ -519,6 +519,25 @@ def speaker_create(*, name: str, editor) -> Speaker:
     return speaker
 
 
+def merge_suggestion_reopen(*, suggestion: SpeakerMergeSuggestion, user) -> None:
+    """Undo a dismissal: the suggestion is open again for an editor to decide."""
+    SpeakerMergeSuggestion.objects.filter(pk=suggestion.pk).update(
+        status=SpeakerMergeSuggestion.Status.OPEN, decided_by=None, decided_at=None
+    )
+
+
+def merge_suggestion_undo_accept(*, merge: SpeakerMerge, user) -> SpeakerMerge:
+    """Undo an accepted suggestion: the merge is undone (speaker_merge_undo) and the
+    suggestion for the pair is open again, in one transaction."""
+    with transaction.atomic():
+        merge = speaker_merge_undo(merge=merge, user=user)
+        low, high = sorted([merge.source_id, merge.target_id])
+        SpeakerMergeSuggestion.objects.filter(
+            speaker_id=low, other_id=high, status=SpeakerMergeSuggestion.Status.ACCEPTED
+        ).update(status=SpeakerMergeSuggestion.Status.OPEN, decided_by=None, decided_at=None)
+    return merge
+
+
 # Extraction
 # ----------
 # The engine (annotations.extraction, or settings.EXTRACTION_ENGINE in tests) runs over
@@ -765,8 +784,11 @@ def extract_articles(
         return stats
 
     # Several processes: one stream through nlp.pipe, so that its workers stay busy, stored
-    # a batch at a time. spaCy forks; the children must not share our database socket.
-    connections.close_all()
+    # a batch at a time. spaCy forks; the children must not share our database socket (one
+    # inside a transaction stays open: closing it would lose the caller's transaction).
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
     pending: deque[Article] = deque()
 
     def texts():

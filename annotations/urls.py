@@ -28,6 +28,23 @@ urlpatterns = [
     path("quotes/<int:pk>/edit/", review.quote_edit, name="quote_edit"),
     path("quotes/<int:pk>/history/", review.quote_history, name="quote_history"),
     path("speakers/suggest/", review.speaker_suggest, name="speaker_suggest"),
+    path("speakers/merges/", review.merge_suggestions, name="merge_suggestions"),
+    path(
+        "speakers/merges/<int:pk>/accept/",
+        review.merge_suggestion_accept,
+        name="merge_suggestion_accept",
+    ),
+    path(
+        "speakers/merges/<int:pk>/dismiss/",
+        review.merge_suggestion_dismiss,
+        name="merge_suggestion_dismiss",
+    ),
+    path(
+        "speakers/merges/<int:pk>/reopen/",
+        review.merge_suggestion_reopen,
+        name="merge_suggestion_reopen",
+    ),
+    path("speakers/merged/<int:pk>/undo/", review.speaker_merge_undo, name="speaker_merge_undo"),
 ]
 
 # Researchers' pages (annotations/views/research.py).
