@@ -78,8 +78,14 @@ def main():
             "text", flat=True
         )
     )
-    words = sorted({w.strip('",.').lower() for t in sample_texts for w in t.split()[1:]})
-    words = [w for w in words if len(w) > 3]
+    # Two ways to pick a search word: any distinct word (mostly rare ones, as most words
+    # are), or a word picked from a random quote (so as common as it is in the corpus:
+    # some are in most quotes, like "the").
+    tokens = [[w.strip('",.').lower() for w in t.split()[1:] if len(w) > 3] for t in sample_texts]
+    words = sorted({w for ts in tokens for w in ts})
+
+    def common_word():
+        return rng.choice(rng.choice(tokens) or words)
 
     def speaker():
         return rng.choice(top) if rng.random() < 0.3 else rng.choice(speaker_ids)
@@ -102,10 +108,15 @@ def main():
             "quote list, outlet + date range",
             lambda: f"/quotes/?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
         ),
-        ("full-text search, newest first", lambda: f"/quotes/?q={rng.choice(words)}"),
+        ("full-text search, any word", lambda: f"/quotes/?q={rng.choice(words)}"),
         (
-            "full-text search, best match first",
+            "  same, best match first",
             lambda: f"/quotes/?q={rng.choice(words)}&sort=relevance",
+        ),
+        ("full-text search, word from a quote", lambda: f"/quotes/?q={common_word()}"),
+        (
+            "  same, best match first",
+            lambda: f"/quotes/?q={common_word()}&sort=relevance",
         ),
         (
             "full-text search, two words",
