@@ -251,3 +251,24 @@ def test_extraction_summary_says_the_state_in_words():
     assert Article(extraction_state="failed", extraction_error="boom").extraction_summary == (
         "failed: boom"
     )
+
+
+def test_several_processes_store_the_same_as_one(fake_engine):
+    articles = [make_article(text=TWO_QUOTES + f"\n(Copy {i}.)") for i in range(5)]
+
+    stats = services.extract_articles(articles_or_ids=articles, n_process=2, batch_size=2)
+
+    assert (stats.articles, stats.created) == (5, 10)
+    assert set(Article.objects.values_list("extraction_candidates", flat=True)) == {2}
+
+
+def test_with_several_processes_an_unreadable_article_fails_alone(fake_engine):
+    good = [make_article(text=TWO_QUOTES + f"\n(Copy {i}.)") for i in range(3)]
+    bad = make_article(text="EXPLODE\n" + said("Hello there", "Ann Bell"))
+
+    stats = services.extract_articles(articles_or_ids=[*good, bad], n_process=2, batch_size=2)
+
+    assert (stats.articles, stats.failed) == (3, 1)
+    states = dict(Article.objects.values_list("pk", "extraction_state"))
+    assert [states[a.pk] for a in good] == ["done"] * 3
+    assert states[bad.pk] == "failed"
