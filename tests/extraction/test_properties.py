@@ -9,7 +9,8 @@ from annotations.extraction import extract
 MARKS = ["\"", "\u201c", "\u201d", "\u2018", "\u2019", "'", "\u00ab", "\u00bb"]
 PIECES = ["He said", " she told reporters", ", according to Ms Lee", " that ", "\n", "\n\n",
           " the minister said.", "Mr Wallace", " they\u2019re ", " Morans\u2019 ", ". ", ",",
-          "It was good", " said John Smith", ":"]
+          "It was good", " said John Smith", ":", " \u2014 BC Hydro (@bchydro) May 1, 2019",
+          " pic.twitter.com/x", "READ MORE: ", "According to ", " \u201819 "]
 
 texty = st.lists(st.one_of(st.sampled_from(MARKS), st.sampled_from(PIECES),
                            st.text(max_size=12)), max_size=40).map("".join)
