@@ -10,13 +10,14 @@ A plain Python package on spaCy (no Django). Public API:
 
 from .candidate import QuoteCandidate
 from .engine import extract
-from .pipeline import DEFAULT_MODEL, extract_texts, load_pipeline
+from .pipeline import DEFAULT_MODEL, add_quote_spans, extract_texts, load_pipeline
 from .version import EXTRACTOR_VERSION
 
 __all__ = [
     "DEFAULT_MODEL",
     "EXTRACTOR_VERSION",
     "QuoteCandidate",
+    "add_quote_spans",
     "extract",
     "extract_texts",
     "load_pipeline",

@@ -47,3 +47,16 @@ def extract_texts(
     order. Streams: only one batch of documents is held at a time."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         yield extract(doc)
+
+
+def add_quote_spans(doc: Doc, candidates: list[QuoteCandidate], key: str = "quotes") -> Doc:
+    """Put the candidates in `doc.spans[key]` (label = kind, speaker name as span id) for
+    inspection with displaCy or in a notebook. `extract` itself never modifies the doc."""
+    spans = []
+    for c in candidates:
+        span = doc.char_span(c.start, c.end, label=c.kind, alignment_mode="expand")
+        if span is not None:
+            span.id_ = c.speaker_name
+            spans.append(span)
+    doc.spans[key] = spans
+    return doc

@@ -54,3 +54,14 @@ def test_extract_texts_streams_one_list_per_text_in_order(nlp):
 def test_extract_is_a_pure_function_of_the_doc(nlp):
     doc = nlp("\u201cWe are done,\u201d said Ivo Petrov. \u201cFor now.\u201d")
     assert extract(doc) == extract(doc)
+
+
+def test_add_quote_spans_puts_candidates_in_a_span_group(nlp):
+    from annotations.extraction import add_quote_spans
+
+    doc = nlp("\u201cWe are done,\u201d said Ivo Petrov.")
+    cands = extract(doc)
+    add_quote_spans(doc, cands)
+    assert [s.text for s in doc.spans["quotes"]] == [c.text for c in cands]
+    assert doc.spans["quotes"][0].label_ == "direct"
+    assert doc.spans["quotes"][0].id_ == "Ivo Petrov"
