@@ -291,3 +291,24 @@ def test_a_successful_log_in_resets_the_count(client, alice):
         response = _log_in(client, "wrong")
     assert response.status_code == 200
     assert _log_in(client, "correct horse").status_code == 302
+
+
+# Our JavaScript builds no markup from strings ------------------------------------------
+
+SCRIPTS = sorted((Path(settings.BASE_DIR) / "static").rglob("*.js"))
+MARKUP_SINKS = re.compile(
+    r"""\.(innerHTML|outerHTML)\s*\+?=\s*+(?!["']["'];)|insertAdjacentHTML|document\.write"""
+    r"""|\beval\s*\(|new\s+Function\s*\(|\.setAttribute\(\s*["']on"""
+)
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_our_javascript_puts_text_into_the_page_as_text(path):
+    """Text from the page (a selection, a name) goes in with textContent, never as HTML."""
+    assert MARKUP_SINKS.findall(path.read_text()) == []
+
+
+def test_the_markup_sink_check_would_catch_one():
+    assert MARKUP_SINKS.findall('el.innerHTML = "<b>" + name;')
+    assert MARKUP_SINKS.findall("el.insertAdjacentHTML('beforeend', x)")
+    assert not MARKUP_SINKS.findall('el.innerHTML = "";')
