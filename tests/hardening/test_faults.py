@@ -42,15 +42,28 @@ class Browser:
 
     def __init__(self, base):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def request(self, path, data=None, timeout=30):
+    def request(self, path, data=None, timeout=30, headers=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         try:
-            with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 return response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read().decode()
+
+    def cookie(self, name):
+        return next(c.value for c in self.cookies if c.name == name)
+
+    def log_in(self, username, password):
+        token = self.log_in_form()
+        status, _headers, _page = self.request(
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": token},
+        )
+        assert status in (200, 302), status
 
     def log_in_form(self):
         _status, _headers, page = self.request("/accounts/login/")
@@ -263,3 +276,64 @@ def test_two_editors_saving_the_same_quote_at_once_one_wins_and_one_is_told():
     assert quote.status == ("confirmed" if winner == "alice-race" else "rejected")
     changes = quote.history.filter(history_type="~")
     assert [h.history_user.username for h in changes] == [winner]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_save_cut_off_by_a_restart_changes_nothing_and_can_be_sent_again(tmp_path):
+    """The connection of a confirm in flight is cut: no half-saved decision, then it works."""
+    postgres_only()
+    from django.contrib.auth.models import Group
+
+    editor = User.objects.create_user("ed-restart", password="a long test password")
+    editor.groups.add(Group.objects.get_or_create(name="editor")[0])
+    quote = make_quote(make_article(), '"We will rebuild the bridge by spring,"')
+    env = production_env(
+        DATABASE_URL=database_url(),
+        STATIC_ROOT=tmp_path / "static",
+        SECURE_SSL_REDIRECT="false",
+        CSRF_COOKIE_SECURE="false",
+        SESSION_COOKIE_SECURE="false",
+        CONN_MAX_AGE="60",
+        DEBUG="true",
+    )
+    database = connection.settings_dict["NAME"]
+    with (
+        gunicorn(env, workers=1) as (base, log),
+        psycopg.connect(database_url(), autocommit=True) as admin,
+        psycopg.connect(database_url()) as locker,
+    ):
+        browser = Browser(base)
+        browser.log_in("ed-restart", "a long test password")
+
+        def confirm():
+            return browser.request(
+                f"/quotes/{quote.pk}/confirm/",
+                {"version": 1},
+                headers={"HX-Request": "true", "X-CSRFToken": browser.cookie("csrftoken")},
+            )
+
+        # Another transaction holds the quote's row, so the confirm waits inside its own.
+        locker.execute("SELECT 1 FROM annotations_quote WHERE id = %s FOR UPDATE", [quote.pk])
+        answers = []
+        request = threading.Thread(target=lambda: answers.append(confirm()))
+        request.start()
+        deadline = time.monotonic() + 15
+        while not (waiting := backends_waiting_on_a_lock(admin, database)):
+            assert time.monotonic() < deadline, "the confirm never reached the database"
+            time.sleep(0.05)
+        for pid in waiting:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        request.join(timeout=30)
+        locker.rollback()
+
+        assert answers[0][0] == 503
+        quote.refresh_from_db()
+        assert (quote.status, quote.version, quote.updated_by) == ("candidate", 1, None)
+        assert not quote.history.filter(history_user=editor).exists()
+
+        status, _headers, _page = confirm()  # the editor sends it again
+        assert status == 200
+        assert "Traceback" not in log.read_text()
+    quote.refresh_from_db()
+    assert (quote.status, quote.version, quote.updated_by) == ("confirmed", 2, editor)
+    assert quote.history.filter(history_user=editor).count() == 1
