@@ -90,7 +90,7 @@ def test_a_worker_whose_connection_is_cut_mid_batch_loses_and_duplicates_nothing
     wait_for(lambda: done.count() == 2)
     time.sleep(0.2)  # into the second batch's extraction
 
-    assert cut_every_other_connection() == 1
+    assert cut_every_other_connection() >= 1
     # Whatever the worker was doing, the batch it was on is stored whole or not at all.
     time.sleep(3)
     for article in Article.objects.all():
