@@ -57,7 +57,18 @@ def test_an_article_holding_an_img_onerror_shows_it_as_text_and_runs_nothing(pag
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/review/", "/articles/add/", "/quotes/", "/speakers/", "/statements/", "/api/docs"],
+    [
+        "/",
+        "/review/",
+        "/articles/add/",
+        "/quotes/",
+        "/speakers/",
+        "/statements/",
+        "/api/docs",
+        "/admin/",
+        "/admin/annotations/quote/",
+        "/admin/annotations/speaker/add/",
+    ],
 )
 def test_our_own_pages_break_no_rule_of_the_csp(page, admin_user, path):
     """htmx, Swagger UI and our scripts and styles all load from 'self', inline nothing."""
