@@ -276,6 +276,31 @@ def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     return words_in(gap) <= 2 and "\n" not in gap
 
 
+NAMING_VERBS = {"call", "calls", "called", "calling", "describe", "describes", "described",
+                "describing", "dub", "dubs", "dubbed", "label", "labels", "labelled",
+                "labeled", "brand", "brands", "branded", "term", "terms", "termed"}
+
+
+def naming_cue(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
+    """'Rempel called the minister a “chicken”', 'he described the plan as “reckless”':
+    the words in marks are the subject's own, even when they are only a few."""
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    head = span.root
+    for anc in [head, *head.ancestors]:
+        if anc.i >= span.start and anc.i < span.end:
+            continue
+        if anc.lower_ in NAMING_VERBS and anc.pos_ == "VERB" and anc.i < span.start:
+            subj = subject_of(anc)
+            if subj is not None and is_plausible_speaker(subj) and not ctx.inside_quote(subj.idx):
+                return anc, subj
+            return None
+        if anc.pos_ in ("VERB", "AUX") and anc.lower_ not in ("as",):
+            return None  # another clause in between
+    return None
+
+
 def direct_drafts(
     ctx: Context, cue_of: dict, that_start: dict, mixed: list[Draft]
 ) -> list[Draft]:
@@ -287,8 +312,13 @@ def direct_drafts(
         d = Draft(that_start.get(id(q), q.start), q.end, "direct", q.para, marked=q)
         r = cue_of.get(id(q))
         found = None
+        naming = None
         if r is not None:
             d.cue, d.speaker, d.how = r.cue_span, r.speaker, "parse"
+        elif (naming := naming_cue(ctx, q)) is not None:
+            d.how = "naming"
+            v, s = naming
+            d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
         elif (found := cue_after_quote(ctx, q)) is not None:
             d.how = "after"
         elif (found := cue_before_quote(ctx, q)) is not None:
@@ -296,7 +326,7 @@ def direct_drafts(
         if found is not None:
             v, s = found
             d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
-        if is_scare_quote(ctx, q) and not (d.cue and cue_is_adjacent(ctx, q, d.cue)):
+        if is_scare_quote(ctx, q) and naming is None and not (d.cue and cue_is_adjacent(ctx, q, d.cue)):
             continue  # a few marked words inside a sentence: emphasis, not a quotation
         if d.speaker is None and is_borrowed_phrase(ctx, q):
             continue

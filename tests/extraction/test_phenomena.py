@@ -254,3 +254,11 @@ def test_a_report_speaks_for_the_organisation_that_published_it(quotes_of):
 ])
 def test_phrases_and_years_in_marks_are_not_direct_quotes(quotes_of, text):
     assert all(c.kind != "direct" for c in quotes_of(text))
+
+
+def test_words_in_marks_after_a_naming_verb_are_the_subjects_quote(quotes_of):
+    text = "Ms Rivera described the plan as \u201creckless\u201d during the debate."
+    (c,) = quotes_of(text)
+    assert c.text == "\u201creckless\u201d"
+    assert c.cue_text == "described"
+    assert c.speaker_text == "Ms Rivera"
