@@ -33,6 +33,9 @@
     if (!row) return;
     row.classList.add("current");
     row.setAttribute("aria-current", "true");
+    // The address names the current quote, so a reload or a shared link comes back to it
+    // (replaceState: moving between quotes adds nothing to the back button's list).
+    if (window.location.hash !== "#quote-" + id) window.history.replaceState(null, "", "#quote-" + id);
     const segs = segmentsOf(id);
     segs.forEach((s) => s.classList.add("current-quote"));
     if (opts.scroll) {

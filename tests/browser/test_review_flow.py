@@ -1,5 +1,7 @@
 """End to end: an editor reviews an article in Chromium, mostly from the keyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -248,4 +250,65 @@ def test_pages_at_desktop_and_narrow_widths(page, alice, ferry):
     page.goto("/articles/add/")
     screenshot(page, "review-add-desktop")
     screenshot(page, "review-add-narrow", narrow=True)
+    assert page.console_errors == []
+
+
+def test_the_address_follows_the_current_quote_and_a_reload_returns_to_it(page, alice, ferry):
+    article, quotes, _ = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page).to_have_url(
+        re.compile(re.escape(f"{article.get_absolute_url()}#quote-{quotes['listened'].pk}") + "$")
+    )
+    page.reload()
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes["listened"].pk))
+
+
+def test_a_researcher_sees_the_article_without_edit_controls(page, rachel, ferry):
+    article, quotes, _ = ferry
+    login(page, rachel, next_url=article.get_absolute_url())
+    expect(page.locator(".quote-row")).to_have_count(4)
+    expect(page.locator(".act-confirm")).to_have_count(0)
+    page.keyboard.press("c")  # nothing to press for a researcher
+    assert _refreshed(quotes["timetable"]).status == Quote.Status.CANDIDATE
+    screenshot(page, "review-article-researcher-desktop")
+
+
+def test_a_conflict_is_shown_with_the_other_editors_change(page, alice, bob, ferry):
+    from annotations import services
+
+    article, quotes, speakers = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")  # the "cost" quote
+    services.quote_set_speaker(
+        quote=quotes["cost"], editor=bob, version=1, speaker=speakers["osei"]
+    )
+    page.keyboard.press("c")
+    page.wait_for_selector("#review-status .conflict")
+    expect(page.locator("#review-status .conflict")).to_contain_text("bob changed this quote")
+    screenshot(page, "review-conflict-desktop")
+    page.click("#review-status .conflict button")
+    wait_status(page, "Confirmed")
+    quote = _refreshed(quotes["cost"])
+    assert (quote.speaker, quote.status) == (speakers["osei"], Quote.Status.CORRECTED)
+
+
+def test_merge_suggestions_page_accept_and_undo(page, alice, ferry):
+    from annotations.models import SpeakerMerge, SpeakerMergeSuggestion
+
+    _, _, speakers = ferry
+    short = make_speaker("Osei")
+    low, high = sorted([speakers["osei"], short], key=lambda s: s.pk)
+    SpeakerMergeSuggestion.objects.create(speaker=low, other=high, score=90, reason="surname")
+    login(page, alice, next_url="/speakers/merges/")
+    page.console_errors.clear()
+    screenshot(page, "review-merges-desktop")
+    screenshot(page, "review-merges-narrow", narrow=True)
+    page.click("text=Same person: merge")
+    page.wait_for_selector(".merge-item.decided")
+    assert SpeakerMerge.objects.filter(undone_at__isnull=True).count() == 1
+    page.click(".merge-item.decided button")
+    page.wait_for_selector(".merge-item.decided:has-text('separate again')")
+    assert SpeakerMerge.objects.filter(undone_at__isnull=True).count() == 0
     assert page.console_errors == []
