@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotations.extraction import DEFAULT_MODEL, extract, load_pipeline  # noqa: E402
+from annotations.extraction import DEFAULT_MODEL, extract, load_pipeline
 
 SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "ggt_dev.jsonl"
 FALLBACK_TEXTS = [
@@ -54,8 +54,10 @@ def main(argv=None) -> None:
     texts, source = load_texts()
     nlp = load_pipeline(args.model)
     n_words = sum(len(t.split()) for t in texts)
-    print(f"texts: {len(texts)} from {source}, {n_words} words; pipeline {args.model} "
-          f"{nlp.pipe_names}")
+    print(
+        f"texts: {len(texts)} from {source}, {n_words} words; pipeline {args.model} "
+        f"{nlp.pipe_names}"
+    )
 
     def bare():
         for _doc in nlp.pipe(texts, batch_size=args.batch_size):
@@ -80,10 +82,14 @@ def main(argv=None) -> None:
 
     tb, tf = min(bare_times), min(full_times)
     for label, t in (("bare nlp.pipe", tb), ("nlp.pipe + extract", tf)):
-        print(f"{label:20s} {t:7.2f} s  {len(texts) / t:8.1f} articles/s  {n_words / t:9.0f} words/s")
+        print(
+            f"{label:20s} {t:7.2f} s  {len(texts) / t:8.1f} articles/s  {n_words / t:9.0f} words/s"
+        )
     print(f"{'extract alone':20s} {extract_only:7.2f} s  ({n_quotes} quotes)")
-    print(f"ratio full/bare = {tf / tb:.3f}  (extraction adds {100 * (tf / tb - 1):.1f}%; "
-          f"extract alone is {100 * extract_only / tb:.1f}% of parsing)")
+    print(
+        f"ratio full/bare = {tf / tb:.3f}  (extraction adds {100 * (tf / tb - 1):.1f}%; "
+        f"extract alone is {100 * extract_only / tb:.1f}% of parsing)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ RULE_RELIABILITY = {
     "post": 0.9,  # embedded social-media post with its signature
     "floating_far": 0.75,
     "floating_context": 0.8,  # continues the person the paragraph before narrated about
-    "after": 0.75,
-    "naming": 0.75,  # 'called it “a disaster”': the marked words are the subject's  # cue found in a short window after the quote, not through the parse
+    "after": 0.75,  # cue found in a short window after the quote, not through the parse
+    "naming": 0.75,  # 'called it “a disaster”': the marked words are the subject's
     "before": 0.75,
     "unmarked_paragraph": 0.6,
     "pull_quote": 0.6,

@@ -14,8 +14,8 @@ Rules, in the order a reader applies them:
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -143,52 +143,60 @@ TITLE_WORDS = {
     "manager",
     "executive",
     "founder",
-    "professor",
     "economist",
     "analyst",
     "head",
     "commissioner",
     "sheriff",
     "police",
-    "officer",
     "associate",
     "assistant",
     "vice",
     "acting",
     "interim",
-    "chief",
 }
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "father", "king", "prince", "mister"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # a small list of frequent first names; unknown names stay gender-neutral
-MALE_NAMES = set(
-    """john james robert michael william david richard joseph thomas charles
-christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian
-george edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
-larry justin scott brandon benjamin ben samuel frank gregory raymond alexander patrick jack
-dennis jerry tyler aaron jose henry adam douglas nathan peter zachary kyle walter harold
-jeremy ethan carl keith roger gerald christian terry sean arthur austin noah lawrence jesse
-joe bryan billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy
-eugene randy vincent russell louis philip bobby johnny bradley doug jim tom bill bob mike
-dave steve chris rob rod ross joel andrew vladimir boris rishi jean pierre francois
-stephen jagmeet doug jason blaine brad ahmed omar ali mohammed muhammad tony ian neil colin
-graham nigel keir rishi hugh gavin craig dean shane wes todd glen glenn andy ron greg ken
-fred hank lloyd luke mario marco max oliver owen leo liam simon stuart trevor victor""".split()
+MALE_NAMES = _word_set(
+    """
+aaron adam ahmed alan albert alexander ali andrew andy anthony arthur austin ben
+benjamin bill billy blaine bob bobby boris brad bradley brandon brian bruce bryan carl
+charles chris christian christopher colin craig daniel dave david dean dennis donald
+doug douglas dylan edward eric ethan eugene francois frank fred gabriel gary gavin
+george gerald glen glenn graham greg gregory hank harold henry hugh ian jack jacob
+jagmeet james jason jean jeffrey jeremy jerry jesse jim joe joel john johnny jonathan
+jordan jose joseph joshua juan justin keir keith ken kenneth kevin kyle larry lawrence
+leo liam lloyd logan louis luke marco mario mark matthew max michael mike mohammed
+muhammad nathan neil nicholas nigel noah oliver omar owen patrick paul peter philip
+pierre ralph randy raymond richard rishi rob robert rod roger ron ronald ross roy
+russell ryan samuel scott sean shane simon stephen steve steven stuart terry thomas
+timothy todd tom tony trevor tyler victor vincent vladimir walter wayne wes william
+willie zachary
+"""
 )
-FEMALE_NAMES = set(
-    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
-nancy lisa margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda
-melissa deborah stephanie rebecca laura sharon cynthia kathleen amy shirley angela helen anna
-brenda pamela nicole samantha katherine emma ruth christine catherine debra rachel carolyn
-janet virginia maria heather diane julie joyce victoria kelly christina joan evelyn lauren
-judith olivia martha cheryl megan andrea hannah jacqueline ann jean alice kathryn gloria
-teresa doris sara janice julia marie madison grace judy theresa beverly denise marilyn
-amber danielle brittany rose diana abigail natalie jane lori alexis tiffany kayla
-chrystia catherine kathleen rachel caroline jody jane jenny kate katie liz beth meg eleanore
-karen darian michelle rona andrea marie claire chloe sophie sophia isabelle lucy ellen
-eleanor joanne jo jill gail gillian heidi holly irene iris jasmine joy lily lina louise
-lynn mona nora paula priya rita sally sheila shannon sonia tanya theresa tracy valerie
-wendy yvonne zoe nadia naomi priti suella liz theresa angela hillary kamala nancy""".split()
+FEMALE_NAMES = _word_set(
+    """
+abigail alexis alice amanda amber amy andrea angela ann anna ashley barbara beth betty
+beverly brenda brittany carol caroline carolyn catherine cheryl chloe christina
+christine chrystia claire cynthia danielle darian deborah debra denise diana diane donna
+doris dorothy eleanor eleanore elizabeth ellen emily emma evelyn gail gillian gloria
+grace hannah heather heidi helen hillary holly irene iris isabelle jacqueline jane janet
+janice jasmine jean jennifer jenny jessica jill jo joan joanne jody joy joyce judith
+judy julia julie kamala karen kate katherine kathleen kathryn katie kayla kelly kimberly
+laura lauren lily lina linda lisa liz lori louise lucy lynn madison margaret maria marie
+marilyn martha mary meg megan melissa michelle mona nadia nancy naomi natalie nicole
+nora olivia pamela patricia paula priti priya rachel rebecca rita rona rose ruth sally
+samantha sandra sara sarah shannon sharon sheila shirley sonia sophia sophie stephanie
+suella susan tanya teresa theresa tiffany tracy valerie victoria virginia wendy yvonne
+zoe
+"""
 )
 
 RECENT_CHARS = 120
@@ -199,20 +207,114 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "he
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 # heads of descriptions that stand for a person already named ('the 26-year-old forward')
 PERSON_ROLE_NOUNS = {
-    "forward", "defenceman", "defenseman", "goalie", "goaltender", "winger", "wing", "centre",
-    "quarterback", "pitcher", "striker", "midfielder", "player", "rookie", "veteran", "golfer",
-    "coach", "manager", "skipper", "captain", "actor", "actress", "singer", "star", "rapper",
-    "author", "writer", "artist", "director", "producer", "chef", "owner", "founder", "ceo",
-    "executive", "politician", "candidate", "senator", "mp", "mla", "mpp", "mayor", "premier",
-    "minister", "leader", "judge", "lawyer", "officer", "official", "spokesperson",
-    "spokesman", "spokeswoman", "doctor", "physician", "nurse", "professor", "researcher",
-    "scientist", "economist", "analyst", "retiree", "resident", "mother", "father", "man",
-    "woman", "teen", "teenager", "student", "victim", "suspect", "accused", "witness",
-    "businessman", "businesswoman", "entrepreneur", "activist", "advocate", "sergeant-at-arms",
-    "chair", "chairman", "chairwoman", "president", "superintendent", "inspector", "detective",
-    "constable", "sergeant", "commander", "general", "admiral", "secretary", "prosecutor",
-    "attorney", "councillor", "trustee", "organizer", "organiser", "volunteer", "employee",
-    "worker", "member", "source", "insider", "neighbour", "neighbor", "friend", "relative",
+    "forward",
+    "defenceman",
+    "defenseman",
+    "goalie",
+    "goaltender",
+    "winger",
+    "wing",
+    "centre",
+    "quarterback",
+    "pitcher",
+    "striker",
+    "midfielder",
+    "player",
+    "rookie",
+    "veteran",
+    "golfer",
+    "coach",
+    "manager",
+    "skipper",
+    "captain",
+    "actor",
+    "actress",
+    "singer",
+    "star",
+    "rapper",
+    "author",
+    "writer",
+    "artist",
+    "director",
+    "producer",
+    "chef",
+    "owner",
+    "founder",
+    "ceo",
+    "executive",
+    "politician",
+    "candidate",
+    "senator",
+    "mp",
+    "mla",
+    "mpp",
+    "mayor",
+    "premier",
+    "minister",
+    "leader",
+    "judge",
+    "lawyer",
+    "officer",
+    "official",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "doctor",
+    "physician",
+    "nurse",
+    "professor",
+    "researcher",
+    "scientist",
+    "economist",
+    "analyst",
+    "retiree",
+    "resident",
+    "mother",
+    "father",
+    "man",
+    "woman",
+    "teen",
+    "teenager",
+    "student",
+    "victim",
+    "suspect",
+    "accused",
+    "witness",
+    "businessman",
+    "businesswoman",
+    "entrepreneur",
+    "activist",
+    "advocate",
+    "sergeant-at-arms",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "president",
+    "superintendent",
+    "inspector",
+    "detective",
+    "constable",
+    "sergeant",
+    "commander",
+    "general",
+    "admiral",
+    "secretary",
+    "prosecutor",
+    "attorney",
+    "councillor",
+    "trustee",
+    "organizer",
+    "organiser",
+    "volunteer",
+    "employee",
+    "worker",
+    "member",
+    "source",
+    "insider",
+    "neighbour",
+    "neighbor",
+    "friend",
+    "relative",
 }
 # descriptions that stand for the organisation just quoted ('the utility said')
 GENERIC_ORG_NOUNS = {
@@ -286,7 +388,7 @@ def fold(s: str) -> str:
 
 def name_words(s: str) -> list[str]:
     toks = re.findall(r"[^\W_]+(?:['\u2019\-.][^\W_]+)*\.?", s)
-    out = [t for t in toks]
+    out = list(toks)
     while out and fold(out[-1]) in ("'s", "s"):
         out.pop()
     out = [re.sub(r"['\u2019]s$", "", t) for t in out]
@@ -348,7 +450,7 @@ class Registry:
         for qa, qb in sorted(self.quote_spans):
             if qb <= pos or qa >= b:
                 continue
-            out.append(self.text[pos:max(pos, qa)])
+            out.append(self.text[pos : max(pos, qa)])
             pos = max(pos, qb)
         out.append(self.text[pos:b])
         return "".join(out)
@@ -368,9 +470,13 @@ class Registry:
             if p.is_description:
                 continue
             pw = p.key()
-            if pw and pw[-1] == fw[-1] and fset <= set(pw):
-                if best is None or len(p.words) > len(best.words):
-                    best = p
+            if (
+                pw
+                and pw[-1] == fw[-1]
+                and fset <= set(pw)
+                and (best is None or len(p.words) > len(best.words))
+            ):
+                best = p
         return best
 
     def find_acronym(self, word: str) -> "Person | None":
@@ -453,8 +559,13 @@ def build_registry(doc: Doc, para_of) -> Registry:
     reg.finalise()
     for e, p in pending:
         reg.mentions.append(
-            Mention(e.start_char, p, is_main_subject(e.root), para_of(e.start_char),
-                    speaks=e.root.dep_ == "nsubj" and e.root.head.lower_ in SPEECH_VERBS)
+            Mention(
+                e.start_char,
+                p,
+                is_main_subject(e.root),
+                para_of(e.start_char),
+                speaks=e.root.dep_ == "nsubj" and e.root.head.lower_ in SPEECH_VERBS,
+            )
         )
     learn_genders_from_pronouns(doc, reg)
     return reg
@@ -593,9 +704,13 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
             # 'A Superior Court judge said ... Justice Sean Dunphy directed ...': a person
             # introduced by role is named in the sentences that follow
             for m in sorted(reg.mentions, key=lambda m: m.pos):
-                if m.pos > pos + len(mention_text) and m.pos - pos < NAMED_LATER_CHARS:
-                    if m.speaks and m.person.is_person and not reg.in_quote(m.pos):
-                        return m.person.name, 0.5
+                if (
+                    pos + len(mention_text) < m.pos < pos + NAMED_LATER_CHARS
+                    and m.speaks
+                    and m.person.is_person
+                    and not reg.in_quote(m.pos)
+                ):
+                    return m.person.name, 0.5
         return mention_text, 0.6
     best = None
     for m in sorted(reg.mentions, key=lambda m: m.pos):

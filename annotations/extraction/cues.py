@@ -171,8 +171,19 @@ QUOTE_ONLY_VERBS = {
     "recall",
     # verbs that report speech only with an explicit "that" (else: 'agreed to', 'estimated
     # at', 'promised to', 'suggests a link')
-    "estimate", "promise", "pledge", "vow", "agree", "specify", "conclude", "suggest",
-    "hint", "predict", "deny", "contend", "clarify",
+    "estimate",
+    "promise",
+    "pledge",
+    "vow",
+    "agree",
+    "specify",
+    "conclude",
+    "suggest",
+    "hint",
+    "predict",
+    "deny",
+    "contend",
+    "clarify",
 }
 
 # "according to X" and similar phrases: the speaker is the object of the last word

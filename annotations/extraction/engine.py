@@ -7,7 +7,15 @@ from spacy.tokens import Doc, Token
 
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
-from .coreference import guess_gender, PRONOUN_GENDER, name_words, Mention, Person, build_registry, resolve_name
+from .coreference import (
+    PRONOUN_GENDER,
+    Mention,
+    Person,
+    build_registry,
+    guess_gender,
+    name_words,
+    resolve_name,
+)
 from .cues import SPEECH_VERBS
 from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
@@ -15,11 +23,11 @@ from .reported_speech import Report, find_reports, trim
 from .speakers import (
     CARRIER_NOUNS,
     carrier_agent,
+    is_plausible_speaker,
+    mention_span,
     name_text,
     person_in_apposition,
     subject_is_inherited,
-    is_plausible_speaker,
-    mention_span,
     subject_of,
 )
 from .tokens import token_starts
@@ -111,7 +119,7 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
             continue
         over = [q for q in ctx.marked if q.start < b and a < q.end and q.para == para]
         if over and unquoted_words(ctx, a, b, over) <= 1:
-            if ctx.text[a:over[0].start].strip().lower() == "that":
+            if ctx.text[a : over[0].start].strip().lower() == "that":
                 # 'added that “...”': the quote keeps its 'that' (news annotation does)
                 that_start[id(over[0])] = a
             for q in over:
@@ -126,8 +134,18 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
             kind = "indirect"
             if words_in(ctx.text[a:b]) < 3:
                 continue
-        drafts.append(Draft(a, b, kind, para, r.cue_span, r.speaker, "parse:" + r.base,
-                            inherited=subject_is_inherited(r.cue, r.speaker)))
+        drafts.append(
+            Draft(
+                a,
+                b,
+                kind,
+                para,
+                r.cue_span,
+                r.speaker,
+                "parse:" + r.base,
+                inherited=subject_is_inherited(r.cue, r.speaker),
+            )
+        )
     return drafts, cue_of, that_start
 
 
@@ -165,17 +183,18 @@ def zone_before(ctx: Context, q: MarkedQuote) -> list[Token]:
     return out
 
 
+NOT_NAMES = {"it", "this", "that", "what", "which"}
+
+
 def nearest_speaker_token(tokens: list[Token], verb: Token) -> Token | None:
     """Fallback speaker when the parse gives the cue no subject: the closest name/pronoun."""
     best = None
     for t in tokens:
-        if (
-            t.pos_ in ("PROPN", "PRON")
-            and t.lower_ not in ("it", "this", "that", "what", "which")
-            or t.ent_type_ == "PERSON"
+        is_name = t.pos_ in ("PROPN", "PRON") and t.lower_ not in NOT_NAMES
+        if (is_name or t.ent_type_ == "PERSON") and (
+            best is None or abs(t.i - verb.i) < abs(best.i - verb.i)
         ):
-            if best is None or abs(t.i - verb.i) < abs(best.i - verb.i):
-                best = t
+            best = t
     if best is not None and best.pos_ == "PROPN":
         # the head of a multi-word name
         while (
@@ -209,7 +228,12 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
                 subj = nearest_speaker_token(zone, t)
             if subj is not None and is_plausible_speaker(subj):
                 return t, subj
-        if comma_inside and t.pos_ == "VERB" and t.i - zone[0].i <= 2 and t.lower_ not in SPEECH_VERBS:
+        if (
+            comma_inside
+            and t.pos_ == "VERB"
+            and t.i - zone[0].i <= 2
+            and t.lower_ not in SPEECH_VERBS
+        ):
             # another verb right after the quote ('“...,” he wrote in a letter')
             subj = subject_of(t)
             if (
@@ -260,7 +284,7 @@ def is_borrowed_phrase(ctx: Context, q: MarkedQuote) -> bool:
     a term or a phrase lifted from a document, not something somebody said."""
     if q.open_ended or q.missing_open:
         return False
-    before = ctx.text[ctx.paras[q.para][0]:q.start].rstrip()
+    before = ctx.text[ctx.paras[q.para][0] : q.start].rstrip()
     if not before or not before[-1].isalnum():
         return False
     span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
@@ -269,16 +293,33 @@ def is_borrowed_phrase(ctx: Context, q: MarkedQuote) -> bool:
 
 def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     """The cue sits right next to the quote: '“Chicken,” he said', 'she said: “Chicken.”'."""
-    if cue[0] >= q.end:
-        gap = ctx.text[q.end : cue[0]]
-    else:
-        gap = ctx.text[cue[1] : q.start]
+    gap = ctx.text[q.end : cue[0]] if cue[0] >= q.end else ctx.text[cue[1] : q.start]
     return words_in(gap) <= 2 and "\n" not in gap
 
 
-NAMING_VERBS = {"call", "calls", "called", "calling", "describe", "describes", "described",
-                "describing", "dub", "dubs", "dubbed", "label", "labels", "labelled",
-                "labeled", "brand", "brands", "branded", "term", "terms", "termed"}
+NAMING_VERBS = {
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "describe",
+    "describes",
+    "described",
+    "describing",
+    "dub",
+    "dubs",
+    "dubbed",
+    "label",
+    "labels",
+    "labelled",
+    "labeled",
+    "brand",
+    "brands",
+    "branded",
+    "term",
+    "terms",
+    "termed",
+}
 
 
 def naming_cue(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
@@ -301,9 +342,7 @@ def naming_cue(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
     return None
 
 
-def direct_drafts(
-    ctx: Context, cue_of: dict, that_start: dict, mixed: list[Draft]
-) -> list[Draft]:
+def direct_drafts(ctx: Context, cue_of: dict, that_start: dict, mixed: list[Draft]) -> list[Draft]:
     """Marked quotes not swallowed by a mixed quote, each with the best cue found."""
     out = []
     for q in ctx.marked:
@@ -326,7 +365,11 @@ def direct_drafts(
         if found is not None:
             v, s = found
             d.cue, d.speaker = (v.idx, v.idx + len(v.text)), s
-        if is_scare_quote(ctx, q) and naming is None and not (d.cue and cue_is_adjacent(ctx, q, d.cue)):
+        if (
+            is_scare_quote(ctx, q)
+            and naming is None
+            and not (d.cue and cue_is_adjacent(ctx, q, d.cue))
+        ):
             continue  # a few marked words inside a sentence: emphasis, not a quotation
         if d.speaker is None and is_borrowed_phrase(ctx, q):
             continue
@@ -422,8 +465,9 @@ def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
             d.floating_from, d.how = prev, "floating_same_para"
             continue
         narrator = None
-        if d.para > 0 and not (has_prev and prev.para == d.para - 1
-                               and ctx.paras[d.para - 1][1] - prev.end <= 3):
+        if d.para > 0 and not (
+            has_prev and prev.para == d.para - 1 and ctx.paras[d.para - 1][1] - prev.end <= 3
+        ):
             narrator = narration_subject(ctx, d.para - 1)
         if narrator is not None:
             d.speaker, d.inherited, d.how = narrator, True, "floating_context"
@@ -448,8 +492,10 @@ def narration_subject(ctx: Context, para: int) -> Token | None:
     if ctx.inside_quote(last.root.idx):
         return None
     for c in last.root.children:
-        if c.dep_ == "nsubj" and not ctx.inside_quote(c.idx) and (
-            c.ent_type_ == "PERSON" or c.lower_ in ("he", "she")
+        if (
+            c.dep_ == "nsubj"
+            and not ctx.inside_quote(c.idx)
+            and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she"))
         ):
             return c
     return None
@@ -536,10 +582,13 @@ def speaker_person(reg, head: Token, name: str) -> Person:
         p.is_group = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
         # a named speaker the NER did not type is most likely a person ('Det Insp Claire Hughes')
         p.is_person = head.ent_type_ == "PERSON" or (
-            head.pos_ == "PROPN" and head.ent_type_ not in NOT_PEOPLE and not p.is_group)
+            head.pos_ == "PROPN" and head.ent_type_ not in NOT_PEOPLE and not p.is_group
+        )
         if p.is_person:
             p.gender = guess_gender(p.words)
-        p.is_description = head.pos_ not in ("PROPN",) or name.lower().startswith(("a ", "an ", "the "))
+        p.is_description = head.pos_ not in ("PROPN",) or name.lower().startswith(
+            ("a ", "an ", "the ")
+        )
         reg.people.append(p)
     low = head.lower_
     if low in PRONOUN_GENDER and not p.is_org:

@@ -25,9 +25,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
     ("Language as priority issue\n\nVickers said ...")."""
     for i in range(1, len(doc)):
         prev = doc[i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            if not doc[i].is_space:
-                doc[i].is_sent_start = True
+        if ("\n" in prev.text or "\n" in prev.whitespace_) and not doc[i].is_space:
+            doc[i].is_sent_start = True
     return doc
 
 

@@ -10,15 +10,31 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .cues import BELIEF_VERBS, DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
-from .tokens import positions_of, word_hashes
+from .cues import DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
 from .speakers import is_plausible_speaker, subject_of
+from .tokens import positions_of, word_hashes
 
 # particles that belong to the cue: 'pointed out', 'went on'
 PARTICLES = {"point": "out", "go": "on"}
 # verbs that close a sentence of reported content: '..., he said.', '..., she added.'
-INVERSION_VERBS = {"say", "add", "tell", "note", "explain", "write", "argue", "continue",
-                   "insist", "warn", "claim", "state", "confirm", "admit", "recall", "report"}
+INVERSION_VERBS = {
+    "say",
+    "add",
+    "tell",
+    "note",
+    "explain",
+    "write",
+    "argue",
+    "continue",
+    "insist",
+    "warn",
+    "claim",
+    "state",
+    "confirm",
+    "admit",
+    "recall",
+    "report",
+}
 SPEECH_HASHES = word_hashes(SPEECH_VERBS)
 ACCORDING_HASHES = word_hashes(["according"])
 TRAILING_JUNK = " \t.,;:\u2013\u2014-"
@@ -59,8 +75,13 @@ def cut_trailing_attribution(doc: Doc, a: int, b: int) -> int:
         return b
     for t in span:
         # '..., saying the party needs to move on': a second report hanging off the content
-        if (t.tag_ == "VBG" and t.lower_ in SPEECH_VERBS and t.i > span.start + 2
-                and doc[t.i - 1].text == "," and not doc[t.i - 1].idx < a):
+        if (
+            t.tag_ == "VBG"
+            and t.lower_ in SPEECH_VERBS
+            and t.i > span.start + 2
+            and doc[t.i - 1].text == ","
+            and not doc[t.i - 1].idx < a
+        ):
             return doc[t.i - 1].idx
         # '... met in 90 per cent of cases but Chapman says that is not so': another speaker's
         # report joined by a conjunction ends this content
@@ -127,8 +148,15 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
             if c.dep_ == "xcomp" and c.i > verb.i and any(x.lower_ == "to" for x in c.children):
                 # '... urged residents to conserve water so there would be enough': the
                 # purpose clause hanging on the cue belongs to what was urged
-                end = max(c.right_edge.i, *(x.right_edge.i for x in verb.children
-                                           if x.i > c.i and x.dep_ == "advcl" and x.tag_ != "VBG"), c.right_edge.i)
+                end = max(
+                    c.right_edge.i,
+                    *(
+                        x.right_edge.i
+                        for x in verb.children
+                        if x.i > c.i and x.dep_ == "advcl" and x.tag_ != "VBG"
+                    ),
+                    c.right_edge.i,
+                )
                 last = verb.doc[end]
                 return [(c.left_edge.idx, last.idx + len(last.text))]
     group_start = min(subj.left_edge.i, verb.i)
@@ -158,7 +186,7 @@ def content_of(verb: Token, base: str, subj: Token, end: Token) -> list[tuple[in
 
 def ends_sentence(verb: Token) -> bool:
     """'..., he said in an interview.': nothing but adjuncts after the cue."""
-    rest = verb.doc[verb.i + 1:verb.sent.end]
+    rest = verb.doc[verb.i + 1 : verb.sent.end]
     return len(rest) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in rest)
 
 
@@ -204,7 +232,7 @@ def person_left_of(verb: Token, inside_quote) -> Token | None:
     doc = verb.doc
     for e in reversed(doc.ents):
         if e.end <= verb.i and e.start >= start and e.label_ in ("PERSON", "ORG"):
-            if any("\n" in t.whitespace_ for t in doc[e.end - 1:verb.i]):
+            if any("\n" in t.whitespace_ for t in doc[e.end - 1 : verb.i]):
                 return None
             if not inside_quote(e.start_char):
                 return e.root
@@ -248,8 +276,10 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
             contents = [
                 c
                 for c in contents
-                if any(x.dep_ == "mark" and x.lower_ == "that"
-                       for x in doc.char_span(*c, alignment_mode="expand") or [])
+                if any(
+                    x.dep_ == "mark" and x.lower_ == "that"
+                    for x in doc.char_span(*c, alignment_mode="expand") or []
+                )
             ]
         if belief is not None and not contents:
             continue

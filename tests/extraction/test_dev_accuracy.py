@@ -21,8 +21,10 @@ def dev_result(nlp, dev_articles):
     from annotations.extraction.records import prediction_record
 
     texts = (a["text"] for a in dev_articles)
-    pred = {a["id"]: prediction_record(a["id"], c)
-            for a, c in zip(dev_articles, extract_texts(nlp, texts), strict=True)}
+    pred = {
+        a["id"]: prediction_record(a["id"], c)
+        for a, c in zip(dev_articles, extract_texts(nlp, texts), strict=True)
+    }
     return score({a["id"]: a for a in dev_articles}, pred)
 
 

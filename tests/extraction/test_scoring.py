@@ -13,15 +13,18 @@ from annotations.extraction.scoring import names_match, score, score_line
 from .conftest import SHARED_DATA, SHARED_EVAL
 
 
-@pytest.mark.parametrize("gold,pred,expected", [
-    ("Ben Wallace", "Mr Wallace", True),
-    ("Ben Wallace", "Defence Secretary Ben Wallace", True),
-    ("Ben Wallace", "Wallace", True),
-    ("Ben Wallace", "Tom Wallace", False),
-    ("the city", "The city", True),
-    ("Jody Wilson-Raybould", "Wilson", False),
-    ("Andr\u00e9 Dupont", "andre dupont", True),
-])
+@pytest.mark.parametrize(
+    "gold,pred,expected",
+    [
+        ("Ben Wallace", "Mr Wallace", True),
+        ("Ben Wallace", "Defence Secretary Ben Wallace", True),
+        ("Ben Wallace", "Wallace", True),
+        ("Ben Wallace", "Tom Wallace", False),
+        ("the city", "The city", True),
+        ("Jody Wilson-Raybould", "Wilson", False),
+        ("Andr\u00e9 Dupont", "andre dupont", True),
+    ],
+)
 def test_names_match_follows_the_reference_rules(gold, pred, expected):
     assert names_match(gold, pred) is expected
 
@@ -31,8 +34,10 @@ def dev_predictions(nlp, dev_articles):
     from annotations.extraction import extract_texts
 
     texts = (a["text"] for a in dev_articles)
-    return [prediction_record(a["id"], c)
-            for a, c in zip(dev_articles, extract_texts(nlp, texts), strict=True)]
+    return [
+        prediction_record(a["id"], c)
+        for a, c in zip(dev_articles, extract_texts(nlp, texts), strict=True)
+    ]
 
 
 def perturbed(records, seed=7):
@@ -69,8 +74,16 @@ def test_scorer_agrees_with_the_reference_scorer(tmp_path, dev_predictions, vari
     pred_path = tmp_path / "pred.jsonl"
     pred_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     gold_path = SHARED_DATA / "ggt_dev.jsonl"
-    ref = subprocess.run([sys.executable, str(script), str(gold_path), str(pred_path)],
-                         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    ref = (
+        subprocess.run(
+            [sys.executable, str(script), str(gold_path), str(pred_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     gold = {}
     with open(gold_path, encoding="utf-8") as f:
         for line in f:

@@ -67,5 +67,7 @@ def test_seed_quotes_stop_at_paragraph_ends_and_never_at_an_apostrophe(seed):
         # a quote never starts or ends inside a word (they’re, Morans’ house)
         assert not (c.start > 0 and text[c.start - 1].isalpha() and text[c.start].isalpha())
         assert not (c.end < len(text) and text[c.end - 1].isalpha() and text[c.end].isalpha())
-    assert not any(c.text in ("\u2018fall guy\u2019", "\u2018purged\u2019", "\u2018internal\u2019")
-                   for c in cands)
+    assert not any(
+        c.text in ("\u2018fall guy\u2019", "\u2018purged\u2019", "\u2018internal\u2019")
+        for c in cands
+    )

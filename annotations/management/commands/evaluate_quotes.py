@@ -32,11 +32,15 @@ def gold_from_db() -> dict[str, dict]:
         gold[str(a.pk)] = {"id": str(a.pk), "text": a.text, "quotes": []}
     for q in reviewed.iterator():
         span = [q.speaker_start, q.speaker_end] if q.speaker_start is not None else None
-        gold[str(q.article_id)]["quotes"].append({
-            "quote": q.text, "quote_span": [q.start, q.end],
-            "speaker": q.speaker_text, "speaker_span": span,
-            "speaker_name": q.speaker.name if q.speaker else q.speaker_name,
-        })
+        gold[str(q.article_id)]["quotes"].append(
+            {
+                "quote": q.text,
+                "quote_span": [q.start, q.end],
+                "speaker": q.speaker_text,
+                "speaker_span": span,
+                "speaker_name": q.speaker.name if q.speaker else q.speaker_name,
+            }
+        )
     return gold
 
 
@@ -46,16 +50,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("gold", nargs="?", help="gold JSONL (omit with --from-db)")
         parser.add_argument("--predictions", help="prediction JSONL; default: run the engine")
-        parser.add_argument("--from-db", action="store_true",
-                            help="use the confirmed quotes of articles in the database as gold")
+        parser.add_argument(
+            "--from-db",
+            action="store_true",
+            help="use the confirmed quotes of articles in the database as gold",
+        )
         parser.add_argument("--thresholds", default="0.3,0.8")
         parser.add_argument("--batch-size", type=int, default=16)
         parser.add_argument("--n-process", type=int, default=1)
         parser.add_argument("--model", default=DEFAULT_MODEL)
         parser.add_argument("--json", help="also write all numbers here as JSON")
 
-    def handle(self, *args, gold, predictions, from_db, thresholds, batch_size, n_process,
-               model, json: str | None = None, verbosity=1, **opts):
+    def handle(
+        self,
+        *args,
+        gold,
+        predictions,
+        from_db,
+        thresholds,
+        batch_size,
+        n_process,
+        model,
+        json: str | None = None,
+        verbosity=1,
+        **opts,
+    ):
         if bool(gold) == bool(from_db):
             raise CommandError("give either a GOLD.jsonl file or --from-db")
         gold_recs = gold_from_db() if from_db else self.load(gold)
@@ -83,15 +102,19 @@ class Command(BaseCommand):
     def run_engine(self, gold_recs, model, batch_size, n_process, verbosity) -> dict[str, dict]:
         """Predict on the gold texts only (ids and texts are written out, quotes are not)."""
         nlp = load_pipeline(model)
-        bar = tqdm(total=len(gold_recs), unit="article",
-                   disable=not sys.stderr.isatty() or verbosity == 0)
-        with tempfile.NamedTemporaryFile("w+", suffix=".jsonl", encoding="utf-8") as src, \
-                tempfile.NamedTemporaryFile("w+", suffix=".jsonl", encoding="utf-8") as out:
+        bar = tqdm(
+            total=len(gold_recs), unit="article", disable=not sys.stderr.isatty() or verbosity == 0
+        )
+        with (
+            tempfile.NamedTemporaryFile("w+", suffix=".jsonl", encoding="utf-8") as src,
+            tempfile.NamedTemporaryFile("w+", suffix=".jsonl", encoding="utf-8") as out,
+        ):
             for rec in gold_recs.values():
                 src.write(json.dumps({"id": rec["id"], "text": rec.get("text", "")}) + "\n")
             src.flush()
-            predict_file(nlp, src.name, out, batch_size=batch_size, n_process=n_process,
-                         progress=bar.update)
+            predict_file(
+                nlp, src.name, out, batch_size=batch_size, n_process=n_process, progress=bar.update
+            )
             out.flush()
             bar.close()
             return load_jsonl(out.name)

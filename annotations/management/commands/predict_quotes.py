@@ -32,8 +32,9 @@ class Command(BaseCommand):
         bar = tqdm(unit="article", disable=not sys.stderr.isatty() or verbosity == 0)
         try:
             with open(output, "w", encoding="utf-8") as out:
-                n = predict_file(nlp, input, out, batch_size=batch_size, n_process=n_process,
-                                 progress=bar.update)
+                n = predict_file(
+                    nlp, input, out, batch_size=batch_size, n_process=n_process, progress=bar.update
+                )
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         finally:
