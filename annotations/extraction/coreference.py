@@ -502,7 +502,13 @@ class Registry:
         return p
 
     def finalise(self) -> None:
-        """Point every shorter name to the fullest one sharing its surname."""
+        """Point every shorter name to the fullest one sharing its surname. A surname the NER
+        once called an organisation ('Vickers' ORG, 'Kevin Vickers' PERSON) is the person."""
+        for p in self.people:
+            if p.is_org and len(p.words) == 1:
+                full = self.find(p.words)
+                if p.is_person or (full is not None and full.is_person and not full.is_org):
+                    p.is_org, p.is_person = False, True
         for p in self.people:
             full = self.find(p.words)
             if full is not None and full is not p and not p.is_org:
