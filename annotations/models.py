@@ -6,6 +6,7 @@ code points. Editors' decisions are never overwritten by the machine: see
 """
 
 import hashlib
+import re
 import unicodedata
 
 from django.conf import settings
@@ -297,7 +298,7 @@ class QuoteQuerySet(models.QuerySet):
         PostgreSQL: full-text search with the 'simple' configuration (no stemming, no
         stop words, so it works the same for every language and script) and web-search
         syntax ("exact phrase", or, -word); served by the GIN index quote_text_fts
-        (migration 0003). Elsewhere: every word must occur in the text (LIKE), rank 0.
+        (migration 0003). Elsewhere: every word must occur in the text, rank 0.
         """
         terms = " ".join(terms.split())
         if not terms:
@@ -306,9 +307,15 @@ class QuoteQuerySet(models.QuerySet):
             vector = SearchVector("text", config=SEARCH_CONFIG)
             query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
             return self.annotate(search_vector=vector).filter(search_vector=query).ranked(terms)
+        # Elsewhere every word must occur. SQLite's LIKE folds the case of ASCII only, but
+        # Django runs its REGEXP in Python, so "МОСТ" finds "мост" there.
+        sqlite = connections[self.db].vendor == "sqlite"
         qs = self
         for word in terms.replace('"', " ").split():
-            qs = qs.filter(text__icontains=word)
+            if sqlite:
+                qs = qs.filter(text__iregex=re.escape(word))
+            else:
+                qs = qs.filter(text__icontains=word)
         return qs.ranked(terms)
 
     def ranked(self, terms: str):
