@@ -46,6 +46,7 @@ def gold_from_db() -> dict[str, dict]:
 
 class Command(BaseCommand):
     help = "Score quote predictions (or the engine itself) against gold quotes."
+    requires_system_checks = []  # file mode needs no database; --from-db opens it itself
 
     def add_arguments(self, parser):
         parser.add_argument("gold", nargs="?", help="gold JSONL (omit with --from-db)")
