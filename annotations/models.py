@@ -352,20 +352,17 @@ class QuoteQuerySet(models.QuerySet):
     def statements(self):
         """One row per statement: quotes by one speaker whose texts share a fingerprint.
 
-        Rows carry ``appearances`` (quotes), ``articles``, ``first_seen`` (earliest
-        publication date) and ``first_quote`` (lowest quote id, a stable id for the group).
+        Rows carry ``appearances`` (how many quotes) and ``first_quote`` (the lowest quote
+        id, a stable id for the statement). Reviewed quotes are grouped from the index
+        quote_published_statement alone; describe a page of statements (outlets, dates)
+        from its quotes.
         """
         return (
             self.filter(speaker__isnull=False)
             .exclude(fingerprint="")
             .order_by()
             .values("speaker", "fingerprint")
-            .annotate(
-                appearances=Count("id"),
-                articles=Count("article", distinct=True),
-                first_seen=Min("article__published"),
-                first_quote=Min("id"),
-            )
+            .annotate(appearances=Count("*"), first_quote=Min("id"))
         )
 
 
@@ -484,6 +481,11 @@ class Quote(models.Model):
             models.Index(fields=["article", "status"], name="quote_article_status"),
             # Groups one speaker's repeated statements (Quote.objects.statements()).
             models.Index(fields=["speaker", "fingerprint"], name="quote_speaker_fingerprint"),
+            models.Index(
+                fields=["speaker", "fingerprint", "id"],
+                condition=Q(status__in=["confirmed", "corrected"]),
+                name="quote_published_statement",
+            ),
             # What researchers count by default (top speakers, a speaker's page): reviewed
             # quotes per speaker, from the index alone.
             models.Index(
