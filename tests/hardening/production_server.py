@@ -4,13 +4,16 @@ Only on 127.0.0.1, on a free port, stopped by the fixture that started it.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 from django.db import connection
@@ -117,3 +120,36 @@ def gunicorn(env: dict[str, str], *, workers: int = 2):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+class Browser:
+    """A cookie-keeping HTTP client for the production server, like a person's browser."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def request(self, path, data=None, timeout=30, headers=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def cookie(self, name):
+        return next(c.value for c in self.cookies if c.name == name)
+
+    def log_in(self, username, password):
+        token = self.log_in_form()
+        status, _headers, _page = self.request(
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": token},
+        )
+        assert status in (200, 302), status
+
+    def log_in_form(self):
+        _status, _headers, page = self.request("/accounts/login/")
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

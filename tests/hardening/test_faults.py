@@ -6,15 +6,10 @@ is shared with other test runs and is never restarted here.
 """
 
 import json
-import re
 import shutil
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 import psycopg
 import pytest
@@ -27,7 +22,7 @@ from annotations.middleware import DatabaseUnavailableMiddleware
 from annotations.models import Article, Quote
 from tests.factories import make_article, make_quote
 
-from .production_server import database_url, gunicorn, manage, production_env
+from .production_server import Browser, database_url, gunicorn, manage, production_env
 
 ONE_ARTICLE = {"text": "A short article for the fault tests.", "url": "https://news.example/f"}
 
@@ -35,39 +30,6 @@ ONE_ARTICLE = {"text": "A short article for the fault tests.", "url": "https://n
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("this fault is driven through PostgreSQL")
-
-
-class Browser:
-    """A cookie-keeping HTTP client for the production server, like a person's browser."""
-
-    def __init__(self, base):
-        self.base = base
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-
-    def request(self, path, data=None, timeout=30, headers=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=timeout) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
-
-    def cookie(self, name):
-        return next(c.value for c in self.cookies if c.name == name)
-
-    def log_in(self, username, password):
-        token = self.log_in_form()
-        status, _headers, _page = self.request(
-            "/accounts/login/",
-            {"username": username, "password": password, "csrfmiddlewaretoken": token},
-        )
-        assert status in (200, 302), status
-
-    def log_in_form(self):
-        _status, _headers, page = self.request("/accounts/login/")
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
 def backends_waiting_on_a_lock(admin, database):
