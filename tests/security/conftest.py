@@ -4,7 +4,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from annotations.models import Article, Quote, Speaker, SpeakerAlias
+from annotations import services
+from annotations.models import (
+    Article,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    SpeakerMerge,
+    SpeakerMergeSuggestion,
+)
 from tests.factories import make_article, make_quote, make_speaker
 
 # A CSRF secret as Django keeps it in the cookie (32 letters and digits); the same value
@@ -14,7 +22,8 @@ PERSONAS = ["anonymous", "mallory", "rachel", "alice", "admin_user"]
 
 
 class Scene:
-    """One article with a candidate quote by a speaker who has an alias."""
+    """One article with a candidate quote by a speaker who has an alias; an open suggestion
+    that two other speakers are one person; and a merge that can be undone."""
 
     def __init__(self):
         self.speaker = make_speaker("Ana Lopez")
@@ -25,6 +34,13 @@ class Scene:
             '"We will rebuild the bridge by spring,"',
             speaker=self.speaker,
             kind="direct",
+        )
+        low, high = make_speaker("Tom Reed"), make_speaker("T. Reed")
+        self.suggestion = SpeakerMergeSuggestion.objects.create(
+            speaker=low, other=high, score=90, reason="initial"
+        )
+        self.merge = services.speaker_merge(
+            source=make_speaker("Jo Bloggs"), target=make_speaker("Joanna Bloggs"), user=None
         )
 
 
@@ -55,7 +71,9 @@ def snapshot() -> dict:
             Article.objects.order_by("pk").values("pk", "claimed_by", "claimed_at", "title")
         ),
         "speakers": list(Speaker.objects.order_by("pk").values("pk", "name", "merged_into")),
-        "aliases": list(SpeakerAlias.objects.order_by("pk").values("pk", "name")),
+        "aliases": list(SpeakerAlias.objects.order_by("pk").values("pk", "name", "speaker")),
+        "suggestions": list(SpeakerMergeSuggestion.objects.order_by("pk").values()),
+        "merges": list(SpeakerMerge.objects.order_by("pk").values("pk", "undone_at")),
     }
 
 

@@ -186,6 +186,34 @@ MATRIX = {
         Rule("editor", 303),
         data=lambda s: {**_version(s), "speaker_name": "Tom Reed", "create": "on"},
     ),
+    "quotes/<int:pk>/edit/": Endpoint(
+        _quote_path("edit"), Rule("editor", 200), Rule("editor", 405)
+    ),
+    "speakers/merges/": Endpoint(
+        lambda s: "/speakers/merges/", Rule("editor", 200), Rule("editor", 405)
+    ),
+    "speakers/merges/<int:pk>/accept/": Endpoint(
+        lambda s: f"/speakers/merges/{s.suggestion.pk}/accept/",
+        Rule("editor", 405),
+        Rule("editor", 303),
+    ),
+    "speakers/merges/<int:pk>/dismiss/": Endpoint(
+        lambda s: f"/speakers/merges/{s.suggestion.pk}/dismiss/",
+        Rule("editor", 405),
+        Rule("editor", 303),
+    ),
+    "speakers/merges/<int:pk>/reopen/": Endpoint(
+        # The suggestion is open, not dismissed: nothing to reopen. A plain POST is sent
+        # back to the merges page with that message (htmx would get a 409).
+        lambda s: f"/speakers/merges/{s.suggestion.pk}/reopen/",
+        Rule("editor", 405),
+        Rule("editor", 303),
+    ),
+    "speakers/merged/<int:pk>/undo/": Endpoint(
+        lambda s: f"/speakers/merged/{s.merge.pk}/undo/",
+        Rule("editor", 405),
+        Rule("editor", 303),
+    ),
     "quotes/<int:pk>/span/": Endpoint(
         _quote_path("span"),
         Rule("editor", 405),
@@ -254,7 +282,7 @@ def test_permission(request, scene, route, method, persona):
         assert response["Location"].startswith("/admin/login/?next=")
     else:
         assert response.status_code == expected
-    if expected in (LOGIN, ADMIN_LOGIN, 401, 403, 405):
+    if expected in (LOGIN, ADMIN_LOGIN, 401, 403, 405, 409):
         assert snapshot() == before, "a refused request changed something"
 
 
