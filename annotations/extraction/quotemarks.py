@@ -182,9 +182,21 @@ def find_marked_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Mar
             if text.find(SINGLE_OPEN, a, b) != -1 or text.find(SINGLE_CLOSE, a, b) != -1
             else []
         )
-        # a single-mark quote overlapping a double-mark one is nested or spurious
+        # British style nests doubles inside singles: a single-mark quote that wholly
+        # contains double-mark ones is the quote; otherwise singles overlapping doubles are
+        # nested or spurious
+        outer = [
+            s
+            for s in singles
+            if not s.open_ended and any(s.start < d.start and d.end < s.end for d in doubles)
+        ]
+        doubles = [
+            d for d in doubles if not any(s.start < d.start and d.end < s.end for s in outer)
+        ]
         singles = [
-            s for s in singles if not any(s.start < d.end and d.start < s.end for d in doubles)
+            s
+            for s in singles
+            if s in outer or not any(s.start < d.end and d.start < s.end for d in doubles)
         ]
         out.extend(sorted(doubles + singles, key=lambda q: q.start))
     return out

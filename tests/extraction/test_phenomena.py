@@ -357,3 +357,11 @@ def test_words_in_marks_after_a_naming_verb_are_the_subjects_quote(quotes_of):
     assert c.text == "\u201creckless\u201d"
     assert c.cue_text == "described"
     assert c.speaker_text == "Ms Rivera"
+
+
+def test_british_single_quote_keeps_the_double_quote_nested_in_it(quotes_of):
+    text = "Mrs Patel said: \u2018He told me \u201cnever again\u201d, and I believed him.\u2019"
+    (c,) = quotes_of(text)
+    assert c.kind == "direct"
+    assert c.text == text[text.index("\u2018"):]
+    assert c.speaker_name == "Patel"
