@@ -10,7 +10,7 @@ from collections import Counter
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -365,12 +365,9 @@ def statement_list(request):
 
 
 def _statement_totals(groups) -> dict:
-    rows = groups.values_list("appearances", flat=True)
-    statements = appearances = 0
-    for count in rows.iterator():
-        statements += 1
-        appearances += count
-    return {"statements": statements, "appearances": appearances}
+    """How many statements and appearances: one aggregate over the grouped rows."""
+    totals = groups.aggregate(groups=Count("*"), quotes=Sum("appearances"))
+    return {"statements": totals["groups"], "appearances": totals["quotes"] or 0}
 
 
 def _describe_statements(rows, quotes) -> list[dict]:
@@ -381,12 +378,18 @@ def _describe_statements(rows, quotes) -> list[dict]:
     for row in rows:
         pairs |= Q(speaker_id=row["speaker"], fingerprint=row["fingerprint"])
     appearances = {}
-    for quote in (
-        quotes.filter(pairs).select_related("article").order_by("article__published", "pk")
-    ):
+    found_quotes = (
+        quotes.filter(pairs)
+        .select_related("article")
+        .defer("article__text")
+        .order_by("article__published", "pk")
+    )
+    for quote in found_quotes:
         appearances.setdefault((quote.speaker_id, quote.fingerprint), []).append(quote)
-    first_quotes = Quote.objects.select_related("speaker", "article").in_bulk(
-        [row["first_quote"] for row in rows]
+    first_quotes = (
+        Quote.objects.select_related("speaker", "article")
+        .defer("article__text")
+        .in_bulk([row["first_quote"] for row in rows])
     )
     described = []
     for row in rows:
@@ -397,10 +400,13 @@ def _describe_statements(rows, quotes) -> list[dict]:
         for quote in found:
             if quote.article.outlet not in outlets:
                 outlets.append(quote.article.outlet)
+        dates = [quote.article.published for quote in found if quote.article.published]
         first = first_quotes[row["first_quote"]]
         described.append(
             {
                 **row,
+                "articles": len({quote.article_id for quote in found}),
+                "first_seen": min(dates) if dates else None,
                 "quote": first,
                 "link": quote_url(first.article_id, first.pk),
                 "outlets": outlets,
