@@ -29,6 +29,7 @@ from annotations.models import (
     Quote,
     Speaker,
     SpeakerAlias,
+    SpeakerMergeSuggestion,
     normalize_name,
     quote_fingerprint,
 )
@@ -142,6 +143,11 @@ class Story:
             speaker_end=mention_start + len(mention),
             fingerprint=quote_fingerprint(quote) or "x",
         )
+        # A second speaker named like the alias, suggested as the same person.
+        self.other = Speaker.objects.create(name=values["alias"])
+        SpeakerMergeSuggestion.objects.create(
+            speaker=self.speaker, other=self.other, score=80, reason="similar names"
+        )
 
 
 def parse(response):
@@ -183,6 +189,8 @@ PAGES = {
     "statements": lambda s: "/statements/?repeated=0",
     "articles": lambda s: "/research/articles/",
     "history": lambda s: f"/quotes/{s.quote.pk}/history/",
+    "merges": lambda s: "/speakers/merges/",
+    "edit": lambda s: f"/quotes/{s.quote.pk}/edit/",
 }
 _baselines: dict[str, dict] = {}
 
@@ -293,6 +301,24 @@ def test_the_articles_list_shows_hostile_titles_and_outlets_as_text(rachel_clien
 def test_the_quote_history_shows_hostile_text_as_text(rachel_client, values):
     expected = baseline(rachel_client, "history")
     _, tree = _render(rachel_client, "history", values)
+    assert_no_markup_added(tree, expected)
+
+
+@EXAMPLES
+@given(values=story_values)
+def test_the_merge_suggestions_show_hostile_names_as_text(alice_client, values):
+    expected = baseline(alice_client, "merges")
+    _, tree = _render(alice_client, "merges", values)
+    assert text_of(tree, "//*[@class='merge-speaker']/a") == [values["name"], values["alias"]]
+    assert_no_markup_added(tree, expected)
+
+
+@EXAMPLES
+@given(values=story_values)
+def test_the_quote_edit_panel_keeps_a_hostile_name_in_its_attribute(alice_client, values):
+    expected = baseline(alice_client, "edit")
+    _, tree = _render(alice_client, "edit", values)
+    assert tree.xpath("//input[@name='speaker_name']/@placeholder") == [values["name"]]
     assert_no_markup_added(tree, expected)
 
 
