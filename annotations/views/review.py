@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from .. import segments, services
 from ..forms import (
@@ -553,6 +554,7 @@ def _queue(request, form: QueueFilterForm):
 
 @editor_required
 @require_GET
+@vary_on_headers("HX-Request")  # the same URL answers a fragment to htmx: keep caches apart
 def review_queue(request):
     """Articles with candidates awaiting review, the most doubtful first."""
     outlets = (
@@ -575,7 +577,8 @@ def review_queue(request):
         "now": timezone.now(),
     }
     template = "annotations/review/queue.html"
-    if request.htmx and not request.htmx.boosted:
+    # Filters and pages swap only the results; a back-button restore needs the whole page.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
 

@@ -148,3 +148,15 @@ def test_claim_ignores_an_offsite_next_url(alice_client, doubtful):
         reverse("article_claim", args=[doubtful.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == doubtful.get_absolute_url()
+
+
+def test_a_back_button_restore_gets_the_whole_queue_page(alice_client, doubtful):
+    response = alice_client.get(
+        reverse("review_queue"), **htmx(HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_the_queue_varies_on_the_htmx_header(alice_client, doubtful):
+    response = alice_client.get(reverse("review_queue"))
+    assert "HX-Request" in response["Vary"]
