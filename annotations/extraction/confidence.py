@@ -15,13 +15,13 @@ RULE_RELIABILITY = {
     "floating_same_para": 1.0,  # continues a quote of the same paragraph
     "floating_prev_para": 0.92,  # continues the quote of the paragraph before
     "post": 0.9,  # embedded social-media post with its signature
-    "floating_far": 0.75,
-    "floating_context": 0.8,  # continues the person the paragraph before narrated about
-    "after": 0.75,  # cue found in a short window after the quote, not through the parse
-    "naming": 0.75,  # 'called it “a disaster”': the marked words are the subject's
-    "before": 0.75,
+    "floating_far": 0.8,
+    "floating_context": 0.9,  # continues the person the paragraph before narrated about
+    "after": 0.9,  # cue found in a short window after the quote, not through the parse
+    "naming": 0.6,  # 'called it “a disaster”': the marked words are the subject's
+    "before": 0.6,
     "unmarked_paragraph": 0.6,
-    "pull_quote": 0.6,
+    "pull_quote": 0.7,
     "floating_next": 0.3,
     "unattributed": 0.05,
 }

@@ -255,7 +255,10 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
         t = zone[k]
         if t.lower_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"):
             between = zone[k + 1 :]
-            if len(between) > 8 or any(x.pos_ == "VERB" for x in between):
+            if len(between) > 6 or any(x.pos_ == "VERB" for x in between):
+                return None
+            # the cue introduces the quote: 'said: “...', 'told reporters, “...', 'says “...'
+            if between and between[-1].text not in (":", ",") or t.text.endswith("-called"):
                 return None
             subj = subject_of(t)
             if subj is None:
