@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 FORMATS = {".txt": "text", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html"}
 TEXT_HEADER_KEYS = ("title", "url", "date")
@@ -99,7 +100,23 @@ def parse(name: str, data: bytes) -> list[ArticleRecord]:
         raise ImportFileError(name, "holds no article")
     for record in records:
         _check_storable(name, record)
+        _check_url(name, record)
     return records
+
+
+def _check_url(source: str, record: ArticleRecord) -> None:
+    """The article page links its url: only web addresses, never javascript: or data:.
+
+    urlsplit drops the tabs, newlines and leading spaces a browser would drop too, so
+    "java\tscript:" is seen as the javascript: it is.
+    """
+    scheme = urlsplit(record.url).scheme.lower()
+    if scheme not in ("", "http", "https"):
+        raise ImportFileError(
+            source,
+            f"the url '{record.url[:60]}' is not a web address (use http:// or https://)",
+            record.line,
+        )
 
 
 # Characters the database cannot store: lone UTF-16 surrogates (JSON "\ud800") cannot
