@@ -472,3 +472,24 @@ def test_a_name_that_normalisation_lengthens_past_the_column_is_stored(alice_cli
         assert response.status_code == 303
         quote.refresh_from_db()
         assert quote.speaker.name == "\ufdfa" * 300
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x"],
+)
+def test_an_imported_url_that_is_not_a_web_address_is_refused(url):
+    line = json.dumps({"text": "Some words.", "url": url})
+    with pytest.raises(importers.ImportFileError) as error:
+        importers.parse("links.jsonl", line.encode())
+    assert str(error.value) == (
+        # (the importer strips spaces around the url first)
+        f"links.jsonl:1: the url '{url.strip()}' is not a web address (use http:// or https://)"
+    )
+
+
+@pytest.mark.parametrize("url", ["https://news.example/a", "http://news.example/b", ""])
+def test_an_imported_web_address_is_kept(url):
+    line = json.dumps({"text": "Some words.", "url": url})
+    (record,) = importers.parse("links.jsonl", line.encode())
+    assert record.url == url
