@@ -644,7 +644,8 @@ def claim_articles(*, ids, force: bool = False) -> list[Article]:
             Article.objects.filter(pk__in=[a.pk for a in articles]).update(
                 extraction_state=Article.Extraction.RUNNING,
                 extraction_state_changed_at=now,
-                extraction_attempts=F("extraction_attempts") + 1,
+                # Forced (a person asked again): the count of dead workers starts again.
+                extraction_attempts=1 if force else F("extraction_attempts") + 1,
                 extraction_error="",
             )
     return articles
@@ -661,13 +662,18 @@ def queue_extraction(*, articles) -> None:
     ids = [getattr(article, "pk", article) for article in articles]
     if not ids:
         return
-    from .tasks import extract_articles
-
     Article.objects.filter(pk__in=ids).exclude(extraction_state=Article.Extraction.RUNNING).update(
         extraction_state=Article.Extraction.QUEUED,
         extraction_error="",
         extraction_state_changed_at=timezone.now(),
+        extraction_attempts=0,  # a new request: the count of dead workers starts again
     )
+    _enqueue(ids)
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import extract_articles
+
     size = settings.EXTRACTION_BATCH_SIZE
 
     def enqueue():
@@ -710,21 +716,30 @@ def requeue_stale_extractions() -> int:
                 ),
             )
         again = [a.pk for a in stale if a.pk not in set(worn)]
-        Article.objects.filter(pk__in=again).update(extraction_state=state.NOT_STARTED)
-        queue_extraction(articles=again)
-        _fail_lost_tasks(cutoff)
+        Article.objects.filter(pk__in=again).update(
+            extraction_state=state.QUEUED, extraction_state_changed_at=timezone.now()
+        )
+        _enqueue(again)
+        _fail_lost_tasks(cutoff, {a.pk for a in stale})
     log.warning("requeued %d stale extraction(s); %d failed for good", len(again), len(worn))
     return len(stale)
 
 
-def _fail_lost_tasks(cutoff) -> None:
+def _fail_lost_tasks(cutoff, stale_ids: set[int]) -> None:
+    """Mark failed the database-queue tasks that held these stale articles."""
     if not apps.is_installed("django_tasks_db"):
         return
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.running().filter(
+    running = DBTaskResult.objects.running().filter(
         task_path="annotations.tasks.extract_articles", started_at__lt=cutoff
-    ).update(
+    )
+    lost = [
+        task.pk
+        for task in running.only("pk", "args_kwargs")
+        if stale_ids.intersection(task.args_kwargs.get("kwargs", {}).get("article_ids", []))
+    ]
+    DBTaskResult.objects.filter(pk__in=lost).update(
         status="FAILED",
         finished_at=timezone.now(),
         exception_class_path="annotations.services.WorkerLost",

@@ -1,5 +1,7 @@
 """Storing the engine's candidates: idempotent, and never over people's decisions."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
@@ -184,7 +186,7 @@ def test_a_failed_article_is_retried_by_extract_quotes_pending(fake_engine, monk
 def test_extract_quotes_pending_takes_over_an_article_whose_worker_died(fake_engine, settings):
     article = make_article(text=TWO_QUOTES)
     services.claim_articles(ids=[article.pk])  # a worker took it, then was killed
-    settings.EXTRACTION_STALE_AFTER = __import__("datetime").timedelta(0)
+    settings.EXTRACTION_STALE_AFTER = timedelta(0)
 
     call_command("extract_quotes", "--pending", verbosity=0)
 
@@ -272,3 +274,15 @@ def test_with_several_processes_an_unreadable_article_fails_alone(fake_engine):
     states = dict(Article.objects.values_list("pk", "extraction_state"))
     assert [states[a.pk] for a in good] == ["done"] * 3
     assert states[bad.pk] == "failed"
+
+
+def test_an_article_that_outlived_three_workers_is_failed_not_requeued(fake_engine, settings):
+    article = make_article(text=TWO_QUOTES)
+    Article.objects.filter(pk=article.pk).update(extraction_state="running", extraction_attempts=3)
+    settings.EXTRACTION_STALE_AFTER = timedelta(0)
+
+    services.requeue_stale_extractions()
+
+    article.refresh_from_db()
+    assert article.extraction_state == "failed"
+    assert "a worker stopped while extracting this article 3 times" in article.extraction_error
