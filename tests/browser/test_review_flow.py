@@ -316,3 +316,18 @@ def test_merge_suggestions_page_accept_and_undo(page, alice, ferry):
     page.wait_for_selector(".merge-item.decided:has-text('separate again')")
     assert SpeakerMerge.objects.filter(undone_at__isnull=True).count() == 0
     assert page.console_errors == []
+
+
+def test_queue_filters_are_in_the_address_and_the_back_button_undoes_them(page, alice, ferry):
+    other = make_article(title="Library hours extended", outlet="Town Crier")
+    make_quote(other, other.text[:20], confidence=0.3)
+    login(page, alice, next_url="/review/")
+    expect(page.locator(".queue-table tbody tr")).to_have_count(2)
+    page.select_option("#id_outlet", "Town Crier")
+    expect(page).to_have_url(re.compile(r"outlet=Town(%20|\+)Crier"))
+    expect(page.locator(".queue-table tbody tr")).to_have_count(1)
+    page.reload()  # the filtered address is bookmarkable: it loads as a whole page
+    expect(page.locator(".queue-table tbody tr")).to_have_count(1)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/review/$"))
+    expect(page.locator(".queue-table tbody tr")).to_have_count(2)
