@@ -1258,9 +1258,11 @@ def speaker_merge(*, source: Speaker, target: Speaker, user) -> SpeakerMerge:
     if source.pk == target.pk:
         raise SpeakerMergeError("A speaker cannot be merged into itself.")
     with transaction.atomic():
+        # NO KEY UPDATE: workers adding aliases (a foreign key to these rows) are not blocked,
+        # so a worker that holds this speaker's quotes cannot deadlock with a merge.
         source, target = (
-            Speaker.objects.select_for_update().get(pk=source.pk),
-            Speaker.objects.select_for_update().get(pk=target.pk),
+            Speaker.objects.select_for_update(no_key=True).get(pk=source.pk),
+            Speaker.objects.select_for_update(no_key=True).get(pk=target.pk),
         )
         for speaker in (source, target):
             if speaker.merged_into_id:
@@ -1313,7 +1315,7 @@ def speaker_merge_undo(*, merge: SpeakerMerge, user) -> SpeakerMerge:
         merge = SpeakerMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
             raise SpeakerMergeError("This merge was already undone.")
-        source = Speaker.objects.select_for_update().get(pk=merge.source_id)
+        source = Speaker.objects.select_for_update(no_key=True).get(pk=merge.source_id)
         if source.merged_into_id != merge.target_id:
             raise SpeakerMergeError(
                 f"{source} is no longer merged into {merge.target}; nothing to undo."
