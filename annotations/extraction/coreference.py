@@ -470,6 +470,8 @@ class Registry:
             if p.is_description:
                 continue
             pw = p.key()
+            if p.is_org and not p.is_person and pw != fw:
+                continue  # organisations have no surnames: 'Ottawa' is not 'University of Ottawa'
             if (
                 pw
                 and pw[-1] == fw[-1]
@@ -736,9 +738,6 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
                 break
             if m.pos < pos and m.is_subject and m.person.is_person and not reg.in_quote(m.pos):
                 return m.person.name, 0.55
-    for p in reg.people:
-        if p.is_org and low in {fold(w) for w in p.words}:
-            return p.name, 0.75
     if low in GENERIC_ORG_NOUNS:
         for m in reversed(speakers_so_far):
             if m.pos < pos and m.person.is_org:

@@ -543,8 +543,11 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
         if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
             # 'a justice official said ...' then 'the justice official added ...': the same
             name, conf = described[head.lower_]
+            if not name:  # the earlier one was never named: keep this description as written
+                name, conf = ctx.text[a:b], 0.6
         elif head.pos_ == "NOUN" and name:
-            described.setdefault(head.lower_, (name, conf))
+            named = fold_text(name) != fold_text(ctx.text[a:b])
+            described.setdefault(head.lower_, (name if named else "", conf))
         carrier = d.speaker.lower_ if d.speaker.lower_ in CARRIER_NOUNS else None
         if carrier and agent is not None and name:
             authors[carrier] = name  # 'a study by Civic Action' ... later 'the study said'
@@ -571,6 +574,12 @@ def name_span(ctx: Context, head: Token) -> tuple[int, int]:
                     b -= 1
                 return a, b
     return name_text(head)
+
+
+def fold_text(s: str) -> str:
+    return " ".join(
+        w.lower() for w in s.split() if w.lower() not in ("the", "a", "an", "his", "her")
+    )
 
 
 def is_definite(t: Token) -> bool:

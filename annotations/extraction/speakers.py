@@ -37,6 +37,13 @@ NON_SPEAKER_SUBJECTS = {
     "i",
     "you",
     "we",
+    # opinions without a holder: 'common belief says', 'conventional wisdom holds'
+    "belief",
+    "wisdom",
+    "theory",
+    "logic",
+    "thinking",
+    "consensus",
 }
 # nouns that carry somebody else's words: "a statement by X said ..."
 CARRIER_NOUNS = {
