@@ -210,6 +210,7 @@ def _load(numbered: Iterator[tuple[int, dict]], result: RestoreResult) -> None:
     allowed = {_label(m): m for m in exported_models()}
     account_labels = set(ACCOUNT_MODELS)
     trailer = None
+    batch = _InsertBatch(result)
     for number, obj in numbered:
         if trailer is not None:
             raise BackupError("there is more after the end-of-backup line", number)
@@ -228,17 +229,19 @@ def _load(numbered: Iterator[tuple[int, dict]], result: RestoreResult) -> None:
             (deserialized,) = serializers.deserialize("python", [obj], ignorenonexistent=False)
         except (DeserializationError, ValueError) as error:
             raise BackupError(_deserialization_message(label, error), number) from None
-        instance = deserialized.object
         result.read[label] += 1
-        if label in account_labels and instance.pk is not None:
-            # Already in the target (same username or group name): keep it as it is.
-            result.kept_accounts.append(f"{label} {instance}")
-            continue
-        try:
-            deserialized.save()
-        except DatabaseError as error:
-            raise BackupError(f"the database refused this {label} ({error})", number) from None
-        result.created[label] += 1
+        if label in account_labels:
+            batch.flush()
+            if deserialized.object.pk is not None:
+                # Already in the target (same username or group name): keep it as it is.
+                result.kept_accounts.append(f"{label} {deserialized.object}")
+                continue
+            # Accounts carry many-to-many fields (groups): saved one by one, with them.
+            _save_one(label, deserialized, number)
+            result.created[label] += 1
+        else:
+            batch.add(label, number, deserialized)
+    batch.flush()
 
     if trailer is None:
         raise BackupError(
@@ -251,6 +254,51 @@ def _load(numbered: Iterator[tuple[int, dict]], result: RestoreResult) -> None:
             f"the file says it holds {expected} but {read} were read: it is damaged; "
             "nothing was restored"
         )
+
+
+def _save_one(label, deserialized, number) -> None:
+    try:
+        with transaction.atomic():
+            deserialized.save()
+    except DatabaseError as error:
+        raise BackupError(f"the database refused this {label} ({error})", number) from None
+
+
+class _InsertBatch:
+    """Rows of one model inserted together: one INSERT for BATCH_SIZE lines, not one each.
+
+    Like loaddata's raw save, bulk_create calls no save() and sends no signal, so derived
+    fields keep their stored values and no history is written for restored rows.
+    """
+
+    def __init__(self, result: RestoreResult):
+        self.result = result
+        self.label = None
+        self.rows: list[tuple[int, object]] = []
+
+    def add(self, label, number, deserialized) -> None:
+        if label != self.label or len(self.rows) >= CHUNK_SIZE:
+            self.flush()
+            self.label = label
+        self.rows.append((number, deserialized))
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        model = type(self.rows[0][1].object)
+        try:
+            with transaction.atomic():
+                model._default_manager.bulk_create([d.object for _, d in self.rows])
+        except DatabaseError:
+            # Find the line the database refuses, to name it.
+            for number, deserialized in self.rows:
+                _save_one(self.label, deserialized, number)
+            raise BackupError(
+                f"the database refused the {self.label} objects of lines "
+                f"{self.rows[0][0]} to {self.rows[-1][0]}"
+            ) from None
+        self.result.created[self.label] += len(self.rows)
+        self.rows = []
 
 
 def _check_schema(migrations, line) -> None:
