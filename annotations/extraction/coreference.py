@@ -20,7 +20,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from .cues import SPEECH_VERBS
-from .tokens import positions_of, word_hashes
+from .tokens import positions_of, positions_of_tags, word_hashes
 
 PRONOUN_GENDER_WORDS = ("he", "him", "his", "she", "her", "hers")
 
@@ -575,6 +575,7 @@ def build_registry(doc: Doc, para_of) -> Registry:
                 speaks=e.root.dep_ == "nsubj" and e.root.head.lower_ in SPEECH_VERBS,
             )
         )
+    add_group_subjects(doc, reg, para_of)
     learn_genders_from_pronouns(doc, reg)
     return reg
 
@@ -636,6 +637,20 @@ def appositive_titles(root: Token) -> set[str]:
         out.add(root.head.lower_)
         out.update(t.lower_ for t in root.head.children if t.dep_ in ("compound", "amod"))
     return out
+
+
+def add_group_subjects(doc: Doc, reg: Registry, para_of) -> None:
+    """Plural subjects of main clauses ('members complained', 'Officials said') are what a
+    later 'they' most often points back to."""
+    for i in positions_of_tags(doc, ("NNS",), "nsubj"):
+        t = doc[i]
+        if not is_main_subject(t) or t.ent_type_:
+            continue
+        a = t.left_edge.idx if t.left_edge.i >= t.i - 3 else t.idx
+        name = doc.text[a : t.idx + len(t.text)]
+        p = Person(name, name.split(), is_group=True, is_description=True)
+        reg.people.append(p)
+        reg.mentions.append(Mention(t.idx, p, True, para_of(t.idx)))
 
 
 def learn_genders_from_pronouns(doc: Doc, reg: Registry) -> None:

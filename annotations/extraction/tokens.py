@@ -4,7 +4,7 @@ the whole document (spaCy attribute access per token is what makes such loops sl
 from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import IDX, LOWER
+from spacy.attrs import DEP, IDX, LOWER, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
@@ -26,3 +26,14 @@ def token_starts(doc: Doc) -> list[int]:
     if len(doc) == 0:
         return []
     return doc.to_array(IDX).tolist()
+
+
+def positions_of_tags(doc: Doc, tags: tuple[str, ...], dep: str) -> list[int]:
+    """Indices of the tokens with one of the fine-grained `tags` and the dependency `dep`."""
+    if len(doc) == 0:
+        return []
+    arr = doc.to_array([TAG, DEP])
+    strings = doc.vocab.strings
+    tag_ids = numpy.array([strings[t] for t in tags], dtype="uint64")
+    mask = numpy.isin(arr[:, 0], tag_ids) & (arr[:, 1] == strings[dep])
+    return numpy.nonzero(mask)[0].tolist()

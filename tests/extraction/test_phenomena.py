@@ -363,5 +363,12 @@ def test_british_single_quote_keeps_the_double_quote_nested_in_it(quotes_of):
     text = "Mrs Patel said: \u2018He told me \u201cnever again\u201d, and I believed him.\u2019"
     (c,) = quotes_of(text)
     assert c.kind == "direct"
-    assert c.text == text[text.index("\u2018"):]
+    assert c.text == text[text.index("\u2018") :]
     assert c.speaker_name == "Patel"
+
+
+def test_they_points_back_to_a_plural_subject(quotes_of):
+    text = "Members complained about the board. They said it showed a lack of transparency."
+    (c,) = quotes_of(text)
+    assert c.speaker_text == "They"
+    assert c.speaker_name == "Members"
