@@ -212,7 +212,9 @@ def _ensure_baseline(quote: Quote) -> None:
 def _write(*, quote: Quote, editor, version: int, changes: dict, reason: str = "") -> Quote:
     """Apply ``changes`` if the quote is still at ``version``; record it in the history."""
     now = timezone.now()
-    with transaction.atomic():
+    # savepoint=False: inside a caller's transaction (a view creating a speaker first), a
+    # failure here rolls the whole of it back, which is what the caller wants anyway.
+    with transaction.atomic(savepoint=False):
         _ensure_baseline(quote)
         try:
             with transaction.atomic():

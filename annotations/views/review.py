@@ -8,6 +8,7 @@ plain POST with a redirect back to the article, so the page also works without s
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -264,7 +265,9 @@ def _quote_action(request, pk, form_class, act, done: str):
     if not form.is_valid():
         return _respond(request, article, message=_form_error(form), level="error", status=400)
     try:
-        act(quote, form.cleaned_data)
+        # One transaction: a speaker created inline is not left behind if the change fails.
+        with transaction.atomic():
+            act(quote, form.cleaned_data)
     except services.QuoteConflict as conflict:
         return _respond(
             request,
@@ -367,15 +370,16 @@ def quote_add(request, pk):
         return _respond(request, article, message=_form_error(form), level="error", status=400)
     data = form.cleaned_data
     try:
-        speaker = _speaker_from(data, request.user)
-        quote = services.quote_add(
-            article=article,
-            editor=request.user,
-            start=data["start"],
-            end=data["end"],
-            speaker=speaker,
-            kind=data["kind"],
-        )
+        with transaction.atomic():
+            speaker = _speaker_from(data, request.user)
+            quote = services.quote_add(
+                article=article,
+                editor=request.user,
+                start=data["start"],
+                end=data["end"],
+                speaker=speaker,
+                kind=data["kind"],
+            )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=400)
     return _respond(request, article, message=f"Added {_label(quote)}.", focus=quote.pk)

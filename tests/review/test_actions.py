@@ -408,3 +408,28 @@ def test_speaker_suggestions_escape_names(alice_client):
     body = alice_client.get(reverse("speaker_suggest"), {"speaker_name": "bold"}).content.decode()
     assert "<b>Bold</b>" not in body
     assert "&lt;b&gt;Bold&lt;/b&gt;" in body
+
+
+def test_a_new_speaker_is_not_kept_when_the_change_is_refused(alice_client, bob, budget_quote):
+    from annotations import services
+
+    services.quote_reject(quote=budget_quote, editor=bob, version=1)
+    response = post(
+        alice_client,
+        "quote_speaker",
+        budget_quote.pk,
+        {"version": 1, "speaker_name": "Brand New Person", "create": "1"},
+    )
+    assert response.status_code == 409
+    assert not Speaker.objects.filter(name="Brand New Person").exists()
+
+
+def test_a_new_speaker_is_not_kept_when_the_added_quote_is_refused(alice_client, article):
+    response = post(
+        alice_client,
+        "quote_add",
+        article.pk,
+        {"start": 0, "end": 99_999, "speaker_name": "Brand New Person", "create": "1"},
+    )
+    assert response.status_code == 400
+    assert not Speaker.objects.filter(name="Brand New Person").exists()
