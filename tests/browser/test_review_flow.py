@@ -331,3 +331,26 @@ def test_queue_filters_are_in_the_address_and_the_back_button_undoes_them(page, 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/review/$"))
     expect(page.locator(".queue-table tbody tr")).to_have_count(2)
+
+
+def test_an_editor_pastes_an_article_and_sees_its_extraction_queued(page, alice, db):
+    from annotations.models import Article
+
+    login(page, alice, next_url="/articles/add/")
+    page.console_errors.clear()
+    page.fill("#id_text", '"The pier reopens in May," said the harbour master, Ines Alvarez.')
+    page.fill("#id_title", "Pier reopens")
+    page.fill("#id_outlet", "Harbour Gazette")
+    page.click("button:has-text('Import')")
+    expect(page.locator("#extraction-status")).to_contain_text("queued")
+    article = Article.objects.get(title="Pier reopens")
+    expect(
+        page.locator(f"#extraction-status a[href='{article.get_absolute_url()}']")
+    ).to_have_count(1)
+    screenshot(page, "review-add-result-desktop")
+    # Pasting it again is refused, with a link to the article already stored.
+    page.fill("#id_text", '"The pier reopens in May," said the harbour master, Ines Alvarez.')
+    page.click("button:has-text('Import')")
+    expect(page.locator(".import-result")).to_contain_text("Already imported")
+    assert Article.objects.filter(title="Pier reopens").count() == 1
+    assert page.console_errors == []
