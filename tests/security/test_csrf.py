@@ -148,3 +148,13 @@ def test_the_log_in_page_gives_an_anonymous_visitor_a_token_too():
     field = tree.xpath("//form//input[@name='csrfmiddlewaretoken']")
     assert len(field) == 1
     assert json.loads(tree.find("body").get("hx-headers"))["X-CSRFToken"]
+
+
+def test_a_refused_post_says_what_happened_and_what_to_do(request, scene):
+    client = _client(request, "alice")
+    with_csrf_cookie(client)
+    response = client.post(f"/articles/{scene.article.pk}/claim/")
+    assert response.status_code == 403
+    text = " ".join(html.fromstring(response.content).text_content().split())
+    assert "security token (CSRF), so it was refused and nothing was changed" in text
+    assert "reload it and try again" in text

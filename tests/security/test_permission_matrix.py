@@ -420,3 +420,14 @@ def test_alice_cannot_overwrite_a_change_bob_made_after_she_loaded_the_quote(
     quote.refresh_from_db()
     assert quote.status == "rejected"
     assert quote.updated_by == bob
+
+
+# The refusal says why ----------------------------------------------------------------------
+
+
+def test_a_user_without_a_role_is_told_why_and_that_nothing_changed(client, mallory, scene):
+    client.force_login(mallory)
+    response = client.post(f"/articles/{scene.article.pk}/claim/")
+    assert response.status_code == 403
+    alert = html.fromstring(response.content).xpath("//*[@role='alert']")[0].text_content()
+    assert alert == "Your account does not have the role this page needs. Nothing was changed."
