@@ -21,13 +21,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Extraction: with the default database queue a db_worker runs next to the server; with
+# TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend it runs inside each import.
 run: install
 	$(BIN)/python manage.py migrate --verbosity 0
-	$(BIN)/python manage.py setup_demo
-	@echo "Extraction runs in a background db_worker process started here (TASKS_BACKEND=database)."
-	@trap 'kill 0' EXIT; \
-	$(BIN)/python manage.py db_worker --verbosity 1 & \
-	$(BIN)/python manage.py runserver $(HOST)
+	@if [ "$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend}" = django_tasks_db.DatabaseBackend ]; then \
+		echo "Extraction: a background db_worker process, started here, takes the queued articles."; \
+		trap 'kill 0' EXIT; \
+		$(BIN)/python manage.py db_worker --verbosity 1 & \
+		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+	else \
+		echo "Extraction: no worker; $$TASKS_BACKEND runs it as articles are imported."; \
+		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+	fi
 
 # The suite runs on PostgreSQL; the server is started when it is not running.
 postgres:
