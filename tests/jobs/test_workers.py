@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -40,7 +41,8 @@ def start_worker(log: Path, *extra: str, delay: float = 0.0) -> subprocess.Popen
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
         "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+            f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@"
+            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "FAKE_ENGINE_LOG": str(log),
         "FAKE_ENGINE_DELAY": str(delay),
