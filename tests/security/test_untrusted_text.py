@@ -493,3 +493,30 @@ def test_an_imported_web_address_is_kept(url):
     line = json.dumps({"text": "Some words.", "url": url})
     (record,) = importers.parse("links.jsonl", line.encode())
     assert record.url == url
+
+
+# What editors paste: a whole article through the Add articles form -----------------------
+
+
+@EXAMPLES
+@given(
+    text=hostile_text.filter(str.strip),
+    title=hostile_line,
+    outlet=hostile_line.filter(lambda s: len(s) <= 200),
+)
+def test_a_pasted_article_is_stored_and_shown_exactly(alice_client, text, title, outlet):
+    with rolled_back():
+        response = alice_client.post(
+            "/articles/add/", {"text": text, "title": title, "outlet": outlet}
+        )
+        assert response.status_code == 200, response.content[:300]
+        article = Article.objects.get()
+        tree = parse(alice_client.get(f"/articles/{article.pk}/"))
+    # The form trims the spaces around each field (Django's CharField), nothing inside.
+    assert (article.text, article.title, article.outlet) == (
+        text.strip(),
+        title.strip(),
+        outlet.strip(),
+    )
+    assert text_of(tree, "//*[@id='article-text']") == [article.text]
+    assert text_of(tree, "//h1") == [article.title or "Untitled article"]
