@@ -181,8 +181,12 @@ def _numbered_lines(lines) -> Iterator[tuple[int, dict]]:
             continue
         try:
             obj = json.loads(raw)
+        except RecursionError:
+            raise BackupError("malformed JSON (nested too deeply)", number) from None
         except ValueError as error:
-            raise BackupError(f"malformed JSON ({error.msg})", number) from None
+            # JSONDecodeError has .msg; a number too long to convert is a plain ValueError.
+            reason = getattr(error, "msg", None) or "a number has too many digits"
+            raise BackupError(f"malformed JSON ({reason})", number) from None
         if not isinstance(obj, dict):
             raise BackupError("each line must be a JSON object", number)
         yield number, obj

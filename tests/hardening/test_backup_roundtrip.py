@@ -10,7 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotations import backup
 from annotations.models import (
@@ -321,3 +323,46 @@ def test_every_annotations_model_is_in_the_backup():
     assert {m._meta.label_lower for m in apps.get_app_config("annotations").get_models()} <= (
         exported
     )
+
+
+@pytest.fixture(scope="module")
+def small_backup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A backup of a little data, made once: the fuzz test below damages copies of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        user = User.objects.create_user("fuzz-editor")
+        article = make_article(text='"A quote," said Ana Lopez.', imported_by=user)
+        quote = make_quote(article, '"A quote,"', speaker=make_speaker(), created_by=user)
+        _as(user, quote)
+        path = export_to(tmp_path_factory.mktemp("backup") / "small.jsonl")
+        transaction.set_rollback(True)
+    return path.read_bytes().splitlines(keepends=True)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_damaged_backup_is_refused_with_a_clear_error_and_nothing_restored(
+    small_backup, data, db
+):
+    lines = list(small_backup)
+    index = data.draw(st.integers(0, len(lines) - 1))
+    damage = data.draw(
+        st.one_of(
+            st.binary(max_size=30),
+            st.sampled_from(
+                [b"[" * 5000, b"1" * 5000, b"\xff\xfe", b"{}", b"null", b'{"model": 1}']
+            ),
+            st.just(lines[index][: len(lines[index]) // 2]),
+        )
+    )
+    lines[index] = damage + b"\n"
+
+    try:
+        backup.restore(io.BytesIO(b"".join(lines)))
+    except backup.BackupError as error:
+        assert str(error)
+        assert _database_is_empty()
+    else:
+        # Harmless damage (a blank or whitespace line): everything came back.
+        assert Quote.objects.count() == 1
