@@ -286,3 +286,22 @@ def test_an_article_that_outlived_three_workers_is_failed_not_requeued(fake_engi
     article.refresh_from_db()
     assert article.extraction_state == "failed"
     assert "a worker stopped while extracting this article 3 times" in article.extraction_error
+
+
+def test_the_next_task_queues_again_the_articles_of_a_dead_worker(
+    fake_engine, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from annotations.tasks import extract_articles
+
+    orphan, fresh = make_article(text=TWO_QUOTES), make_article()
+    services.claim_articles(ids=[orphan.pk])  # its worker was killed
+    settings.EXTRACTION_STALE_AFTER = timedelta(0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_articles.call(article_ids=[fresh.pk])
+
+    orphan.refresh_from_db()
+    assert orphan.extraction_state == "queued"
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"article_ids": [orphan.pk]}
