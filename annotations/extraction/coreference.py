@@ -561,7 +561,7 @@ def build_registry(doc: Doc, para_of) -> Registry:
         elif first_title in FEMALE_TITLES:
             p.gender = p.gender or "f"
         pending.append((e, p))
-    for acr, name in spelled_out_acronyms(doc.text).items():
+    for acr, name in spelled_out_acronyms(reg.text).items():
         reg.acronyms[acr] = reg.add(name_words(name), is_org=True)
         reg.acronyms[acr].name = name
     reg.finalise()
@@ -647,7 +647,7 @@ def add_group_subjects(doc: Doc, reg: Registry, para_of) -> None:
         if not is_main_subject(t) or t.ent_type_:
             continue
         a = t.left_edge.idx if t.left_edge.i >= t.i - 3 else t.idx
-        name = doc.text[a : t.idx + len(t.text)]
+        name = reg.text[a : t.idx + len(t.text)]
         p = Person(name, name.split(), is_group=True, is_description=True)
         reg.people.append(p)
         reg.mentions.append(Mention(t.idx, p, True, para_of(t.idx)))

@@ -567,12 +567,15 @@ def name_span(ctx: Context, head: Token) -> tuple[int, int]:
     if head.pos_ != "PROPN":
         return mention_span(head)
     if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
-        for e in ctx.doc.ents:
-            if e.start <= head.i < e.end:
-                a, b = e.start_char, e.end_char
-                while b > a and ctx.text[b - 1].isspace():
-                    b -= 1
-                return a, b
+        doc = ctx.doc
+        i, j = head.i, head.i
+        while doc[i].ent_iob_ == "I" and i > 0:
+            i -= 1
+        while j + 1 < len(doc) and doc[j + 1].ent_iob_ == "I":
+            j += 1
+        while j > i and doc[j].is_space:
+            j -= 1
+        return doc[i].idx, doc[j].idx + len(doc[j].text)
     return name_text(head)
 
 

@@ -63,8 +63,6 @@ def pull_quote(doc: Doc, a: int, b: int) -> tuple[tuple[int, int], tuple[int, in
     end = sents[-2][-1]
     stop = end.idx if end.is_punct else end.idx + len(end.text)
     e = ents[0]
-    sa, sb = e.start_char, e.end_char
-    while sb > sa and doc.text[sb - 1].isspace():
-        sb -= 1
-    sb = min(sb, b)
+    sa = e.start_char
+    sb = min(sa + len(e.text.rstrip()), b)
     return (a, stop), (sa, sb)

@@ -192,6 +192,7 @@ def ends_sentence(verb: Token) -> bool:
 
 def according_to_reports(doc: Doc) -> list[Report]:
     """'according to X, ...' and '..., according to X.'"""
+    text = doc.text
     out = []
     for i in positions_of(doc, ACCORDING_HASHES):
         t = doc[i]
@@ -218,7 +219,7 @@ def according_to_reports(doc: Doc) -> list[Report]:
             a, b = doc[start].idx, sent[-1].idx + len(sent[-1].text)
         else:
             a, b = sent[0].idx, t.idx
-        a, b = trim(doc.text, a, b)
+        a, b = trim(text, a, b)
         b = cut_trailing_attribution(doc, a, b)
         out.append(Report(t, to, src, (a, b), "according to"))
     return out
