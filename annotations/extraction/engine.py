@@ -461,11 +461,17 @@ def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
     for k, d in enumerate(drafts):
         if d.speaker is not None or d.speaker_chars is not None:
             continue
+        found_as = d.how
         prev = drafts[k - 1] if k > 0 else None
         nxt = drafts[k + 1] if k + 1 < len(drafts) else None
         has_prev = prev is not None and prev.speaker_source() is not None
         if has_prev and prev.para == d.para:
             d.floating_from, d.how = prev, "floating_same_para"
+            continue
+        if found_as == "unmarked_paragraph" and has_prev:
+            # the quote run it sits in gives its speaker; its confidence stays that of the
+            # rule that found it
+            d.floating_from = prev
             continue
         narrator = None
         if d.para > 0 and not (
