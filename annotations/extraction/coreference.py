@@ -320,19 +320,6 @@ PERSON_ROLE_NOUNS = {
 GENERIC_ORG_NOUNS = {
     "utility",
     "company",
-    "firm",
-    "agency",
-    "department",
-    "ministry",
-    "organization",
-    "organisation",
-    "corporation",
-    "airline",
-    "retailer",
-}
-ORG_NOUNS = {
-    "utility",
-    "company",
     "union",
     "government",
     "ministry",

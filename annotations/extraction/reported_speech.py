@@ -8,7 +8,7 @@ mixed quote or plain indirect speech.
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .cues import DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
 from .speakers import is_plausible_speaker, subject_of
@@ -246,13 +246,7 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
     out: list[Report] = []
     for i in positions_of(doc, SPEECH_HASHES):
         t = doc[i]
-        low = t.lower_
-        base = SPEECH_VERBS.get(low)
-        # verbs of thought (believe, think, fear) report opinions that news annotation
-        # does not count as quotes; they are left out on purpose
-        belief = None
-        if base is None and belief is None:
-            continue
+        base = SPEECH_VERBS[t.lower_]
         if t.pos_ not in ("VERB", "AUX") or inside_quote(t.idx):
             continue
         subj = subject_of(t)
@@ -261,12 +255,12 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
         if subj is None or not is_plausible_speaker(subj):
             continue
         end = t
-        if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == PARTICLES.get(base or belief):
+        if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == PARTICLES.get(base):
             end = doc[t.i + 1]  # 'point out', 'go on'
         elif base == "go":
             continue
         contents = []
-        for a, b in content_of(t, base or belief, subj, end):
+        for a, b in content_of(t, base, subj, end):
             a, b = trim(text, a, b)
             b = cut_trailing_attribution(doc, a, b)
             a, b = trim(text, a, b)
@@ -282,15 +276,8 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
                     for x in doc.char_span(*c, alignment_mode="expand") or []
                 )
             ]
-        if belief is not None and not contents:
-            continue
         for content in contents or [None]:
-            out.append(Report(t, end, subj, content, base or belief))
+            out.append(Report(t, end, subj, content, base))
     out.extend(according_to_reports(doc))
     out.sort(key=lambda r: r.cue.i)
     return out
-
-
-def sentence_of(doc: Doc, char: int) -> Span | None:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.sent if span is not None else None
