@@ -164,7 +164,9 @@ EXTRACTION_BATCH_SIZE = env.int("EXTRACTION_BATCH_SIZE", default=32)
 
 # Upload limits for the web import.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-# Uploads are kept in memory up to that limit and never written to disk (annotations/uploads.py).
+# Uploads are kept in memory up to that limit and never written to disk (annotations/uploads.py);
+# a request body over IMPORT_MAX_REQUEST_BYTES is refused before it is read.
+IMPORT_MAX_REQUEST_BYTES = env.int("IMPORT_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["annotations.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
