@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.core.files import uploadedfile
+from django.test import Client
 from lxml import html
 
 from annotations.models import Article
@@ -178,3 +179,34 @@ def test_a_researcher_cannot_upload(rachel_client):
     response = upload(rachel_client, ("article.txt", ARTICLE))
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+# The whole request: refused unread when too large ------------------------------------------
+
+
+@pytest.fixture
+def small_request_limit(settings):
+    settings.IMPORT_MAX_REQUEST_BYTES = 8192
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(alice_client, small_request_limit):
+    response = upload(alice_client, ("a.txt", ARTICLE), ("b.txt", b"x" * 10_000))
+    assert response.status_code == 400
+    assert errors(response) == []  # not the form: the request never reached the view
+    text = " ".join(html.fromstring(response.content).text_content().split())
+    assert "too large or could not be read, so it was refused and nothing was changed" in text
+    assert not Article.objects.exists()
+
+
+def test_an_anonymous_oversized_upload_is_refused_too(small_request_limit):
+    """Parsing happens before the log-in check (CSRF reads the form), so the cap must too."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")  # anyone can get a CSRF cookie
+    response = upload(client, ("b.txt", b"x" * 10_000))
+    assert response.status_code == 400
+
+
+def test_a_request_under_the_cap_reaches_the_form(alice_client, small_request_limit):
+    response = upload(alice_client, ("a.txt", ARTICLE))
+    assert response.status_code == 200
+    assert Article.objects.count() == 1
