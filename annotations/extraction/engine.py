@@ -34,7 +34,6 @@ from .tokens import token_starts
 from .version import EXTRACTOR_VERSION
 
 SENTENCE_END = {".", "!", "?"}
-QUOTE_CHARS = '"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e'
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
 SCARE_QUOTE_MAX_WORDS = 4
 
@@ -47,13 +46,21 @@ class Draft:
     para: int
     cue: tuple[int, int] | None = None
     speaker: Token | None = None
-    how: str = ""  # which rule found it: parse, window_after, window_before, floating, ...
+    how: str = ""  # the rule that found it (keys of confidence.RULE_RELIABILITY)
     marked: MarkedQuote | None = None
     speaker_name: str = ""
     resolution_conf: float = 0.0
     floating_from: "Draft | None" = None
     speaker_chars: tuple[int, int] | None = None  # a speaker given by layout, not a token
     inherited: bool = False  # the speaker is the subject of another verb: no own mention
+
+    def speaker_source(self) -> "Draft | None":
+        """The draft whose speaker this one has: itself, or the quote it continues."""
+        if self.speaker is not None or self.speaker_chars is not None:
+            return self
+        if self.floating_from is not None:
+            return self.floating_from.speaker_source()
+        return None
 
 
 class Context:
@@ -508,17 +515,6 @@ def narration_subject(ctx: Context, para: int) -> Token | None:
         ):
             return c
     return None
-
-
-def _speaker_source(self: Draft) -> Draft | None:
-    if self.speaker is not None or self.speaker_chars is not None:
-        return self
-    if self.floating_from is not None:
-        return self.floating_from.speaker_source()
-    return None
-
-
-Draft.speaker_source = _speaker_source
 
 
 def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
