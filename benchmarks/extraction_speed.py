@@ -87,8 +87,13 @@ def main(argv=None) -> None:
         )
     print(f"{'extract alone':20s} {extract_only:7.2f} s  ({n_quotes} quotes)")
     print(
-        f"ratio full/bare = {tf / tb:.3f}  (extraction adds {100 * (tf / tb - 1):.1f}%; "
-        f"extract alone is {100 * extract_only / tb:.1f}% of parsing)"
+        f"ratio full/bare = {tf / tb:.3f}  (end to end, extraction adds {100 * (tf / tb - 1):.1f}%)"
+    )
+    # on a busy machine the two end-to-end timings drift apart by more than extraction costs;
+    # extract() timed alone on the parsed docs is the steadier measure of what it adds
+    print(
+        f"extract alone / bare nlp.pipe = {extract_only / tb:.3f}  "
+        f"(extraction adds {100 * extract_only / tb:.1f}% to parsing; target <= 15%)"
     )
 
 
