@@ -170,11 +170,12 @@ def _respond(
     status: int = 200,
     focus: int | None = None,
     conflict: services.QuoteConflict | None = None,
+    resend: bool = True,
 ):
     """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise."""
     context = {"message": message, "level": level, "focus": focus}
     if conflict is not None:
-        context["conflict"] = _conflict_context(request, conflict)
+        context["conflict"] = _conflict_context(request, conflict, resend=resend)
     if request.htmx:
         context.update(_workspace(request, article))
         return render(request, f"{PAGE}#update", context, status=status)
@@ -186,7 +187,7 @@ def _respond(
     return render(request, PAGE, context, status=status)
 
 
-def _conflict_context(request, conflict: services.QuoteConflict) -> dict:
+def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool) -> dict:
     """What the other editor changed, and a form to re-send this editor's change."""
     current = conflict.current
     context = {"current": current, "message": str(conflict), "changes": [], "resend": []}
@@ -202,6 +203,8 @@ def _conflict_context(request, conflict: services.QuoteConflict) -> dict:
         context["by"], context["at"] = records[0].history_user, records[0].history_date
         if len(records) == 2:
             context["changes"] = _describe_changes(records[1], records[0])
+    if not resend:
+        return context
     # The editor's own change is not lost: offer it again against the current version.
     context["resend"] = [
         (name, value)
@@ -392,8 +395,15 @@ def article_undo(request, pk):
     try:
         restored = services.quote_undo(article=article, editor=request.user)
     except services.QuoteConflict as conflict:
+        # No "apply mine anyway" here: undoing over someone else's change is what is refused.
         return _respond(
-            request, article, message=str(conflict), level="error", status=409, conflict=conflict
+            request,
+            article,
+            message=str(conflict),
+            level="error",
+            status=409,
+            conflict=conflict,
+            resend=False,
         )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=400)

@@ -182,3 +182,11 @@ def test_undo_as_a_plain_post_redirects_back(alice_client, article, budget_quote
     assert response.status_code == 303
     budget_quote.refresh_from_db()
     assert budget_quote.status == Quote.Status.CANDIDATE
+
+
+def test_a_refused_undo_offers_no_way_to_force_it(alice_client, bob, article, budget_quote, tom):
+    post(alice_client, "quote_kind", budget_quote.pk, {"version": 1, "kind": "mixed"})
+    budget_quote.refresh_from_db()
+    services.quote_set_speaker(quote=budget_quote, editor=bob, version=2, speaker=tom)
+    body = post(alice_client, "article_undo", article.pk).content.decode()
+    assert "Apply my change on top of theirs" not in body
