@@ -433,3 +433,36 @@ def test_a_new_speaker_is_not_kept_when_the_added_quote_is_refused(alice_client,
     )
     assert response.status_code == 400
     assert not Speaker.objects.filter(name="Brand New Person").exists()
+
+
+@pytest.mark.parametrize(
+    "name,data,field,expected",
+    [
+        ("quote_confirm", {}, "status", Quote.Status.CONFIRMED),
+        ("quote_reject", {}, "status", Quote.Status.REJECTED),
+        ("quote_kind", {"kind": "mixed"}, "kind", "mixed"),
+        ("quote_span", {"adjust": "shrink_end"}, "text", "the budget could not carry the"),
+        ("quote_speaker", {"speaker_name": "Tom Reed"}, "speaker_id", "tom"),
+    ],
+)
+def test_every_quote_action_works_as_a_plain_post(
+    alice_client, article, budget_quote, tom, name, data, field, expected
+):
+    response = post(alice_client, name, budget_quote.pk, {"version": 1, **data}, hx=False)
+    assert response.status_code == 303
+    assert response["Location"] == f"{article.get_absolute_url()}#quote-{budget_quote.pk}"
+    budget_quote.refresh_from_db()
+    assert getattr(budget_quote, field) == (tom.pk if expected == "tom" else expected)
+
+
+def test_a_refused_plain_post_shows_the_page_with_the_message(alice_client, budget_quote):
+    response = post(
+        alice_client,
+        "quote_span",
+        budget_quote.pk,
+        {"version": 1, "start": 0, "end": 99_999},
+        hx=False,
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<html" in body and "is not inside the article text" in body
