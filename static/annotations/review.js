@@ -125,6 +125,11 @@
     let id = focus || currentId;
     if (ok && advanceAfterSwap && focus) id = nextCandidateAfter(focus);
     advanceAfterSwap = false;
+    if (!id || !rowOf(id)) {
+      // The quote is gone (an added quote undone): carry on with the first candidate.
+      const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
+      id = first ? first.dataset.quote : null;
+    }
     select(id, { scroll: true });
   });
 
