@@ -482,10 +482,10 @@ class Registry:
                     p.gender = "f"
 
 
-def build_registry(doc: Doc, para_of) -> Registry:
+def build_registry(doc: Doc, text: str, para_of) -> Registry:
     """People and organisations named in the article, with titles, genders and mentions."""
     reg = Registry()
-    reg.text = doc.text
+    reg.text = text
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     pending = []
     for e in ents:

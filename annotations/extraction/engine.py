@@ -66,9 +66,9 @@ class Draft:
 class Context:
     """Per-document lookups shared by the rules."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, text: str):
         self.doc = doc
-        self.text = doc.text
+        self.text = text  # doc.text, built once: spaCy rebuilds it on every access
         self.paras = paragraph_spans(self.text)
         self.para_starts = [a for a, _ in self.paras]
         self.marked = find_marked_quotes(self.text, self.paras)
@@ -448,7 +448,7 @@ def layout_quotes(ctx: Context, drafts: list[Draft]) -> list[Draft]:
         found = embedded_post(ctx.text, a, b)
         how = "post"
         if found is None and k not in taken:
-            found = pull_quote(ctx.doc, a, b)
+            found = pull_quote(ctx.doc, ctx.text, a, b)
             how = "pull_quote"
         if found is None:
             continue
@@ -520,7 +520,7 @@ def narration_subject(ctx: Context, para: int) -> Token | None:
 def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
     """Give every quote a canonical speaker name, in text order (pronouns look back at
     earlier speakers); floating quotes take their source quote's name."""
-    reg = build_registry(ctx.doc, ctx.para_of)
+    reg = build_registry(ctx.doc, ctx.text, ctx.para_of)
     reg.quote_spans = [(d.start, d.end) for d in drafts]
     speakers_so_far: list[Mention] = []
     authors: dict[str, str] = {}
@@ -646,10 +646,11 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
 
 def extract(doc: Doc) -> list[QuoteCandidate]:
     """All quote candidates of a parsed document, in text order."""
-    if not doc.text.strip():
+    text = doc.text
+    if not text.strip():
         return []
-    ctx = Context(doc)
-    reports = find_reports(doc, ctx.inside_quote)
+    ctx = Context(doc, text)
+    reports = find_reports(doc, text, ctx.inside_quote)
     reported, cue_of, that_start = classify_reports(ctx, reports)
     mixed = [d for d in reported if d.kind == "mixed"]
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, that_start, mixed))

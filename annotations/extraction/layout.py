@@ -43,8 +43,13 @@ def embedded_post(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int
     return (a, end), (m.start("name"), m.end("name"))
 
 
-def pull_quote(doc: Doc, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def pull_quote(
+    doc: Doc, text: str, a: int, b: int
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """(content span, speaker span) of 'Statement. Name[, description]', or None."""
+    stop = text.rfind(". ", a, b)
+    if stop == -1 or len(text[stop + 2 : b].split()) > 8 or not text[stop + 2 : stop + 3].isupper():
+        return None  # cheap text test first: a short capitalised tail after a full stop
     span = doc.char_span(a, b, alignment_mode="expand")
     if span is None:
         return None

@@ -190,9 +190,8 @@ def ends_sentence(verb: Token) -> bool:
     return len(rest) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in rest)
 
 
-def according_to_reports(doc: Doc) -> list[Report]:
+def according_to_reports(doc: Doc, text: str) -> list[Report]:
     """'according to X, ...' and '..., according to X.'"""
-    text = doc.text
     out = []
     for i in positions_of(doc, ACCORDING_HASHES):
         t = doc[i]
@@ -240,9 +239,8 @@ def person_left_of(verb: Token, inside_quote) -> Token | None:
     return None
 
 
-def find_reports(doc: Doc, inside_quote) -> list[Report]:
+def find_reports(doc: Doc, text: str, inside_quote) -> list[Report]:
     """Every reporting event outside quotation marks, in text order."""
-    text = doc.text
     out: list[Report] = []
     for i in positions_of(doc, SPEECH_HASHES):
         t = doc[i]
@@ -278,6 +276,6 @@ def find_reports(doc: Doc, inside_quote) -> list[Report]:
             ]
         for content in contents or [None]:
             out.append(Report(t, end, subj, content, base))
-    out.extend(according_to_reports(doc))
+    out.extend(according_to_reports(doc, text))
     out.sort(key=lambda r: r.cue.i)
     return out
