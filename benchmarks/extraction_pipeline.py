@@ -117,9 +117,9 @@ def timed_extract_quotes() -> tuple[float, int, int]:
     return done / elapsed, counter.count, done
 
 
-def run_workers(n: int, env: dict) -> tuple[float, float]:
-    """Articles/s of n db_workers over the whole corpus, model loading left out, and the
-    wall time with start-up.
+def run_workers(n: int, env: dict) -> tuple[float, float, float, float]:
+    """Articles/s of n db_workers over the whole corpus, model loading left out; the wall
+    time with start-up; the workers' CPU seconds per article; the cores they got.
 
     Each worker first gets a one-article warm-up task (loading the model takes seconds, so
     no worker gets two); the corpus is queued once all are warm, and timed until done.
@@ -161,11 +161,13 @@ def run_workers(n: int, env: dict) -> tuple[float, float]:
         ran = {tuple(ids) for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)}
         if len(ran) != n:
             print(f"    (warning: the warm-up tasks ran on {len(ran)} worker(s), not {n})")
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), sum(process_cpu(w.pid) for w in workers)
         services.queue_extraction(articles=corpus)
         done = Article.objects.filter(pk__in=corpus, extraction_state="done")
         wait_until(lambda: done.count() == len(corpus))
-        rate = len(corpus) / (time.monotonic() - t0)
+        seconds = time.monotonic() - t0
+        cpu = sum(process_cpu(w.pid) for w in workers) - cpu0
+        rate = len(corpus) / seconds
     finally:
         for worker in workers:
             worker.terminate()  # SIGTERM: a db_worker stops between tasks
@@ -173,7 +175,13 @@ def run_workers(n: int, env: dict) -> tuple[float, float]:
             worker.wait()
     wall = time.monotonic() - started
     Article.objects.filter(pk__in=[a.pk for a in warm_up]).delete()
-    return rate, wall
+    return rate, wall, cpu / len(corpus), cpu / seconds
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until(condition, timeout=3600.0):
@@ -267,8 +275,8 @@ def main():
     command_rate, large_queries, done = timed_extract_quotes()
     command_cpu = (time.process_time() - cpu) / done
 
-    one_rate, one_wall = run_workers(1, env)
-    two_rate, two_wall = run_workers(2, env)
+    one_rate, one_wall, one_cpu, one_cores = run_workers(1, env)
+    two_rate, two_wall, two_cpu, two_cores = run_workers(2, env)
 
     n = len(texts)
     print()
@@ -278,13 +286,12 @@ def main():
         ("engine alone (extract_texts, no database)", engine_rate, engine_cpu),
         ("storing alone (store_candidates, no engine)", store_rate, store_cpu),
         ("extract_quotes --all, one process", command_rate, command_cpu),
-        (f"1 db_worker (wall {one_wall:.0f}s with start-up)", one_rate, None),
-        (f"2 db_workers (wall {two_wall:.0f}s with start-up)", two_rate, None),
+        (f"1 db_worker (wall {one_wall:.0f}s with start-up)", one_rate, one_cpu),
+        (f"2 db_workers (wall {two_wall:.0f}s with start-up)", two_rate, two_cpu),
     ]
     for label, rate, cpu in rows:
-        cpu_ms = f"{cpu * 1000:>16.0f}" if cpu is not None else f"{'-':>16}"
-        print(f"{label:<46}{rate:>11.2f}{rate / engine_rate:>10.0%}{cpu_ms}")
-    print("(CPU: of this process only; PostgreSQL's own CPU is not in it)")
+        print(f"{label:<46}{rate:>11.2f}{rate / engine_rate:>10.0%}{cpu * 1000:>16.0f}")
+    print("(CPU: of this process, or of the workers; PostgreSQL's own CPU is not in it)")
     print()
     print(f"database path keeps {command_rate / engine_rate:.0%} of the engine rate (target 85%)")
     print(
@@ -292,6 +299,11 @@ def main():
         f"{engine_cpu / command_cpu:.0%}"
     )
     print(f"two workers vs one: {two_rate / one_rate:.2f}x (target 1.6x on two idle cores)")
+    print(
+        f"  the machine gave one worker {one_cores:.2f} cores and two workers {two_cores:.2f}; "
+        f"per core of CPU they got, two did {two_rate / two_cores / (one_rate / one_cores):.2f}x "
+        "the work of one"
+    )
     for label, queries, articles in [
         ("small", small_queries, small_done),
         ("large", large_queries, done),
