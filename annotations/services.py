@@ -477,12 +477,26 @@ def _undo_one(record, *, editor, undone: set[int]) -> Quote:
     )
 
 
+# A claim nobody has acted on for this long no longer holds the article: an editor who
+# went home does not keep it from the others.
+CLAIM_LIFETIME = timedelta(hours=4)
+
+
+def claim_is_free(editor) -> Q:
+    """Articles ``editor`` may claim: unclaimed, claimed by them, or claimed long ago."""
+    return (
+        Q(claimed_by__isnull=True)
+        | Q(claimed_by=editor)
+        | Q(claimed_at__lt=timezone.now() - CLAIM_LIFETIME)
+    )
+
+
 def article_claim(*, article: Article, editor) -> Article:
     """Mark the article as being reviewed by ``editor``, unless another editor has it."""
     now = timezone.now()
     claimed = (
         Article.objects.filter(pk=article.pk)
-        .filter(Q(claimed_by__isnull=True) | Q(claimed_by=editor))
+        .filter(claim_is_free(editor))
         .update(claimed_by=editor, claimed_at=now)
     )
     if not claimed:

@@ -603,7 +603,7 @@ def article_next(request):
     """Claim and open the next article nobody else is reviewing (skipping the current one)."""
     after = request.POST.get("after")
     candidates = _queue(request, QueueFilterForm({}, outlets=[])).filter(
-        Q(claimed_by__isnull=True) | Q(claimed_by=request.user)
+        services.claim_is_free(request.user)
     )
     if after and after.isdigit():
         candidates = candidates.exclude(pk=int(after))

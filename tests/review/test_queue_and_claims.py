@@ -160,3 +160,21 @@ def test_a_back_button_restore_gets_the_whole_queue_page(alice_client, doubtful)
 def test_the_queue_varies_on_the_htmx_header(alice_client, doubtful):
     response = alice_client.get(reverse("review_queue"))
     assert "HX-Request" in response["Vary"]
+
+
+def test_a_claim_left_for_hours_can_be_taken_over(alice_client, alice, bob, doubtful):
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(hours=5)
+    Article.objects.filter(pk=doubtful.pk).update(claimed_by=bob, claimed_at=long_ago)
+    alice_client.post(reverse("article_claim", args=[doubtful.pk]))
+    doubtful.refresh_from_db()
+    assert doubtful.claimed_by == alice
+
+
+def test_a_recent_claim_is_kept_from_next_article(alice_client, bob, doubtful):
+    from django.utils import timezone
+
+    Article.objects.filter(pk=doubtful.pk).update(claimed_by=bob, claimed_at=timezone.now())
+    response = alice_client.post(reverse("article_next"))
+    assert response["Location"] == reverse("review_queue")
