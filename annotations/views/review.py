@@ -143,6 +143,9 @@ def _workspace(request, article: Article) -> dict:
         "queue": {**queue, "reviewed": queue["total"] - queue["left"]},
         "kinds": Quote.Kind.choices,
         "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
+        "claim_lapsed": bool(
+            article.claimed_at and article.claimed_at < timezone.now() - services.CLAIM_LIFETIME
+        ),
     }
 
 
