@@ -135,7 +135,7 @@ class Command(BaseCommand):
                 cursor.copy(
                     "COPY annotations_article (id, external_id, outlet, url, title, published, "
                     "text, language, content_hash, imported_at, extraction_state, "
-                    "extraction_error, extracted_with) FROM STDIN"
+                    "extraction_error, extracted_with, extraction_attempts) FROM STDIN"
                 ) as articles_copy,
             ):
                 quote_rows = []
@@ -185,6 +185,7 @@ class Command(BaseCommand):
                             "done",
                             "",
                             "synthetic",
+                            1,
                         )
                     )
                     for (
