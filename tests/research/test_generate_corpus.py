@@ -1,0 +1,31 @@
+"""The synthetic corpus the research benchmark runs on is well-formed data."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from annotations.models import Article, Quote, Speaker
+
+
+@pytest.fixture
+def small_corpus(transactional_db):
+    call_command("generate_corpus", articles=30, quotes=120, speakers=10, verbosity=0)
+
+
+def test_generate_corpus_stores_the_counts_asked_for(small_corpus):
+    assert (Article.objects.count(), Quote.objects.count(), Speaker.objects.count()) == (
+        30,
+        120,
+        10,
+    )
+
+
+def test_generate_corpus_quotes_index_their_article_text(small_corpus):
+    quotes = Quote.objects.select_related("article")
+    assert all(q.article.text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_generate_corpus_refuses_a_database_that_already_holds_articles(small_corpus):
+    with pytest.raises(CommandError):
+        call_command("generate_corpus", articles=5, quotes=5, speakers=2, verbosity=0)
+    assert Article.objects.count() == 30
