@@ -1,15 +1,11 @@
-"""In a real browser: hostile article text stays text, and the CSP blocks nothing of ours."""
+"""Security, in a real browser: hostile article text stays text, and the CSP blocks nothing
+of ours. (Owned by the security tests, tests/security/; it lives here to share this folder's
+session-wide Chromium: Playwright's sync API allows one per process.)"""
 
 import pytest
 
-from tests.browser import conftest as browser_fixtures
+from tests.browser.conftest import login
 from tests.factories import make_article, make_quote, make_speaker
-
-# The review engineer's Playwright fixtures (tests/browser/conftest.py), used here too.
-browser = browser_fixtures.browser
-page = browser_fixtures.page
-roles_exist = browser_fixtures.roles_exist
-login = browser_fixtures.login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
