@@ -72,6 +72,12 @@ HOSTILE = [
     "\u200b",
     "\u2028",
     "\u00a0",
+    # Spreadsheet formulas: exports give them back exactly (researchers need the exact
+    # words); a spreadsheet must be told to open the CSV's columns as text.
+    '=HYPERLINK("https://evil.example","x")',
+    "+1",
+    "-1",
+    "@SUM(1)",
 ]
 # Any printable character (no controls: HTML turns CR into LF and drops NUL; surrogates
 # cannot be stored), plus the hostile pieces above, plus spacing.
