@@ -151,6 +151,11 @@ class Article(models.Model):
         return reverse("article_review", args=[self.pk])
 
     @property
+    def source_url(self) -> str:
+        """The url, only when it is a web address: a link must never run script."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def extraction_summary(self) -> str:
         """The extraction state in words: "done: 12 candidates", "failed: <error>"."""
         state = self.Extraction

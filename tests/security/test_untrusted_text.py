@@ -33,6 +33,7 @@ from annotations.models import (
     normalize_name,
     quote_fingerprint,
 )
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -526,3 +527,11 @@ def test_a_pasted_article_is_stored_and_shown_exactly(alice_client, text, title,
     )
     assert text_of(tree, "//*[@id='article-text']") == [article.text]
     assert text_of(tree, "//h1") == [article.title or "Untitled article"]
+
+
+def test_article_page_does_not_link_a_stored_non_web_url(alice_client):
+    # The importer refuses such urls; rows stored before that must not become links.
+    article = make_article(url="javascript:alert(1)")
+    response = alice_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert b'href="javascript:' not in response.content
