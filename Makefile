@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction check-deploy serve-prod bench-load clean
+.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline check-deploy serve-prod bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -58,6 +58,11 @@ lint: install
 
 bench-extraction: install
 	$(BIN)/python benchmarks/extraction_speed.py
+
+# Import + extract end to end on PostgreSQL (database nq_bench_extraction): engine alone,
+# extract_quotes, one and two db_workers, queries per article at two sizes.
+bench-pipeline: install postgres
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/extraction_pipeline.py
 
 # Editors and researchers against gunicorn on 127.0.0.1, 60 s (database newsquotes_load).
 bench-load: install postgres
