@@ -41,6 +41,10 @@ postgres:
 		echo "Starting PostgreSQL..."; \
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@# A fresh server has no newsquotes database; Django's test runner starts from it.
+	@if [ -z "$$DATABASE_URL" ]; then \
+		psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsquotes'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres newsquotes; fi
 
 # Debian's Chromium for the browser tests; installed when missing and we may.
 browser:
