@@ -1,0 +1,45 @@
+from django.db import migrations
+
+# PostgreSQL stores every quote's tsvector in annotations_quote.search_vector, indexed by
+# GIN, so a search neither re-parses the text of each candidate row (bitmap recheck) nor
+# of each match it ranks (ts_rank). The model does not declare the column: only
+# QuoteQuerySet.search/ranked read it (models.StoredSearchVector), and every INSERT and
+# UPDATE leaves it to PostgreSQL. 'simple' is models.SEARCH_CONFIG; change both together.
+# SQLite has no full-text column and searches with REGEXP.
+FORWARD = [
+    "ALTER TABLE annotations_quote ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED",
+    "SET LOCAL maintenance_work_mem = '256MB'",
+    "CREATE INDEX IF NOT EXISTS quote_search_vector ON annotations_quote "
+    "USING gin (search_vector)",
+    # Migration 0003's expression index, which nothing uses any more.
+    "DROP INDEX IF EXISTS quote_text_fts",
+]
+BACKWARD = [
+    "CREATE INDEX IF NOT EXISTS quote_text_fts ON annotations_quote "
+    "USING gin (to_tsvector('simple'::regconfig, COALESCE(text, '')))",
+    "DROP INDEX IF EXISTS quote_search_vector",
+    "ALTER TABLE annotations_quote DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def add_search_vector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in FORWARD:
+            schema_editor.execute(sql)
+
+
+def drop_search_vector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in BACKWARD:
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("annotations", "0007_research_statement_index"),
+    ]
+
+    operations = [
+        migrations.RunPython(add_search_vector, drop_search_vector),
+    ]
