@@ -56,11 +56,6 @@ def find_existing_article(record: ArticleRecord) -> Article | None:
     return Article.objects.filter(content_hash=content_hash(record.text)).first()
 
 
-PRONOUNS = frozenset(
-    {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "one"}
-)
-
-
 def import_records(
     *, source: str, records: list[ArticleRecord], user=None, dry_run: bool = False
 ) -> ImportResult:
