@@ -48,6 +48,23 @@ def production_env(**overrides) -> dict[str, str]:
     return env
 
 
+def local_web_env(tmp_path, **overrides) -> dict[str, str]:
+    """production_env for a server tested over plain http on 127.0.0.1, on the test database.
+
+    DEBUG is on only so that no collectstatic is needed; sessions, CSRF and error
+    handling are the same.
+    """
+    return production_env(
+        DATABASE_URL=database_url(),
+        STATIC_ROOT=tmp_path / "static",
+        SECURE_SSL_REDIRECT="false",
+        CSRF_COOKIE_SECURE="false",
+        SESSION_COOKIE_SECURE="false",
+        DEBUG="true",
+        **overrides,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -22,7 +22,14 @@ from annotations.middleware import DatabaseUnavailableMiddleware
 from annotations.models import Article, Quote
 from tests.factories import make_article, make_quote
 
-from .production_server import Browser, database_url, gunicorn, manage, production_env
+from .production_server import (
+    Browser,
+    database_url,
+    gunicorn,
+    local_web_env,
+    manage,
+    production_env,
+)
 
 ONE_ARTICLE = {"text": "A short article for the fault tests.", "url": "https://news.example/f"}
 
@@ -42,21 +49,23 @@ def backends_waiting_on_a_lock(admin, database):
     ]
 
 
+def cut_the_connections_waiting_on_a_lock(admin, database, *, what):
+    """Wait until ``what`` (a request in flight) waits on a lock, then cut its connection."""
+    deadline = time.monotonic() + 15
+    while not (waiting := backends_waiting_on_a_lock(admin, database)):
+        assert time.monotonic() < deadline, f"{what} never reached the database"
+        time.sleep(0.05)
+    for pid in waiting:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.mark.django_db
 def test_a_request_whose_database_connection_dies_gets_a_clear_503_and_the_next_one_works(
     tmp_path,
 ):
     """PostgreSQL drops the connection of a request in flight (as a restart does)."""
     postgres_only()
-    env = production_env(
-        DATABASE_URL=database_url(),
-        STATIC_ROOT=tmp_path / "static",
-        CONN_MAX_AGE="60",
-        SECURE_SSL_REDIRECT="false",
-        CSRF_COOKIE_SECURE="false",
-        SESSION_COOKIE_SECURE="false",
-        DEBUG="true",  # no collectstatic needed; error handling is the same
-    )
+    env = local_web_env(tmp_path, CONN_MAX_AGE="60")
     database = connection.settings_dict["NAME"]
     with (
         gunicorn(env, workers=1) as (base, log),
@@ -73,13 +82,8 @@ def test_a_request_whose_database_connection_dies_gets_a_clear_503_and_the_next_
             target=lambda: answers.append(browser.request("/accounts/login/", attempt))
         )
         request.start()
-        deadline = time.monotonic() + 15
-        while not (waiting := backends_waiting_on_a_lock(admin, database)):
-            assert time.monotonic() < deadline, "the request never reached the database"
-            time.sleep(0.05)
         # ...and its connection is cut, as a restart cuts every connection.
-        for pid in waiting:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        cut_the_connections_waiting_on_a_lock(admin, database, what="the request")
         request.join(timeout=30)
         locker.rollback()
 
@@ -249,15 +253,7 @@ def test_an_editors_save_cut_off_by_a_restart_changes_nothing_and_can_be_sent_ag
     editor = User.objects.create_user("ed-restart", password="a long test password")
     editor.groups.add(Group.objects.get_or_create(name="editor")[0])
     quote = make_quote(make_article(), '"We will rebuild the bridge by spring,"')
-    env = production_env(
-        DATABASE_URL=database_url(),
-        STATIC_ROOT=tmp_path / "static",
-        SECURE_SSL_REDIRECT="false",
-        CSRF_COOKIE_SECURE="false",
-        SESSION_COOKIE_SECURE="false",
-        CONN_MAX_AGE="60",
-        DEBUG="true",
-    )
+    env = local_web_env(tmp_path, CONN_MAX_AGE="60")
     database = connection.settings_dict["NAME"]
     with (
         gunicorn(env, workers=1) as (base, log),
@@ -279,12 +275,7 @@ def test_an_editors_save_cut_off_by_a_restart_changes_nothing_and_can_be_sent_ag
         answers = []
         request = threading.Thread(target=lambda: answers.append(confirm()))
         request.start()
-        deadline = time.monotonic() + 15
-        while not (waiting := backends_waiting_on_a_lock(admin, database)):
-            assert time.monotonic() < deadline, "the confirm never reached the database"
-            time.sleep(0.05)
-        for pid in waiting:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        cut_the_connections_waiting_on_a_lock(admin, database, what="the confirm")
         request.join(timeout=30)
         locker.rollback()
 

@@ -12,7 +12,7 @@ from django.db import connection
 from annotations.models import Quote
 from tests.factories import make_article, make_quote
 
-from .production_server import Browser, database_url, gunicorn, production_env
+from .production_server import Browser, gunicorn, local_web_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long test password"
@@ -22,15 +22,7 @@ PASSWORD = "a long test password"
 def two_web_machines(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the production set-up is PostgreSQL")
-    env = production_env(
-        DATABASE_URL=database_url(),
-        STATIC_ROOT=tmp_path / "static",
-        SECURE_SSL_REDIRECT="false",
-        CSRF_COOKIE_SECURE="false",
-        SESSION_COOKIE_SECURE="false",
-        AXES_FAILURE_LIMIT="3",
-        DEBUG="true",  # no collectstatic needed; sessions and CSRF work the same
-    )
+    env = local_web_env(tmp_path, AXES_FAILURE_LIMIT="3")
     with gunicorn(env, workers=1) as (first, _), gunicorn(env, workers=1) as (second, _):
         yield first, second
 

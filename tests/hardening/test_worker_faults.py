@@ -4,12 +4,8 @@ Only this test database's backends are terminated (pg_terminate_backend); the sh
 server is never restarted.
 """
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,46 +16,11 @@ from annotations.models import Article, Quote
 from annotations.tasks import extract_articles
 from tests.factories import make_article
 from tests.jobs.conftest import said
+from tests.jobs.workers import start_worker, wait_for
 
 from .production_server import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_worker(log: Path, *extra: str, delay: float = 0.0) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",  # fake engine, batches of 2
-        "DATABASE_URL": database_url(),
-        "FAKE_ENGINE_LOG": str(log),
-        "FAKE_ENGINE_DELAY": str(delay),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-            *extra,
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_for(condition, timeout=40.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def cut_every_other_connection() -> int:

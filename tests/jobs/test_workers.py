@@ -6,17 +6,12 @@ the committed data of these transactional tests.
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from annotations import services
@@ -24,6 +19,7 @@ from annotations.models import Article, Quote
 from annotations.tasks import extract_articles
 from tests.factories import make_article
 from tests.jobs.conftest import said
+from tests.jobs.workers import start_worker, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -32,46 +28,6 @@ pytestmark = [
         reason="several workers on one queue is the PostgreSQL set-up",
     ),
 ]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_worker(log: Path, *extra: str, delay: float = 0.0) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
-        "DATABASE_URL": (
-            f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@"
-            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "FAKE_ENGINE_LOG": str(log),
-        "FAKE_ENGINE_DELAY": str(delay),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-            *extra,
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_for(condition, timeout=40.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting")
 
 
 def numbered_articles(n):
