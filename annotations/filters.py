@@ -312,8 +312,8 @@ def few_matches(using: str, terms: str, *, sort: str = "date") -> bool:
     """Whether a search matches few enough quotes to read them all and sort them.
 
     PostgreSQL's estimate of the matches is good, but it underrates what checking a
-    quote costs (to_tsvector parses the text), so for a moderately rare word it walks the
-    newest articles checking every quote: a second for a word in 1% of quotes. For few
+    quote costs, so for a moderately rare word it walks the newest articles checking
+    every quote: a second for a word in 1% of quotes. For few
     matches, the keys of every match are read without ORDER BY (which leaves the planner
     one sensible plan, the bitmap scan of the GIN index) and sorted in Python. A common
     word keeps the walk, which finds a page of matches in a few articles.
@@ -323,10 +323,10 @@ def few_matches(using: str, terms: str, *, sort: str = "date") -> bool:
         return False
     with connection.cursor() as cursor:
         cursor.execute(
+            # search_vector: the stored tsvector of migration 0008 (QuoteQuerySet.search).
             "EXPLAIN (FORMAT JSON) SELECT 1 FROM annotations_quote WHERE "
-            "to_tsvector(%s::regconfig, COALESCE(text, '')) @@ "
-            "websearch_to_tsquery(%s::regconfig, %s)",
-            [SEARCH_CONFIG, SEARCH_CONFIG, terms],
+            "search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+            [SEARCH_CONFIG, terms],
         )
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan

@@ -10,9 +10,10 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, F, Min, Q, Value
+from django.db.models import Count, Expression, F, Min, Q, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +46,25 @@ def quote_fingerprint(text: str) -> str:
     return hashlib.sha1(" ".join(words).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-# PostgreSQL text-search configuration of quote search: the GIN index must use the same.
+# PostgreSQL text-search configuration of quote search: the stored search_vector column
+# (migration 0008) is built with the same.
 SEARCH_CONFIG = "simple"
+
+# annotations_quote.search_vector, on PostgreSQL only: to_tsvector(SEARCH_CONFIG, text),
+# generated and stored by the database, GIN-indexed (migration 0008). The model does not
+# declare it, so no query but a search reads it and no INSERT or UPDATE writes it.
+_SEARCH_VECTOR_COLUMN = SearchVectorField()
+_SEARCH_VECTOR_COLUMN.set_attributes_from_name("search_vector")
+
+
+class StoredSearchVector(Expression):
+    """The quote's stored tsvector, as a column of the queried quote table (or of its
+    alias when the queryset becomes a subquery)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return Col(query.get_initial_alias(), _SEARCH_VECTOR_COLUMN)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -302,16 +320,17 @@ class QuoteQuerySet(models.QuerySet):
 
         PostgreSQL: full-text search with the 'simple' configuration (no stemming, no
         stop words, so it works the same for every language and script) and web-search
-        syntax ("exact phrase", or, -word); served by the GIN index quote_text_fts
-        (migration 0003). Elsewhere: every word must occur in the text, rank 0.
+        syntax ("exact phrase", or, -word) on the stored search_vector column and its
+        GIN index (migration 0008). Elsewhere: every word must occur in the text, rank 0.
         """
         terms = " ".join(terms.split())
         if not terms:
             return self
         if connections[self.db].vendor == "postgresql":
-            vector = SearchVector("text", config=SEARCH_CONFIG)
             query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
-            return self.annotate(search_vector=vector).filter(search_vector=query).ranked(terms)
+            # alias(), not annotate(): the vector is matched, never read into Python.
+            matches = self.alias(search_vector=StoredSearchVector()).filter(search_vector=query)
+            return matches.ranked(terms)
         # Elsewhere every word must occur. SQLite's LIKE folds the case of ASCII only, but
         # Django runs its REGEXP in Python, so "МОСТ" finds "мост" there.
         sqlite = connections[self.db].vendor == "sqlite"
@@ -328,7 +347,7 @@ class QuoteQuerySet(models.QuerySet):
         terms = " ".join(terms.split())
         if connections[self.db].vendor != "postgresql" or not terms:
             return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
-        vector = SearchVector("text", config=SEARCH_CONFIG)
+        vector = StoredSearchVector()  # ts_rank reads the stored vector, no re-parsing
         query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
         # float8, so that the rank survives a round trip through a page cursor.
         return self.annotate(rank=Cast(SearchRank(vector, query), models.FloatField()))

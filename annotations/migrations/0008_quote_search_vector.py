@@ -10,8 +10,7 @@ FORWARD = [
     "ALTER TABLE annotations_quote ADD COLUMN IF NOT EXISTS search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED",
     "SET LOCAL maintenance_work_mem = '256MB'",
-    "CREATE INDEX IF NOT EXISTS quote_search_vector ON annotations_quote "
-    "USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS quote_search_vector ON annotations_quote USING gin (search_vector)",
     # Migration 0003's expression index, which nothing uses any more.
     "DROP INDEX IF EXISTS quote_text_fts",
 ]

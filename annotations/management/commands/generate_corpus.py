@@ -44,10 +44,9 @@ SYLLABLES = [f"{consonant}{vowel}" for consonant in "bdfklmnprstvz" for vowel in
 MASTHEADS = ["Times", "Post", "Herald", "Courier", "Star", "Gazette", "Record", "News"]
 KINDS = ["direct"] * 6 + ["indirect"] * 3 + ["mixed"]
 STATUSES = ["confirmed"] * 70 + ["corrected"] * 10 + ["candidate"] * 15 + ["rejected"] * 5
-# The same index as migration 0003 creates (dropped during the load, rebuilt after).
+# The same index as migration 0008 creates (dropped during the load, rebuilt after).
 FTS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS quote_text_fts ON annotations_quote "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(text, '')))"
+    "CREATE INDEX IF NOT EXISTS quote_search_vector ON annotations_quote USING gin (search_vector)"
 )
 CUES = ["said", "told reporters", "added", "argued", "warned", "explained"]
 
@@ -119,7 +118,7 @@ class Command(BaseCommand):
                 "RESTART IDENTITY CASCADE"
             )
             # Building the GIN index once at the end is much faster than row by row.
-            cursor.execute("DROP INDEX IF EXISTS quote_text_fts")
+            cursor.execute("DROP INDEX IF EXISTS quote_search_vector")
             self._copy_speakers(cursor, speakers, rng, now)
             self.stdout.write(f"{n_speakers:,} speakers ({time.monotonic() - started:.0f}s)")
 
