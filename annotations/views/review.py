@@ -174,13 +174,21 @@ def _respond(
     focus: int | None = None,
     conflict: services.QuoteConflict | None = None,
     resend: bool = True,
+    changed: tuple[int, tuple[int, int]] | None = None,
 ):
-    """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise."""
+    """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise.
+
+    ``changed`` is (pk, (start, end) before the action) of the one quote an action changed:
+    htmx then gets only the rows that may look different (see _changed_rows) rather than all
+    of them, which was most of an action's time on a long article.
+    """
     context = {"message": message, "level": level, "focus": focus}
     if conflict is not None:
         context["conflict"] = _conflict_context(request, conflict, resend=resend)
     if request.htmx:
         context.update(_workspace(request, article))
+        if status == 200 and changed is not None:
+            context["changed_rows"] = _changed_rows(context["quotes"], *changed)
         return render(request, f"{PAGE}#update", context, status=status)
     if status == 200:
         getattr(messages, level)(request, message)
@@ -188,6 +196,30 @@ def _respond(
         return HttpResponseRedirect(article.get_absolute_url() + anchor, status=303)
     context.update(_workspace(request, article))
     return render(request, PAGE, context, status=status)
+
+
+def _changed_rows(quotes: list[Quote], pk: int, span_before: tuple[int, int]) -> list | None:
+    """The rows to re-render after one quote changed, or None when the whole list must be.
+
+    A row shows its own quote, its number and the "previous speaker" offer, which comes
+    from the nearest earlier quote with a speaker that is not rejected. So a change to one
+    quote reaches its own row and the rows after it up to the next such quote. When its
+    span moved it to another place in the order, the numbers change: all rows are sent.
+    """
+    index = next((i for i, q in enumerate(quotes) if q.pk == pk), None)
+    if index is None:
+        return None
+    old_key = (*span_before, pk)
+    old_index = sum((q.start, q.end, q.pk) < old_key for q in quotes if q.pk != pk)
+    if old_index != index:
+        return None
+    end = index + 1
+    while end < len(quotes):
+        end += 1
+        following = quotes[end - 1]
+        if following.speaker_id and following.status != Quote.Status.REJECTED:
+            break
+    return quotes[index:end]
 
 
 def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool) -> dict:
@@ -267,6 +299,7 @@ def _quote_action(request, pk, form_class, act, done: str):
     """Validate the form, call the service, answer with the updated review page."""
     quote = _load_quote(pk)
     article = quote.article
+    span_before = (quote.start, quote.end)
     form = form_class(request.POST)
     if not form.is_valid():
         return _respond(request, article, message=_form_error(form), level="error", status=400)
@@ -286,7 +319,13 @@ def _quote_action(request, pk, form_class, act, done: str):
         )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=400)
-    return _respond(request, article, message=done.format(n=_label(quote)), focus=quote.pk)
+    return _respond(
+        request,
+        article,
+        message=done.format(n=_label(quote)),
+        focus=quote.pk,
+        changed=(quote.pk, span_before),
+    )
 
 
 @editor_required
