@@ -13,6 +13,10 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS quote_search_vector ON annotations_quote USING gin (search_vector)",
     # Migration 0003's expression index, which nothing uses any more.
     "DROP INDEX IF EXISTS quote_text_fts",
+    # The rewritten table has no statistics of the new column: without them the planner
+    # guesses how many quotes a word matches (filters.few_matches) and picks slow plans.
+    # (Index-only scans also need the VACUUM that autovacuum runs soon after.)
+    "ANALYZE annotations_quote",
 ]
 BACKWARD = [
     "CREATE INDEX IF NOT EXISTS quote_text_fts ON annotations_quote "
