@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Expression, F, Min, Q, Value
-from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -50,21 +49,33 @@ def quote_fingerprint(text: str) -> str:
 # (migration 0008) is built with the same.
 SEARCH_CONFIG = "simple"
 
+
 # annotations_quote.search_vector, on PostgreSQL only: to_tsvector(SEARCH_CONFIG, text),
 # generated and stored by the database, GIN-indexed (migration 0008). The model does not
 # declare it, so no query but a search reads it and no INSERT or UPDATE writes it.
-_SEARCH_VECTOR_COLUMN = SearchVectorField()
-_SEARCH_VECTOR_COLUMN.set_attributes_from_name("search_vector")
-
-
 class StoredSearchVector(Expression):
-    """The quote's stored tsvector, as a column of the queried quote table (or of its
-    alias when the queryset becomes a subquery)."""
+    """The quote's stored tsvector: a column of the queried quote table, followed to its
+    new alias when the queryset becomes a subquery (like Django's own Col)."""
 
     output_field = SearchVectorField()
+    contains_column_references = True
+    possibly_multivalued = False
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
 
     def resolve_expression(self, query=None, *args, **kwargs):
-        return Col(query.get_initial_alias(), _SEARCH_VECTOR_COLUMN)
+        return StoredSearchVector(self.alias or query.get_initial_alias())
+
+    def relabeled_clone(self, relabels):
+        return StoredSearchVector(relabels.get(self.alias, self.alias))
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name(self.alias)}.{compiler.quote_name('search_vector')}", ()
 
 
 class ArticleQuerySet(models.QuerySet):

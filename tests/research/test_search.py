@@ -149,3 +149,17 @@ def test_searches_page_the_same_whichever_plan_is_used(rachel_client, quotes, mo
 
     assert read_every_match == walked
     assert len(walked) == 3
+
+
+def test_search_results_can_be_counted(quotes):
+    # Counting wraps the ranked search in an aggregation (the API and exports count).
+    assert Quote.objects.search("bridges").count() == 2
+
+
+def test_search_inside_a_subquery_finds_the_same_quotes(quotes):
+    # As a subquery the quote table gets another alias; the search must follow it.
+    matches = Quote.objects.search("nowhere").values("pk")
+
+    assert list(Quote.objects.filter(pk__in=matches).values_list("pk", flat=True)) == [
+        quotes["english"].pk
+    ]
