@@ -100,14 +100,7 @@ def test_a_request_whose_database_connection_dies_gets_a_clear_503_and_the_next_
 def test_a_write_to_a_read_only_database_gets_a_clear_503(tmp_path):
     """A standby or a database in maintenance: reading works, writing is refused."""
     postgres_only()
-    env = production_env(
-        DATABASE_URL=database_url(),
-        STATIC_ROOT=tmp_path / "static",
-        SECURE_SSL_REDIRECT="false",
-        CSRF_COOKIE_SECURE="false",
-        DEBUG="true",
-        PGOPTIONS="-c default_transaction_read_only=on",
-    )
+    env = local_web_env(tmp_path, PGOPTIONS="-c default_transaction_read_only=on")
     with gunicorn(env, workers=1) as (base, log):
         browser = Browser(base)
         token = browser.log_in_form()
