@@ -409,6 +409,8 @@ def quote_undo(*, article: Article, editor) -> list[Quote]:
         mine = list(
             History.objects.filter(article_id=article.pk, history_user=editor)
             .exclude(history_change_reason="baseline")
+            # Only what the search and _undo_one read: not each record's quote text.
+            .only("history_id", "id", "history_date", "history_type", "history_change_reason")
             .order_by("-history_date", "-history_id")[:200]
         )
         undone: set[int] = set()

@@ -434,6 +434,11 @@ def quote_add(request, pk):
 @require_POST
 def article_undo(request, pk):
     article = _load_article(pk)
+    # Spans before the undo, so an undo of one quote can answer with its rows only.
+    spans_before = {
+        quote_pk: (start, end)
+        for quote_pk, start, end in article.quotes.values_list("pk", "start", "end").order_by()
+    }
     try:
         restored = services.quote_undo(article=article, editor=request.user)
     except services.QuoteConflict as conflict:
@@ -456,7 +461,8 @@ def article_undo(request, pk):
         message = f"Undone: {_label(restored[0])} is back as it was."
     else:
         message = f"Undone: {len(restored)} quotes are back as they were."
-    return _respond(request, article, message=message, focus=focus)
+    changed = (focus, spans_before[focus]) if focus in spans_before else None
+    return _respond(request, article, message=message, focus=focus, changed=changed)
 
 
 @editor_required
