@@ -3,8 +3,14 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from annotations.models import Article, Quote, Speaker
+
+# The generator loads with PostgreSQL COPY and refuses other databases.
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="generate_corpus needs PostgreSQL"
+)
 
 
 @pytest.fixture
