@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline check-deploy serve-prod bench-load clean
+.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-research check-deploy serve-prod bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -67,6 +67,23 @@ bench-extraction: install
 # extract_quotes, one and two db_workers, queries per article at two sizes.
 bench-pipeline: install postgres
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/extraction_pipeline.py
+
+# Server times of the review page and every editor action (a throw-away database).
+bench-review: install postgres
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/review_latency.py
+
+# Research pages, API and export memory on a synthetic corpus of 1M quotes in its own
+# database (newsquotes_bench), generated once (about two minutes).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes_bench
+bench-research: install postgres
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsquotes_bench'" | grep -q 1 \
+		|| { createdb -h 127.0.0.1 -U postgres newsquotes_bench \
+		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0 \
+		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/research_latency.py
+
+bench: bench-extraction bench-pipeline bench-review bench-research
 
 # Editors and researchers against gunicorn on 127.0.0.1, 60 s (database newsquotes_load).
 bench-load: install postgres
