@@ -7,6 +7,7 @@ real log-in form. Tests are skipped when Chromium is missing, unless REQUIRE_BRO
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -76,7 +77,16 @@ def page(browser, live_server):
 
     page.on("console", on_console)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    in_flight = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
+    # Let the live server finish what the page asked of it (htmx prefetches, polls) before
+    # the test database is flushed under a request still writing to it.
+    deadline = time.monotonic() + 10
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
     context.close()
 
 
