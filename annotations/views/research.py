@@ -115,6 +115,15 @@ def _quotes_for(filterset, request):
     return _quote_rows(page), next_url
 
 
+def _render_list(request, template, context):
+    """The whole page, or for htmx the next rows (a "More" link) or the results block."""
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, f"{template}#rows", context)
+    if request.htmx and request.htmx.target == "results":
+        return render(request, f"{template}#results", context)
+    return render(request, template, context)
+
+
 @reader_required
 @require_GET
 def quote_list(request):
@@ -138,11 +147,7 @@ def quote_list(request):
         next_url=next_url,
         export_query=_query_without(request, "cursor", "limit"),
     )
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, f"{template}#rows", context)
-    if request.htmx and request.htmx.target == "results":
-        return render(request, f"{template}#results", context)
-    return render(request, template, context)
+    return _render_list(request, template, context)
 
 
 @reader_required
@@ -181,11 +186,7 @@ def speaker_detail(request, pk):
         next_url=next_url,
         export_query=_query_without(request, "cursor", "limit") + f"&speaker={speaker.pk}",
     )
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, f"{template}#rows", context)
-    if request.htmx and request.htmx.target == "results":
-        return render(request, f"{template}#results", context)
-    return render(request, template, context)
+    return _render_list(request, template, context)
 
 
 def speaker_summary(quotes) -> dict:
@@ -308,11 +309,7 @@ def article_list(request):
         params = request.GET.copy()
         params["cursor"] = page.next_cursor.encode()
         context["next_url"] = f"?{params.urlencode()}"
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, f"{template}#rows", context)
-    if request.htmx and request.htmx.target == "results":
-        return render(request, f"{template}#results", context)
-    return render(request, template, context)
+    return _render_list(request, template, context)
 
 
 @reader_required
@@ -357,11 +354,7 @@ def statement_list(request):
         last = rows[-1]
         params["cursor"] = Cursor("statements", (last["appearances"], last["first_quote"])).encode()
         context["next_url"] = f"?{params.urlencode()}"
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, f"{template}#rows", context)
-    if request.htmx and request.htmx.target == "results":
-        return render(request, f"{template}#results", context)
-    return render(request, template, context)
+    return _render_list(request, template, context)
 
 
 def _statement_totals(groups) -> dict:
