@@ -7,9 +7,11 @@ real log-in form. Tests are skipped when Chromium is missing, unless REQUIRE_BRO
 
 import os
 import shutil
+import threading
 import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # The live server runs in a thread beside Playwright's sync API, which Django's async
 # safety check would otherwise refuse.
@@ -62,8 +64,51 @@ def roles_exist(transactional_db):
         Group.objects.get_or_create(name=name)
 
 
+class ServerRequests:
+    """Counts the requests the live server is handling, whatever the browser thinks.
+
+    The browser forgets a request htmx aborts (``hx-sync`` replace while typing in the
+    speaker autocomplete), but the server thread still runs its query; a flush issued then
+    deadlocks with it in PostgreSQL. Django's request signals see the server's side.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self._lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self._lock:
+            self.count -= 1
+
+    def wait_until_idle(self, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.count > 0:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 0.2:
+                return  # idle for a while: nothing accepted but not yet started either
+            time.sleep(0.02)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def server_requests():
+    requests = ServerRequests()
+    request_started.connect(requests.started, dispatch_uid="browser-tests-started")
+    request_finished.connect(requests.finished, dispatch_uid="browser-tests-finished")
+    yield requests
+    request_started.disconnect(dispatch_uid="browser-tests-started")
+    request_finished.disconnect(dispatch_uid="browser-tests-finished")
+
+
+@pytest.fixture
+def page(browser, live_server, server_requests):
     """A new page at desktop size; ``page.goto("/path")`` is relative to the live server."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(10_000)
@@ -77,17 +122,11 @@ def page(browser, live_server):
 
     page.on("console", on_console)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    in_flight = set()
-    page.on("request", lambda request: in_flight.add(request))
-    page.on("requestfinished", lambda request: in_flight.discard(request))
-    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
-    # Let the live server finish what the page asked of it (htmx prefetches, polls) before
-    # the test database is flushed under a request still writing to it.
-    deadline = time.monotonic() + 10
-    while in_flight and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
+    # Stop the browser asking for more, then let the live server finish what it was asked
+    # (htmx prefetches, polls, aborted autocompletes) before the test database is flushed.
     context.close()
+    server_requests.wait_until_idle()
 
 
 def login(page, user, password: str = PASSWORD, next_url: str = "/"):
