@@ -127,6 +127,15 @@ class QuoteFilter(ResearchFilterSet):
     def terms(self) -> str:
         return self.form.cleaned_data.get("q", "") if self.is_valid() else ""
 
+    def selects_all_reviewed_quotes(self, *, but: str = "") -> bool:
+        """Whether the filters keep every reviewed quote (the default statuses, nothing
+        else asked), ignoring the filter named ``but``: the Statement table counts those."""
+        data = self.form.cleaned_data if self.is_valid() else None
+        if data is None or set(data.get("status") or []) != set(DEFAULT_STATUSES):
+            return False
+        narrowing = set(self.filters) - {"status", "sort", but}
+        return not any(data.get(name) not in (None, "", []) for name in narrowing)
+
     @property
     def is_search(self) -> bool:
         return bool(self.is_valid() and self.form.cleaned_data.get("q", "").strip())

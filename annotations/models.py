@@ -561,6 +561,56 @@ class Quote(models.Model):
         return errors
 
 
+class Statement(models.Model):
+    """One speaker's statement: their reviewed quotes that share a fingerprint, counted.
+
+    A summary of Quote rows that PostgreSQL keeps exact on every write, whoever writes
+    (review, extraction, imports, merges, the admin, bulk SQL): statement-level triggers on
+    annotations_quote recount each (speaker, fingerprint) a write touched (migration
+    0009). It answers the repeated-statements page over the whole corpus without grouping
+    a million quotes per request; filtered views group their quotes instead
+    (QuoteQuerySet.statements), and so does SQLite, which has no triggers here.
+    """
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    appearances = models.PositiveIntegerField(help_text="How many reviewed quotes.")
+    # The lowest id among them: the statement's stable id. The triggers keep it current,
+    # so no foreign-key constraint is needed (nor wanted: a deleted quote is recounted
+    # after its row is gone).
+    first_quote = models.ForeignKey(
+        Quote, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "fingerprint"], name="statement_unique"),
+        ]
+        indexes = [
+            # The page's order, most repeated first; most statements are said once.
+            models.Index(
+                F("appearances").desc(),
+                "first_quote",
+                condition=Q(appearances__gt=1),
+                name="statement_repeated_order",
+            ),
+            models.Index(F("appearances").desc(), "first_quote", name="statement_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_id}/{self.fingerprint[:8]}: {self.appearances}"
+
+    @staticmethod
+    def is_maintained(connection_alias: str = "default") -> bool:
+        """Whether the database keeps this table (PostgreSQL's triggers)."""
+        return connections[connection_alias].vendor == "postgresql"
+
+    @classmethod
+    def rows(cls):
+        """The table in the shape of QuoteQuerySet.statements()."""
+        return cls.objects.values("speaker", "fingerprint", "appearances", "first_quote")
+
+
 class SpeakerMergeSuggestion(models.Model):
     """Two speakers that may be one person, for an editor to decide: never merged blindly."""
 

@@ -31,7 +31,7 @@ from ..filters import (
     quote_page,
     with_review_counts,
 )
-from ..models import Article, Quote, Speaker
+from ..models import Article, Quote, Speaker, Statement
 from ..roles import reader_required
 
 TOP_SPEAKERS = 50
@@ -331,7 +331,7 @@ def statement_list(request):
         repeated_only = request.GET.get("repeated", "1") != "0"
         limit = page_size(request.GET.get("limit"))
         cursor = Cursor.decode(request.GET.get("cursor"), sort="statements")
-        groups = quotes.statements()
+        groups = _statement_groups(filterset, quotes)
         if repeated_only:
             groups = groups.filter(appearances__gt=1)
         totals = _statement_totals(groups) if not cursor else None
@@ -355,6 +355,17 @@ def statement_list(request):
         params["cursor"] = Cursor("statements", (last["appearances"], last["first_quote"])).encode()
         context["next_url"] = f"?{params.urlencode()}"
     return _render_list(request, template, context)
+
+
+def _statement_groups(filterset, quotes):
+    """The statements of the filtered quotes: read from the Statement table the database
+    keeps when the filters ask for what it counts (reviewed quotes, perhaps of one
+    speaker), grouped from the quotes otherwise. Same rows either way."""
+    if Statement.is_maintained() and filterset.selects_all_reviewed_quotes(but="speaker"):
+        groups = Statement.rows()
+        speaker = filterset.form.cleaned_data.get("speaker")
+        return groups.filter(speaker=speaker) if speaker else groups
+    return quotes.statements()
 
 
 def _statement_totals(groups) -> dict:

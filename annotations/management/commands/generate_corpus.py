@@ -114,7 +114,8 @@ class Command(BaseCommand):
                 "TRUNCATE annotations_quote, annotations_historicalquote, "
                 "annotations_speakeralias, annotations_historicalspeakeralias, "
                 "annotations_speakermergesuggestion, annotations_speakermerge, "
-                "annotations_speaker, annotations_historicalspeaker, annotations_article "
+                "annotations_statement, annotations_speaker, annotations_historicalspeaker, "
+                "annotations_article "
                 "RESTART IDENTITY CASCADE"
             )
             # Building the GIN index once at the end is much faster than row by row.
