@@ -83,6 +83,11 @@ def main():
     # some are in most quotes, like "the").
     tokens = [[w.strip('",.').lower() for w in t.split()[1:] if len(w) > 3] for t in sample_texts]
     words = sorted({w for ts in tokens for w in ts})
+    article_total = Article.objects.count()
+    titles = Article.objects.filter(pk__in=[rng.randint(1, article_total) for _ in range(300)])
+    title_words = sorted(
+        {w.lower() for t in titles.values_list("title", flat=True) for w in t.split()}
+    )
 
     def common_word():
         return rng.choice(rng.choice(tokens) or words)
@@ -129,6 +134,15 @@ def main():
             "top speakers, outlet + date range",
             lambda: f"/speakers/?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
         ),
+        ("repeated statements, unfiltered", lambda: "/statements/"),
+        ("  every statement (repeated=0)", lambda: "/statements/?repeated=0"),
+        ("  by speaker", lambda: f"/statements/?speaker={speaker()}"),
+        (
+            "  outlet + date range",
+            lambda: f"/statements/?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
+        ),
+        ("articles, unfiltered", lambda: "/research/articles/"),
+        ("articles, title search", lambda: f"/research/articles/?q={rng.choice(title_words)}"),
         ("API quotes, first page", lambda: "/api/quotes"),
         ("API quotes, by speaker", lambda: f"/api/quotes?speaker={speaker()}"),
     ]
