@@ -1,0 +1,426 @@
+"""Review: editors' decisions on quotes.
+
+Every write is one transaction that bumps Quote.version with a conditional UPDATE ... WHERE
+version = <the version the editor saw>; a stale version raises QuoteConflict carrying the
+current state, so nobody's change is silently lost. Each write leaves one
+django-simple-history record (user, time, reason) used by undo and by the quote's history.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import (
+    Article,
+    Quote,
+    Speaker,
+    SpeakerMerge,
+    SpeakerMergeSuggestion,
+    normalize_name,
+    quote_fingerprint,
+)
+from .imports import _kind_of
+from .speakers import speaker_merge_undo
+
+REVIEW_FIELDS = (
+    "start",
+    "end",
+    "text",
+    "kind",
+    "speaker_id",
+    "speaker_start",
+    "speaker_end",
+    "speaker_text",
+    "status",
+)
+UNDO_REASON = "undo "
+BATCH_REASON = "batch "
+
+
+class ReviewError(ValueError):
+    """An editor's request that cannot be carried out, with a message saying why."""
+
+
+class QuoteConflict(Exception):
+    """The quote changed since the editor loaded it: ``current`` is what it is now."""
+
+    def __init__(self, current: Quote | None, message: str = ""):
+        self.current = current
+        super().__init__(
+            message
+            or (
+                "This quote was changed by someone else since you loaded it."
+                if current is not None
+                else "This quote no longer exists."
+            )
+        )
+
+
+class ClaimConflict(Exception):
+    def __init__(self, article: Article):
+        self.article = article
+        super().__init__(f"{article.claimed_by} is already reviewing this article.")
+
+
+def _conflict(quote_id: int) -> QuoteConflict:
+    return QuoteConflict(
+        Quote.objects.select_related("speaker", "updated_by").filter(pk=quote_id).first()
+    )
+
+
+def _ensure_baseline(quote: Quote) -> None:
+    """Quotes stored in bulk (extraction) have no history yet: record their state first,
+    so that the first change by an editor can be undone and shown as before/after."""
+    if not Quote.history.filter(id=quote.pk).exists():
+        Quote.history.bulk_history_create(
+            [quote], default_change_reason="baseline", default_date=quote.updated_at
+        )
+
+
+def _write(*, quote: Quote, editor, version: int, changes: dict, reason: str = "") -> Quote:
+    """Apply ``changes`` if the quote is still at ``version``; record it in the history."""
+    now = timezone.now()
+    # savepoint=False: inside a caller's transaction (a view creating a speaker first), a
+    # failure here rolls the whole of it back, which is what the caller wants anyway.
+    with transaction.atomic(savepoint=False):
+        _ensure_baseline(quote)
+        try:
+            with transaction.atomic():
+                updated = Quote.objects.filter(pk=quote.pk, version=version).update(
+                    **changes, version=F("version") + 1, updated_by=editor, updated_at=now
+                )
+        except IntegrityError:
+            raise ReviewError(
+                "Another quote in this article already has exactly this span and speaker "
+                "mention; change that one instead."
+            ) from None
+        if not updated:
+            raise _conflict(quote.pk)
+        for name, value in changes.items():
+            setattr(quote, name, value)
+        quote.version = version + 1
+        quote.updated_by, quote.updated_at = editor, now
+        quote._history_user = editor
+        Quote.history.bulk_history_create(
+            [quote],
+            update=True,
+            default_user=editor,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    return quote
+
+
+def quote_confirm(*, quote: Quote, editor, version: int) -> Quote:
+    """Accept the quote as it is (a corrected quote stays 'corrected')."""
+    status = (
+        Quote.Status.CORRECTED if quote.status == Quote.Status.CORRECTED else Quote.Status.CONFIRMED
+    )
+    return _write(
+        quote=quote, editor=editor, version=version, changes={"status": status}, reason="confirm"
+    )
+
+
+def quote_reject(*, quote: Quote, editor, version: int) -> Quote:
+    return _write(
+        quote=quote,
+        editor=editor,
+        version=version,
+        changes={"status": Quote.Status.REJECTED},
+        reason="reject",
+    )
+
+
+def quote_set_kind(*, quote: Quote, editor, version: int, kind: str) -> Quote:
+    if kind not in Quote.Kind.values:
+        raise ReviewError(
+            f"'{kind}' is not a kind of quote (expected one of {', '.join(Quote.Kind.values)})."
+        )
+    if kind == quote.kind:
+        return quote_confirm(quote=quote, editor=editor, version=version)
+    return _write(
+        quote=quote,
+        editor=editor,
+        version=version,
+        changes={"kind": kind, "status": Quote.Status.CORRECTED},
+        reason="kind",
+    )
+
+
+def quote_set_speaker(*, quote: Quote, editor, version: int, speaker: Speaker) -> Quote:
+    """Attribute the quote to ``speaker`` (a merged speaker's quotes go to the one it became)."""
+    if speaker.merged_into_id:
+        speaker = speaker.merged_into
+    if speaker.pk == quote.speaker_id:
+        return quote_confirm(quote=quote, editor=editor, version=version)
+    changes = {"speaker_id": speaker.pk, "status": Quote.Status.CORRECTED}
+    mention = normalize_name(quote.speaker_text)
+    # The mention the engine found named someone else; keep it only if it names this one.
+    if (
+        quote.speaker_start is not None
+        and mention != speaker.normalized_name
+        and not speaker.aliases.filter(normalized=mention).exists()
+    ):
+        changes.update(speaker_start=None, speaker_end=None, speaker_text="")
+    quote.speaker = speaker
+    return _write(quote=quote, editor=editor, version=version, changes=changes, reason="speaker")
+
+
+def _check_span(article: Article, start, end) -> tuple[int, int]:
+    length = len(article.text)
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= length:
+        raise ReviewError(
+            f"The span [{start}, {end}) is not inside the article text, which has {length} "
+            "characters: a span needs 0 ≤ start < end ≤ length."
+        )
+    if not article.text[start:end].strip():
+        raise ReviewError("The selected span holds only spaces; select some words.")
+    return start, end
+
+
+def quote_set_span(*, quote: Quote, editor, version: int, start: int, end: int) -> Quote:
+    """Move the quote's span; its stored text is always article.text[start:end]."""
+    start, end = _check_span(quote.article, start, end)
+    if (start, end) == (quote.start, quote.end):
+        return quote_confirm(quote=quote, editor=editor, version=version)
+    text = quote.article.text[start:end]
+    changes = {
+        "start": start,
+        "end": end,
+        "text": text,
+        "fingerprint": quote_fingerprint(text),
+        "status": Quote.Status.CORRECTED,
+    }
+    return _write(quote=quote, editor=editor, version=version, changes=changes, reason="span")
+
+
+def quote_add(
+    *, article: Article, editor, start: int, end: int, speaker: Speaker | None, kind: str = ""
+) -> Quote:
+    """A quote the engine missed, added by an editor: confirmed, origin human."""
+    start, end = _check_span(article, start, end)
+    text = article.text[start:end]
+    kind = kind or _kind_of(text)
+    if kind not in Quote.Kind.values:
+        raise ReviewError(f"'{kind}' is not a kind of quote.")
+    if speaker is not None and speaker.merged_into_id:
+        speaker = speaker.merged_into
+    quote = Quote(
+        article=article,
+        start=start,
+        end=end,
+        text=text,
+        kind=kind,
+        speaker=speaker,
+        speaker_name=speaker.name if speaker else "",
+        status=Quote.Status.CONFIRMED,
+        origin=Quote.Origin.HUMAN,
+        fingerprint=quote_fingerprint(text),
+        created_by=editor,
+        updated_by=editor,
+    )
+    quote._history_user = editor
+    quote._change_reason = "add"
+    try:
+        with transaction.atomic():
+            quote.save()
+    except IntegrityError:
+        raise ReviewError("This article already has a quote with exactly this span.") from None
+    return quote
+
+
+def article_confirm_remaining(*, article: Article, editor, expected: int) -> int:
+    """Confirm every candidate left in the article, if there are still ``expected`` of them.
+
+    The count is the optimistic lock here: if a candidate appeared or was decided since
+    the editor saw the button, nothing is confirmed and they are asked to look again.
+    """
+    now = timezone.now()
+    token = f"{BATCH_REASON}{article.pk}:{now.timestamp()}"
+    with transaction.atomic():
+        quotes = list(
+            Quote.objects.select_for_update().filter(article=article, status=Quote.Status.CANDIDATE)
+        )
+        if len(quotes) != expected:
+            raise ReviewError(
+                f"{len(quotes)} candidates are left in this article, not {expected}: the list "
+                "changed since you loaded it, so nothing was confirmed. Look again and retry."
+            )
+        if not quotes:
+            return 0
+        missing = {q.pk for q in quotes} - set(
+            Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
+        )
+        if missing:
+            Quote.history.bulk_history_create(
+                [q for q in quotes if q.pk in missing], default_change_reason="baseline"
+            )
+        Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(
+            status=Quote.Status.CONFIRMED,
+            version=F("version") + 1,
+            updated_by=editor,
+            updated_at=now,
+        )
+        for quote in quotes:
+            quote.status, quote.version = Quote.Status.CONFIRMED, quote.version + 1
+            quote.updated_by, quote.updated_at = editor, now
+        Quote.history.bulk_history_create(
+            quotes, update=True, default_user=editor, default_change_reason=token, default_date=now
+        )
+    return len(quotes)
+
+
+def quote_undo(*, article: Article, editor) -> list[Quote]:
+    """Revert this editor's last action in this article (one quote, or a whole batch).
+
+    Refused with QuoteConflict when someone else changed the quote since: their change
+    is never overwritten by an undo. Returns the quotes restored (a deleted added quote
+    is returned unsaved, with no pk).
+    """
+    History = Quote.history.model
+    with transaction.atomic():
+        mine = list(
+            History.objects.filter(article_id=article.pk, history_user=editor)
+            .exclude(history_change_reason="baseline")
+            # Only what the search and _undo_one read: not each record's quote text.
+            .only("history_id", "id", "history_date", "history_type", "history_change_reason")
+            .order_by("-history_date", "-history_id")[:200]
+        )
+        undone: set[int] = set()
+        target = None
+        for record in mine:
+            reason = record.history_change_reason or ""
+            if reason.startswith(UNDO_REASON):
+                undone.update(int(x) for x in reason[len(UNDO_REASON) :].split(",") if x)
+            elif record.history_id not in undone:
+                target = record
+                break
+        if target is None:
+            raise ReviewError("Nothing of yours to undo in this article.")
+        reason = target.history_change_reason or ""
+        if reason.startswith(BATCH_REASON):
+            targets = list(
+                History.objects.filter(history_user=editor, history_change_reason=reason)
+            )
+        else:
+            targets = [target]
+        restored = [_undo_one(record, editor=editor, undone=undone) for record in targets]
+    return restored
+
+
+def _undo_one(record, *, editor, undone: set[int]) -> Quote:
+    History = Quote.history.model
+    later = History.objects.filter(id=record.id, history_date__gt=record.history_date)
+    for newer in later:
+        newer_reason = newer.history_change_reason or ""
+        if not (newer_reason.startswith(UNDO_REASON) or newer.history_id in undone):
+            current = (
+                Quote.objects.select_related("speaker", "updated_by").filter(pk=record.id).first()
+            )
+            raise QuoteConflict(
+                current,
+                f"{newer.history_user or 'Someone'} changed this quote after you, so your "
+                "change was not undone (theirs is kept).",
+            )
+    quote = Quote.objects.select_for_update().select_related("article").filter(pk=record.id).first()
+    if quote is None:
+        raise QuoteConflict(None)
+    quote._history_user = editor
+    quote._change_reason = f"{UNDO_REASON}{record.history_id}"
+    previous = (
+        History.objects.filter(id=record.id, history_date__lt=record.history_date)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record.history_type == "+" or previous is None:
+        quote.delete()  # an added quote: undoing the add removes it (the history keeps it)
+        quote.pk = None
+        return quote
+    changes = {name: getattr(previous, name) for name in REVIEW_FIELDS}
+    changes["fingerprint"] = quote_fingerprint(changes["text"])
+    return _write(
+        quote=quote,
+        editor=editor,
+        version=quote.version,
+        changes=changes,
+        reason=f"{UNDO_REASON}{record.history_id}",
+    )
+
+
+# A claim nobody has acted on for this long no longer holds the article: an editor who
+# went home does not keep it from the others.
+CLAIM_LIFETIME = timedelta(hours=4)
+
+
+def claim_is_free(editor) -> Q:
+    """Articles ``editor`` may claim: unclaimed, claimed by them, or claimed long ago."""
+    return (
+        Q(claimed_by__isnull=True)
+        | Q(claimed_by=editor)
+        | Q(claimed_at__lt=timezone.now() - CLAIM_LIFETIME)
+    )
+
+
+def article_claim(*, article: Article, editor) -> Article:
+    """Mark the article as being reviewed by ``editor``, unless another editor has it."""
+    now = timezone.now()
+    claimed = (
+        Article.objects.filter(pk=article.pk)
+        .filter(claim_is_free(editor))
+        .update(claimed_by=editor, claimed_at=now)
+    )
+    if not claimed:
+        article.refresh_from_db(fields=["claimed_by", "claimed_at"])
+        raise ClaimConflict(article)
+    article.claimed_by, article.claimed_at = editor, now
+    return article
+
+
+def article_release(*, article: Article, editor, force: bool = False) -> Article:
+    """Give the article back to the queue (``force``: an admin releasing someone's claim)."""
+    qs = Article.objects.filter(pk=article.pk)
+    if not force:
+        qs = qs.filter(claimed_by=editor)
+    if not qs.update(claimed_by=None, claimed_at=None):
+        article.refresh_from_db(fields=["claimed_by", "claimed_at"])
+        if article.claimed_by_id:
+            raise ClaimConflict(article)
+    article.claimed_by, article.claimed_at = None, None
+    return article
+
+
+def speaker_create(*, name: str, editor) -> Speaker:
+    """A new speaker named by an editor; the existing one when the name is already taken."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ReviewError("A speaker needs a name.")
+    if len(name) > 300:
+        raise ReviewError("A speaker's name can be at most 300 characters.")
+    existing = Speaker.objects.active().filter(normalized_name=normalize_name(name)).first()
+    if existing:
+        return existing
+    speaker = Speaker(name=name, origin=Speaker.Origin.HUMAN)
+    speaker._history_user = editor
+    speaker.save()
+    return speaker
+
+
+def merge_suggestion_reopen(*, suggestion: SpeakerMergeSuggestion, user) -> None:
+    """Undo a dismissal: the suggestion is open again for an editor to decide."""
+    SpeakerMergeSuggestion.objects.filter(pk=suggestion.pk).update(
+        status=SpeakerMergeSuggestion.Status.OPEN, decided_by=None, decided_at=None
+    )
+
+
+def merge_suggestion_undo_accept(*, merge: SpeakerMerge, user) -> SpeakerMerge:
+    """Undo an accepted suggestion: the merge is undone (speaker_merge_undo) and the
+    suggestion for the pair is open again, in one transaction."""
+    with transaction.atomic():
+        merge = speaker_merge_undo(merge=merge, user=user)
+        low, high = sorted([merge.source_id, merge.target_id])
+        SpeakerMergeSuggestion.objects.filter(
+            speaker_id=low, other_id=high, status=SpeakerMergeSuggestion.Status.ACCEPTED
+        ).update(status=SpeakerMergeSuggestion.Status.OPEN, decided_by=None, decided_at=None)
+    return merge
