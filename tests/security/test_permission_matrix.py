@@ -330,7 +330,7 @@ def test_a_researcher_sees_no_review_links_in_the_navigation(rachel_client, scen
 # A claim says who is reviewing an article; it is advisory. Other editors see who has it and
 # cannot take or release it (an admin can release it), but they can still correct its quotes:
 # every quote change names the version it was made against, so nobody's work is overwritten
-# (annotations/services.py: article_claim, article_release, _write).
+# (annotations/services/review.py: article_claim, article_release, _write).
 
 
 @pytest.fixture
