@@ -1,5 +1,6 @@
 """Storing the engine's candidates: idempotent, and never over people's decisions."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations import services
 from annotations.extraction import QuoteCandidate
 from annotations.models import Article, Quote
+from annotations.services import extraction as extraction_services
 from tests.factories import make_article
 from tests.jobs.conftest import said
 
@@ -305,3 +307,41 @@ def test_the_next_task_queues_again_the_articles_of_a_dead_worker(
     orphan.refresh_from_db()
     assert orphan.extraction_state == "queued"
     assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"article_ids": [orphan.pk]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_adding_a_quote_waits_for_the_candidates_being_stored(
+    fake_engine, monkeypatch, alice
+):
+    # Storing reads the article's quotes, then writes candidates: a quote added in between
+    # could be overlapped by a candidate, or collide with one and fail the whole batch.
+    # The article's FOR UPDATE lock keeps it out: inserting a quote takes FOR KEY SHARE on
+    # its article (the foreign-key check), which waits for it.
+    article = make_article(text=TWO_QUOTES)
+    span = (1, 1 + len("The pier will reopen in May,"))
+    added = threading.Event()
+    real_match_speakers = extraction_services.match_speakers
+
+    def add_while_storing(**kwargs):
+        def add():
+            try:
+                services.quote_add(
+                    article=article, editor=alice, start=span[0], end=span[1], speaker=None
+                )
+                added.set()
+            finally:
+                connection.close()
+
+        threading.Thread(target=add).start()
+        added_meanwhile = added.wait(timeout=1)
+        assert not added_meanwhile, "the editor's quote went in while candidates were stored"
+        return real_match_speakers(**kwargs)
+
+    monkeypatch.setattr(extraction_services, "match_speakers", add_while_storing)
+
+    extract(article)
+
+    assert added.wait(timeout=10)
+    article.refresh_from_db()
+    assert article.extraction_state == Article.Extraction.DONE
+    assert article.quotes.filter(origin=Quote.Origin.HUMAN, start=span[0]).count() == 1
