@@ -63,10 +63,17 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+# Summaries the database computes from other rows (Statement: PostgreSQL's triggers
+# recount it as the quotes are restored), so a backup neither needs nor may write them.
+DERIVED_MODELS = ("annotations.statement",)
+
+
 def editorial_models() -> list[type]:
-    """Every model of the annotations app, historical records included, in a fixed order."""
+    """Every model of the annotations app but the derived ones, historical records
+    included, in a fixed order."""
+    models = apps.get_app_config("annotations").get_models()
     return sorted(
-        apps.get_app_config("annotations").get_models(),
+        (model for model in models if _label(model) not in DERIVED_MODELS),
         # Live models before their history; otherwise by name, so files diff cleanly.
         key=lambda model: (model.__name__.startswith("Historical"), model._meta.model_name),
     )
