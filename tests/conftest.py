@@ -9,7 +9,9 @@ from annotations.roles import ADMIN, EDITOR, RESEARCHER
 def _user(username, role=None, **kwargs):
     user = User.objects.create_user(username, f"{username}@example.org", "correct horse", **kwargs)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # Migration 0002 creates the role groups, but a transactional test's flush removes
+        # them for the tests after it; roles are checked by group name alone.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
