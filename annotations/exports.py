@@ -112,6 +112,20 @@ class _Echo:
         return value
 
 
+# What a spreadsheet takes for the start of a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    Article text comes from anywhere; a quote reading =HYPERLINK(...) must not become a
+    live link in a researcher's spreadsheet. The leading apostrophe is what spreadsheets
+    themselves use to mark text; JSONL exports keep every text exactly.
+    """
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
     writer = csv.writer(_Echo())
     links = _links(base_url)
@@ -123,23 +137,23 @@ def csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
             [
                 row["id"],
                 quote_link,
-                row["text"],
+                as_text_cell(row["text"]),
                 row["start"],
                 row["end"],
                 row["kind"],
                 row["status"],
                 row["speaker_id"] or "",
-                row["speaker__name"] or row["speaker_name"],
+                as_text_cell(row["speaker__name"] or row["speaker_name"]),
                 speaker_link,
-                row["speaker_text"],
-                row["cue_text"],
+                as_text_cell(row["speaker_text"]),
+                as_text_cell(row["cue_text"]),
                 row["article_id"],
                 article_link,
-                row["article__external_id"],
-                row["article__outlet"],
+                as_text_cell(row["article__external_id"]),
+                as_text_cell(row["article__outlet"]),
                 published.isoformat() if published else "",
-                row["article__title"],
-                row["article__url"],
+                as_text_cell(row["article__title"]),
+                as_text_cell(row["article__url"]),
                 row["fingerprint"],
             ]
         )

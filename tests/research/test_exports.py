@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from tests.factories import make_article, make_quote
+
 from .conftest import listed_ids
 
 LIST = reverse("quote_list")
@@ -166,3 +168,21 @@ def test_command_jsonl_export_by_outlet_and_dates(corpus, tmp_path):
 def test_command_refuses_bad_filters_with_the_message(corpus):
     with pytest.raises(CommandError, match="speaker: There is no speaker with id 424242."):
         call_command("export_quotes", "--speaker", "424242")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_marked_as_text(rachel_client, db):
+    article = make_article(
+        text='=HYPERLINK("http://evil.example") is all she wrote, said Tom Reed.',
+        title="@everyone: a test",
+        outlet="-Minus Weekly",
+    )
+    formula = '=HYPERLINK("http://evil.example")'
+    make_quote(article, formula, status="confirmed")
+
+    (row,) = read_csv(rachel_client.get(CSV_URL, {"article": article.pk}))
+    (record,) = read_jsonl(rachel_client.get(JSONL_URL, {"article": article.pk}))
+
+    assert row["quote"] == "'" + formula
+    assert row["title"] == "'@everyone: a test"
+    assert row["outlet"] == "'-Minus Weekly"
+    assert record["quotes"][0]["quote"] == formula  # JSONL keeps the text exactly
