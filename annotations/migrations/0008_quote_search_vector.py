@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from ._postgresql import run_sql_on_postgresql
+
 # PostgreSQL stores every quote's tsvector in annotations_quote.search_vector, indexed by
 # GIN, so a search neither re-parses the text of each candidate row (bitmap recheck) nor
 # of each match it ranks (ts_rank). The model does not declare the column: only
@@ -26,23 +28,11 @@ BACKWARD = [
 ]
 
 
-def add_search_vector(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def drop_search_vector(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0007_research_statement_index"),
     ]
 
     operations = [
-        migrations.RunPython(add_search_vector, drop_search_vector),
+        run_sql_on_postgresql(FORWARD, BACKWARD),
     ]

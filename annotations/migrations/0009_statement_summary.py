@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ._postgresql import run_sql_on_postgresql
+
 # PostgreSQL keeps annotations_statement exact: after every INSERT, UPDATE or DELETE on
 # annotations_quote (COPY and the admin included), a statement-level trigger recounts the
 # (speaker, fingerprint) pairs the statement touched, in one set-based query however many
@@ -135,18 +137,6 @@ DROP = [
 ]
 
 
-def keep_statements(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in [RECOUNT, ON_QUOTE_WRITE, *TRIGGERS, *BACKFILL]:
-            schema_editor.execute(sql)
-
-
-def stop_keeping_statements(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in DROP:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0008_quote_search_vector"),
@@ -204,5 +194,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(keep_statements, stop_keeping_statements),
+        run_sql_on_postgresql([RECOUNT, ON_QUOTE_WRITE, *TRIGGERS, *BACKFILL], DROP),
     ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from ._postgresql import run_sql_on_postgresql
+
 # The articles page finds a word anywhere in a title, outlet or URL with icontains, which
 # PostgreSQL runs as UPPER(column::text) LIKE UPPER('%word%'): no B-tree helps, so every
 # search read all articles. Trigram GIN indexes over the same expressions answer those
@@ -15,23 +17,11 @@ FORWARD = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
 BACKWARD = [f"DROP INDEX IF EXISTS article_{column}_trigram" for column in COLUMNS]
 
 
-def add_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0009_statement_summary"),
     ]
 
     operations = [
-        migrations.RunPython(add_trigram_indexes, drop_trigram_indexes),
+        run_sql_on_postgresql(FORWARD, BACKWARD),
     ]
