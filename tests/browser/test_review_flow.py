@@ -185,6 +185,7 @@ def test_editor_adds_a_missed_quote_by_selecting_it(page, alice, ferry):
     missed = "the first changes arrive in March"
     select_text(page, article, missed)
     page.click("#selection-add")
+    expect(page.locator("#speaker-name-add")).to_be_focused()
     page.keyboard.type("Ines")
     page.wait_for_selector("#suggest-add .suggestion[data-speaker-id]")
     page.keyboard.press("Enter")
