@@ -50,9 +50,11 @@ def pytest_collection_modifyitems(config, items):
     # a keystroke and the page's own work (a test then waits for an answer that never
     # comes). A browser test that fails runs once more: a race passes the second time, a
     # regression fails both, and pytest's summary counts every rerun, so none is hidden.
+    # BROWSER_RERUNS=0 turns it off, to hunt a race.
+    reruns = int(os.environ.get("BROWSER_RERUNS", "1"))
     for item in items:
         if HERE in item.path.parents:
-            item.add_marker(pytest.mark.flaky(reruns=1))
+            item.add_marker(pytest.mark.flaky(reruns=reruns))
 
 
 @pytest.hookimpl(wrapper=True)
