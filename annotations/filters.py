@@ -58,13 +58,37 @@ def iso_date(field_name: str, lookup_expr: str, label: str) -> django_filters.Da
     )
 
 
+# Paging parameters that travel with every filter.
+PAGING_PARAMETERS = ("cursor", "limit")
+
+
 class ResearchFilterSet(django_filters.FilterSet):
     """A FilterSet whose invalid data raises BadParameter from ``filtered()``."""
 
     def filtered(self):
+        self._refuse_repeated_parameters()
         if not self.is_valid():
             raise BadParameter(describe_errors(self.errors))
         return self.qs
+
+    def _refuse_repeated_parameters(self):
+        """A parameter that takes one value but came several times is an error, not a
+        silent pick of the last one (?q=bridge&q=budget would search for budget alone)."""
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return
+        single = [
+            name
+            for name, filter_ in self.filters.items()
+            if not isinstance(filter_, django_filters.MultipleChoiceFilter)
+        ]
+        repeated = [
+            f"{name}: give one value, not {len(getlist(name))}."
+            for name in [*single, *PAGING_PARAMETERS]
+            if len(getlist(name)) > 1
+        ]
+        if repeated:
+            raise BadParameter(" ".join(repeated))
 
 
 class QuoteFilter(ResearchFilterSet):

@@ -1,9 +1,17 @@
 """Fixtures that read like the newsroom: alice and bob edit, rachel researches."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, User
+from hypothesis import settings
 
 from annotations.roles import ADMIN, EDITOR, RESEARCHER
+
+# CI (.ci/run) runs the property tests on the same examples every time, so a red build
+# means the change broke something; a developer's runs explore new examples each time.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _user(username, role=None, **kwargs):

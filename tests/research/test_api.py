@@ -80,6 +80,8 @@ def test_cursor_pages_cover_the_list_once(client, corpus, bearer):
         ({"limit": 0}, "limit:"),
         ({"cursor": "garbage"}, "cursor: not a cursor this list gave out"),
         ({"status": "approved"}, "status"),
+        ({"q": ["bridge", "budget"]}, "q: give one value, not 2."),
+        ({"limit": ["5", "10"]}, "limit: give one value, not 2."),
     ],
 )
 def test_bad_parameters_are_a_400_with_a_json_detail(client, corpus, bearer, params, message):
@@ -87,6 +89,12 @@ def test_bad_parameters_are_a_400_with_a_json_detail(client, corpus, bearer, par
 
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_every_status_asked_for_is_used_not_only_the_last(client, corpus, bearer):
+    body = client.get("/api/quotes", {"status": ["candidate", "rejected"]}, **bearer).json()
+
+    assert {item["status"] for item in body["items"]} == {"candidate", "rejected"}
 
 
 def test_unknown_quote_is_a_404_with_a_detail(client, corpus, bearer):

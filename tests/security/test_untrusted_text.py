@@ -332,19 +332,27 @@ def test_the_quote_edit_panel_keeps_a_hostile_name_in_its_attribute(alice_client
 # Exports and the API give the text back exactly --------------------------------------------
 
 
+def spreadsheet_safe(text: str) -> str:
+    """What the CSV must hold for ``text``: the text, with an apostrophe before it when a
+    spreadsheet would take it for a formula (OWASP's list of starting characters)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @EXAMPLES
 @given(values=story_values)
-def test_the_csv_export_gives_back_the_exact_text(rachel_client, values):
+def test_the_csv_export_gives_back_the_exact_text_marked_safe_for_spreadsheets(
+    rachel_client, values
+):
     with rolled_back():
         Story(values)
         response = rachel_client.get("/quotes/export.csv")
         body = b"".join(response.streaming_content).decode()
     (row,) = list(csv.DictReader(io.StringIO(body, newline="")))
-    assert row["quote"] == values["quote"]
-    assert row["speaker_name"] == values["name"]
-    assert row["speaker_mention"] == values["mention"]
-    assert row["title"] == values["title"]
-    assert row["outlet"] == values["outlet"]
+    assert row["quote"] == spreadsheet_safe(values["quote"])
+    assert row["speaker_name"] == spreadsheet_safe(values["name"])
+    assert row["speaker_mention"] == spreadsheet_safe(values["mention"])
+    assert row["title"] == spreadsheet_safe(values["title"])
+    assert row["outlet"] == spreadsheet_safe(values["outlet"])
 
 
 @EXAMPLES
