@@ -88,7 +88,10 @@
   }
   function focusSpeaker(row) {
     const input = row.querySelector(".speaker-input");
-    if (!input) return false;
+    // A panel just swapped in is wired up by htmx only when it settles (~20 ms later):
+    // letters typed into it before then would never reach the autocomplete. Until then
+    // it counts as not loaded, and the keys are kept.
+    if (!input || input.closest(".htmx-added, .htmx-settling")) return false;
     input.focus();
     if (typedAhead) {
       input.value = typedAhead;
