@@ -710,20 +710,29 @@ def _merge_answer(request, *, message: str, level: str = "success", status: int 
     return HttpResponseRedirect(reverse("merge_suggestions"), status=303)
 
 
+def _load_suggestion(pk) -> SpeakerMergeSuggestion:
+    return get_object_or_404(
+        SpeakerMergeSuggestion.objects.select_related("speaker", "other"), pk=pk
+    )
+
+
+def _already_decided(request, suggestion):
+    """The answer when another editor decided the suggestion first: a 409, no change."""
+    return _merge_answer(
+        request,
+        message=f"Already {suggestion.get_status_display()}: nothing was changed.",
+        level="error",
+        status=409,
+        suggestion=suggestion,
+    )
+
+
 @editor_required
 @require_POST
 def merge_suggestion_accept(request, pk):
-    suggestion = get_object_or_404(
-        SpeakerMergeSuggestion.objects.select_related("speaker", "other"), pk=pk
-    )
+    suggestion = _load_suggestion(pk)
     if suggestion.status != SpeakerMergeSuggestion.Status.OPEN:
-        return _merge_answer(
-            request,
-            message=f"Already {suggestion.get_status_display()}: nothing was changed.",
-            level="error",
-            status=409,
-            suggestion=suggestion,
-        )
+        return _already_decided(request, suggestion)
     try:
         merge = services.merge_suggestion_accept(suggestion=suggestion, user=request.user)
     except services.SpeakerMergeError as error:
@@ -741,17 +750,9 @@ def merge_suggestion_accept(request, pk):
 @editor_required
 @require_POST
 def merge_suggestion_dismiss(request, pk):
-    suggestion = get_object_or_404(
-        SpeakerMergeSuggestion.objects.select_related("speaker", "other"), pk=pk
-    )
+    suggestion = _load_suggestion(pk)
     if suggestion.status != SpeakerMergeSuggestion.Status.OPEN:
-        return _merge_answer(
-            request,
-            message=f"Already {suggestion.get_status_display()}: nothing was changed.",
-            level="error",
-            status=409,
-            suggestion=suggestion,
-        )
+        return _already_decided(request, suggestion)
     services.merge_suggestion_dismiss(suggestion=suggestion, user=request.user)
     return _merge_answer(
         request,
@@ -765,9 +766,7 @@ def merge_suggestion_dismiss(request, pk):
 @require_POST
 def merge_suggestion_reopen(request, pk):
     """Undo a dismissal."""
-    suggestion = get_object_or_404(
-        SpeakerMergeSuggestion.objects.select_related("speaker", "other"), pk=pk
-    )
+    suggestion = _load_suggestion(pk)
     if suggestion.status != SpeakerMergeSuggestion.Status.DISMISSED:
         return _merge_answer(
             request,
