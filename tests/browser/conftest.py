@@ -95,17 +95,6 @@ def browser():
     playwright.stop()
 
 
-@pytest.fixture(autouse=True)
-def roles_exist(transactional_db):
-    """Live-server tests flush the database, so the role groups of migration 0002 go too."""
-    from django.contrib.auth.models import Group
-
-    from annotations.roles import ROLES
-
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
 class ServerRequests:
     """Counts the requests the live server is handling, whatever the browser thinks.
 
