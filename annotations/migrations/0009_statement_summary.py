@@ -16,7 +16,9 @@ from ._postgresql import run_sql_on_postgresql
 # the writer it waited for. Row locks, unlike advisory locks, have no per-transaction
 # limit, so a merge touching 100,000 statements works. SQLite has no triggers here; the
 # page groups quotes there instead.
-RECOUNT = """
+REVIEWED = "('confirmed', 'corrected')"
+
+RECOUNT = f"""
 CREATE OR REPLACE FUNCTION annotations_statement_recount(speakers bigint[], fingerprints text[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -59,7 +61,7 @@ BEGIN
         FROM unnest(touched_speakers, touched_fingerprints) AS t(speaker_id, fingerprint)
         LEFT JOIN annotations_quote q
             ON q.speaker_id = t.speaker_id AND q.fingerprint = t.fingerprint
-            AND q.status IN ('confirmed', 'corrected')
+            AND q.status IN {REVIEWED}
         GROUP BY t.speaker_id, t.fingerprint
     ), emptied AS (
         DELETE FROM annotations_statement s USING counted c
@@ -78,16 +80,16 @@ $$;
 # One trigger function for the three events: each passes the pairs its rows left or
 # joined. An UPDATE that changes none of speaker, fingerprint and status (a kind, a cue,
 # a version bump) passes none.
-ON_QUOTE_WRITE = """
+ON_QUOTE_WRITE = f"""
 CREATE OR REPLACE FUNCTION annotations_statement_on_quote_write()
 RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM annotations_statement_recount(array_agg(speaker_id), array_agg(fingerprint::text))
-        FROM new_quotes WHERE status IN ('confirmed', 'corrected');
+        FROM new_quotes WHERE status IN {REVIEWED};
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM annotations_statement_recount(array_agg(speaker_id), array_agg(fingerprint::text))
-        FROM old_quotes WHERE status IN ('confirmed', 'corrected');
+        FROM old_quotes WHERE status IN {REVIEWED};
     ELSE
         PERFORM annotations_statement_recount(array_agg(k.speaker_id), array_agg(k.fingerprint))
         FROM (
@@ -124,7 +126,7 @@ BACKFILL = [
     "INSERT INTO annotations_statement (speaker_id, fingerprint, appearances, first_quote_id) "
     "SELECT speaker_id, fingerprint, count(*), min(id) FROM annotations_quote "
     "WHERE speaker_id IS NOT NULL AND fingerprint <> '' "
-    "AND status IN ('confirmed', 'corrected') GROUP BY speaker_id, fingerprint",
+    f"AND status IN {REVIEWED} GROUP BY speaker_id, fingerprint",
     "ANALYZE annotations_statement",
 ]
 
