@@ -82,11 +82,8 @@ class ResearchFilterSet(django_filters.FilterSet):
             for name, filter_ in self.filters.items()
             if not isinstance(filter_, django_filters.MultipleChoiceFilter)
         ]
-        repeated = [
-            f"{name}: give one value, not {len(getlist(name))}."
-            for name in [*single, *PAGING_PARAMETERS]
-            if len(getlist(name)) > 1
-        ]
+        counts = {name: len(getlist(name)) for name in [*single, *PAGING_PARAMETERS]}
+        repeated = [f"{name}: give one value, not {n}." for name, n in counts.items() if n > 1]
         if repeated:
             raise BadParameter(" ".join(repeated))
 
