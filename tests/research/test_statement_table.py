@@ -8,7 +8,7 @@ rejected quote with no speaker.
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from annotations import services
@@ -169,8 +169,7 @@ def test_two_editors_confirming_appearances_at_once_are_both_counted(corpus):
         except Exception as error:  # reported below, in the test's thread
             errors.append(error)
         finally:
-            close_old_connections()
-            connection.close()
+            connection.close()  # the thread's own connection
 
     holder = threading.Thread(target=confirm, args=(one,), kwargs={"hold": True})
     holder.start()
