@@ -302,7 +302,9 @@ def quote_undo(*, article: Article, editor) -> list[Quote]:
         reason = target.history_change_reason or ""
         if reason.startswith(BATCH_REASON):
             targets = list(
-                History.objects.filter(history_user=editor, history_change_reason=reason)
+                History.objects.filter(history_user=editor, history_change_reason=reason).order_by(
+                    "id"
+                )  # rows locked in one order: two batch undos cannot deadlock
             )
         else:
             targets = [target]
@@ -312,7 +314,15 @@ def quote_undo(*, article: Article, editor) -> list[Quote]:
 
 def _undo_one(record, *, editor, undone: set[int]) -> Quote:
     History = Quote.history.model
-    later = History.objects.filter(id=record.id, history_date__gt=record.history_date)
+    # Lock first, then decide: with the row locked, no other editor's change can commit
+    # between the look at the newer history and the write below (it would be overwritten).
+    quote = Quote.objects.select_for_update().select_related("article").filter(pk=record.id).first()
+    if quote is None:
+        raise QuoteConflict(None)
+    # By history_id, not only date: a write that waited for the lock has an earlier clock.
+    later = History.objects.filter(id=record.id).filter(
+        Q(history_date__gt=record.history_date) | Q(history_id__gt=record.history_id)
+    )
     for newer in later:
         newer_reason = newer.history_change_reason or ""
         if not (newer_reason.startswith(UNDO_REASON) or newer.history_id in undone):
@@ -324,9 +334,6 @@ def _undo_one(record, *, editor, undone: set[int]) -> Quote:
                 f"{newer.history_user or 'Someone'} changed this quote after you, so your "
                 "change was not undone (theirs is kept).",
             )
-    quote = Quote.objects.select_for_update().select_related("article").filter(pk=record.id).first()
-    if quote is None:
-        raise QuoteConflict(None)
     quote._history_user = editor
     quote._change_reason = f"{UNDO_REASON}{record.history_id}"
     previous = (

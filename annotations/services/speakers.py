@@ -233,8 +233,17 @@ def speaker_merge(*, source: Speaker, target: Speaker, user) -> SpeakerMerge:
                 raise SpeakerMergeError(
                     f"{speaker} was already merged into {speaker.merged_into}; merge that one."
                 )
-        quote_ids = list(Quote.objects.filter(speaker=source).values_list("pk", flat=True))
-        Quote.objects.filter(pk__in=quote_ids).update(speaker=target, version=F("version") + 1)
+        # Lock the quotes, then list them: an editor giving one of them to someone else
+        # meanwhile commits first, and the locked re-read no longer counts it as source's.
+        quote_ids = list(
+            Quote.objects.select_for_update()
+            .filter(speaker=source)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Quote.objects.filter(pk__in=quote_ids, speaker=source).update(
+            speaker=target, version=F("version") + 1
+        )
         target_forms = set(target.aliases.values_list("normalized", flat=True))
         target_forms.add(target.normalized_name)
         alias_ids = list(

@@ -1,0 +1,164 @@
+"""Two editors at the same moment, on the real database: lock first, then decide.
+
+Each test holds one editor's write open in a thread (its row locks taken, not committed)
+while the other editor's multi-step write starts. The second must wait for the first and
+then decide on what the first committed: an undo never overwrites a colleague's change,
+a merge never takes back a quote an editor just gave to someone else.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from annotations import services
+from annotations.models import Quote
+from annotations.services.review import QuoteConflict
+from tests.factories import make_speaker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class HeldWrite(threading.Thread):
+    """Runs ``write`` in its own transaction and keeps it open until released."""
+
+    def __init__(self, write):
+        super().__init__(daemon=True)
+        self.write = write
+        self.done_writing = threading.Event()
+        self.release = threading.Event()
+        self.errors: list[BaseException] = []
+
+    def run(self):
+        try:
+            with transaction.atomic():
+                self.write()
+                self.done_writing.set()
+                self.release.wait(timeout=20)
+        except BaseException as error:  # reported in the test's thread
+            self.errors.append(error)
+            self.done_writing.set()
+        finally:
+            connection.close()
+
+
+class Attempt(threading.Thread):
+    """Runs ``action`` in its own thread and connection, keeping its result or error."""
+
+    def __init__(self, action):
+        super().__init__(daemon=True)
+        self.action = action
+        self.result = None
+        self.error: BaseException | None = None
+
+    def run(self):
+        try:
+            self.result = self.action()
+        except BaseException as error:
+            self.error = error
+        finally:
+            connection.close()
+
+
+def race(held_write, second):
+    """The held write commits only after ``second`` has started (and had to wait)."""
+    holder = HeldWrite(held_write)
+    holder.start()
+    assert holder.done_writing.wait(timeout=20)
+    assert holder.errors == []
+    attempt = Attempt(second)
+    attempt.start()
+    attempt.join(timeout=1.0)  # long enough to have read whatever it reads before locking
+    holder.release.set()
+    holder.join(timeout=20)
+    attempt.join(timeout=20)
+    assert holder.errors == []
+    assert not attempt.is_alive()
+    return attempt
+
+
+def test_an_undo_racing_another_editors_kind_change_keeps_that_change(
+    alice, bob, article, budget_quote
+):
+    services.quote_confirm(quote=budget_quote, editor=alice, version=1)
+
+    def bob_sets_kind():
+        quote = Quote.objects.get(pk=budget_quote.pk)
+        services.quote_set_kind(quote=quote, editor=bob, version=2, kind="mixed")
+
+    attempt = race(bob_sets_kind, lambda: services.quote_undo(article=article, editor=alice))
+
+    assert isinstance(attempt.error, QuoteConflict), attempt.error
+    budget_quote.refresh_from_db()
+    assert (budget_quote.kind, budget_quote.status) == ("mixed", Quote.Status.CORRECTED)
+    assert budget_quote.updated_by == bob
+
+
+def test_an_undo_racing_another_editors_reject_keeps_the_reject(alice, bob, article, budget_quote):
+    services.quote_confirm(quote=budget_quote, editor=alice, version=1)
+
+    def bob_rejects():
+        quote = Quote.objects.get(pk=budget_quote.pk)
+        services.quote_reject(quote=quote, editor=bob, version=2)
+
+    attempt = race(bob_rejects, lambda: services.quote_undo(article=article, editor=alice))
+
+    assert isinstance(attempt.error, QuoteConflict), attempt.error
+    budget_quote.refresh_from_db()
+    assert budget_quote.status == Quote.Status.REJECTED
+
+
+def test_undoing_a_batch_racing_a_reject_of_one_of_its_quotes_keeps_the_reject(
+    alice, bob, article, bridge_quote, budget_quote
+):
+    services.article_confirm_remaining(article=article, editor=alice, expected=2)
+
+    def bob_rejects():
+        quote = Quote.objects.get(pk=budget_quote.pk)
+        services.quote_reject(quote=quote, editor=bob, version=2)
+
+    attempt = race(bob_rejects, lambda: services.quote_undo(article=article, editor=alice))
+
+    assert isinstance(attempt.error, QuoteConflict), attempt.error
+    statuses = dict(Quote.objects.values_list("pk", "status"))
+    # The whole undo was refused (one transaction): nothing half-undone.
+    assert statuses == {bridge_quote.pk: Quote.Status.CONFIRMED, budget_quote.pk: "rejected"}
+
+
+def test_confirm_remaining_racing_a_reject_confirms_nothing(
+    alice, bob, article, bridge_quote, budget_quote
+):
+    def bob_rejects():
+        quote = Quote.objects.get(pk=budget_quote.pk)
+        services.quote_reject(quote=quote, editor=bob, version=1)
+
+    attempt = race(
+        bob_rejects,
+        lambda: services.article_confirm_remaining(article=article, editor=alice, expected=2),
+    )
+
+    assert isinstance(attempt.error, services.ReviewError), attempt.error
+    statuses = dict(Quote.objects.values_list("pk", "status"))
+    assert statuses == {bridge_quote.pk: Quote.Status.CANDIDATE, budget_quote.pk: "rejected"}
+
+
+def test_a_merge_racing_an_editor_giving_a_quote_to_someone_else_keeps_that_choice(
+    alice, bob, article, ana, budget_quote
+):
+    duplicate = make_speaker("A. Lopez")
+    other = make_speaker("Tom Reed")
+    Quote.objects.filter(pk=budget_quote.pk).update(speaker=duplicate)
+
+    def bob_gives_it_to_tom():
+        quote = Quote.objects.get(pk=budget_quote.pk)
+        services.quote_set_speaker(quote=quote, editor=bob, version=1, speaker=other)
+
+    attempt = race(
+        bob_gives_it_to_tom,
+        lambda: services.speaker_merge(source=duplicate, target=ana, user=alice),
+    )
+
+    assert attempt.error is None, attempt.error
+    budget_quote.refresh_from_db()
+    assert budget_quote.speaker == other
+    assert attempt.result.moved_quote_ids == []
