@@ -26,15 +26,14 @@ from django.db.models import (
 )
 
 from .models import SEARCH_CONFIG, Article, Quote, Speaker
+from .parsing import BadParameter, is_id
+
+__all__ = ["BadParameter"]  # defined with the other parsing helpers, raised from here too
 
 DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 RELEVANCE_POOL = 1000
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be used; the message names it and says why."""
 
 
 def describe_errors(errors) -> str:
@@ -297,20 +296,37 @@ class Cursor:
                 published, article_id, start, quote_id = keys
                 if published is not None:
                     published = datetime.date.fromisoformat(published)
-                keys = (published, int(article_id), int(start), int(quote_id))
+                keys = (published, _row_id(article_id), _position(start), _row_id(quote_id))
             elif sort == "relevance":
                 rank, quote_id = keys
-                keys = (float(rank), int(quote_id))
-            else:
-                quote_id, *rest = keys
-                if rest:
+                if not isinstance(rank, int | float) or isinstance(rank, bool):
                     raise ValueError
-                keys = (int(quote_id),)
+                keys = (float(rank), _row_id(quote_id))
+            elif sort == "statements":
+                appearances, first_quote = keys
+                keys = (_position(appearances), _row_id(first_quote))
+            else:
+                (quote_id,) = keys
+                keys = (_row_id(quote_id),)
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, AttributeError):
             raise BadParameter(
                 "cursor: not a cursor this list gave out (was the sort changed?)."
             ) from None
         return cls(sort, keys)
+
+
+def _row_id(value) -> int:
+    """A primary key read from a cursor: an int a row could have (not "²", not 10**5000)."""
+    if not isinstance(value, int) or not is_id(value):
+        raise ValueError
+    return value
+
+
+def _position(value) -> int:
+    """A count or an offset in a text, read from a cursor."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2**31 - 1:
+        raise ValueError
+    return value
 
 
 @dataclass

@@ -10,8 +10,11 @@ request opens a new connection (CONN_HEALTH_CHECKS), so the site recovers by its
 import logging
 
 from django.db import InterfaceError, InternalError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from .parsing import nul_parameter
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -54,3 +57,47 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """Refuse, in one place, a NUL character in any query or form parameter (400).
+
+    No text here can hold one (PostgreSQL refuses NUL in text), so a NUL reaching a query
+    would be a 500 on whichever page forgot to check. It runs as the view is chosen, after
+    the CSRF check (a forged request is a 403 first), which has already read the form.
+    Uploaded files are not parameters: the importers judge their bytes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        name = nul_parameter(request.GET)
+        if name is None and request.method == "POST":
+            try:
+                name = nul_parameter(request.POST)
+            except Exception:  # an unreadable body is the view's (and Django's) to answer
+                name = None
+        if name is None:
+            return None
+        return bad_parameter_response(
+            request,
+            f"The parameter {name!r} holds a NUL character (\\0), which no text here can "
+            "hold: remove it and try again.",
+        )
+
+
+API_PREFIX = "/api/"
+
+
+def bad_parameter_response(request, message: str) -> HttpResponse:
+    """A 400 saying which parameter is wrong: JSON for the API (its documented error
+    body), else an escaped HTML message that htmx and browsers show as it is."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(
+        format_html('<p class="message error" role="alert">{}</p>', message)
+    )

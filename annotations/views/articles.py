@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import importers, services
 from ..forms import AddArticlesForm
+from ..middleware import bad_parameter_response
 from ..models import Article, Quote
+from ..parsing import BadParameter, parse_ids
 from ..roles import editor_required
 
 MAX_STATUS_IDS = 200
@@ -69,8 +71,10 @@ def articles_add(request):
 @require_GET
 def articles_status(request):
     """The extraction state of some articles, polled by the Add articles page."""
-    raw = request.GET.get("ids", "")
-    ids = [int(x) for x in raw.split(",") if x.strip().isdigit()][:MAX_STATUS_IDS]
+    try:
+        ids = parse_ids(request.GET.get("ids"), name="ids", limit=MAX_STATUS_IDS)
+    except BadParameter as error:
+        return bad_parameter_response(request, str(error))
     articles = list(
         Article.objects.filter(pk__in=ids)
         .annotate(n_candidates=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)))

@@ -32,6 +32,7 @@ from ..filters import (
     with_review_counts,
 )
 from ..models import Article, Quote, Speaker, Statement
+from ..parsing import is_id
 from ..roles import reader_required
 
 TOP_SPEAKERS = 50
@@ -136,7 +137,7 @@ def quote_list(request):
     }
     template = "annotations/research/quote_list.html"
     selected = filterset.form["speaker"].value()
-    if selected and str(selected).isdigit():
+    if is_id(selected):
         context["selected_speaker"] = Speaker.objects.filter(pk=selected).first()
     try:
         page, next_url = _quotes_for(filterset, request)
@@ -324,7 +325,7 @@ def statement_list(request):
         "without_speaker_query": _query_without(request, "speaker", "cursor"),
     }
     selected = filterset.form["speaker"].value()
-    if selected and str(selected).isdigit():
+    if is_id(selected):
         context["selected_speaker"] = Speaker.objects.filter(pk=selected).first()
     try:
         quotes = filterset.filtered()

@@ -30,7 +30,9 @@ from ..forms import (
     SpeakerForm,
     VersionForm,
 )
+from ..middleware import bad_parameter_response
 from ..models import Article, Quote, Speaker, SpeakerMerge, SpeakerMergeSuggestion
+from ..parsing import BadParameter, parse_id
 from ..roles import editor_required, is_editor, reader_required
 
 PAGE = "annotations/review/article.html"
@@ -649,19 +651,22 @@ def review_queue(request):
 @require_POST
 def article_next(request):
     """Claim and open the next article nobody else is reviewing (skipping the current one)."""
-    after = request.POST.get("after")
+    try:
+        after = parse_id(request.POST.get("after"), name="after")
+    except BadParameter as error:
+        return bad_parameter_response(request, str(error))
     candidates = _queue(request, QueueFilterForm({}, outlets=[])).filter(
         services.claim_is_free(request.user)
     )
-    if after and after.isdigit():
-        candidates = candidates.exclude(pk=int(after))
+    if after:
+        candidates = candidates.exclude(pk=after)
     for article in candidates[:10]:
         try:
             services.article_claim(article=article, editor=request.user)
         except services.ClaimConflict:
             continue  # taken a moment ago by someone else
-        if after and after.isdigit():
-            Article.objects.filter(pk=int(after), claimed_by=request.user).update(
+        if after:
+            Article.objects.filter(pk=after, claimed_by=request.user).update(
                 claimed_by=None, claimed_at=None
             )
         return HttpResponseRedirect(article.get_absolute_url(), status=303)
