@@ -5,7 +5,8 @@
 BIND (default 127.0.0.1:8000; a list separated by commas), WEB_CONCURRENCY (worker
 processes, default 2 x cores + 1), GUNICORN_THREADS (threads a worker, default 1),
 GUNICORN_TIMEOUT (seconds before a stuck worker is replaced, default 30),
-FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* headers are trusted, default 127.0.0.1).
+FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* headers are trusted, default TRUSTED_PROXIES,
+else 127.0.0.1).
 """
 
 import multiprocessing
@@ -32,7 +33,10 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak never grows into an outage.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The same proxies the app trusts (settings.TRUSTED_PROXIES), unless told otherwise.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"
+)
 # Logs to standard output and error, for systemd's journal or the container runtime.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"

@@ -4,6 +4,7 @@ Development needs nothing set: SQLite under var/, DEBUG on, a throwaway secret k
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers from a peer that is not a trusted proxy are dropped.
+    "annotations.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,18 +127,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Log-in rate limiting: lock a username+address pair after repeated failures.
+# Log-in rate limiting: lock a username+address pair after repeated failures, and the
+# username whatever the address, so that a password cannot be guessed from many addresses.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 # A page in the site's style saying what happened and for how long (not axes' plain text).
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind reverse proxies REMOTE_ADDR is the proxy's: the client is read from X-Forwarded-For,
-# trusting only as many addresses as there are proxies (annotations/proxies.py).
-TRUSTED_PROXY_COUNT = env.int(
-    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+# networks, separated by commas); from any other peer those headers are dropped
+# (annotations/proxies.py). The client is the right-most untrusted X-Forwarded-For address.
+if "TRUSTED_PROXY_COUNT" in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXIES to the addresses of the "
+        "proxies in front of gunicorn (e.g. TRUSTED_PROXIES=127.0.0.1,10.0.0.0/24)."
+    )
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES",
+    default=["127.0.0.1", "::1"] if env.bool("BEHIND_TLS_PROXY", default=False) else [],
 )
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (e.g. 10.0.0.0/24)."
+        ) from None
 AXES_CLIENT_IP_CALLABLE = "annotations.proxies.client_ip"
 
 LANGUAGE_CODE = "en-gb"
