@@ -97,7 +97,10 @@ serve-prod: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@trap 'kill 0' EXIT; \
-	$(BIN)/python manage.py db_worker --no-reload --verbosity 1 & \
+	while true; do \
+		$(BIN)/python manage.py db_worker --no-reload --verbosity 1; \
+		echo "db_worker exited with status $$?; starting it again in 5 s" >&2; sleep 5; \
+	done & \
 	$(BIN)/gunicorn -c newsquotes/gunicorn.conf.py
 
 check-deploy: install

