@@ -197,6 +197,10 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 # Uploads are kept in memory up to that limit and never written to disk (annotations/uploads.py);
 # a request body over IMPORT_MAX_REQUEST_BYTES is refused before it is read.
 IMPORT_MAX_REQUEST_BYTES = env.int("IMPORT_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
+# Articles + gold quotes one web upload may hold: about 0.5 ms a row on a loaded machine
+# (benchmarks/import_upload.py), so 40,000 answer well inside GUNICORN_TIMEOUT (30 s).
+# Larger files: manage.py import_articles.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=40_000)
 FILE_UPLOAD_HANDLERS = ["annotations.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 

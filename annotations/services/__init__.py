@@ -53,6 +53,7 @@ from .speakers import (
     speaker_for_name,
     speaker_merge,
     speaker_merge_undo,
+    speakers_for_names,
 )
 
 __all__ = [
@@ -98,6 +99,7 @@ __all__ = [
     "requeue_stale_extractions",
     "speaker_create",
     "speaker_for_name",
+    "speakers_for_names",
     "speaker_merge",
     "speaker_merge_undo",
     "store_candidates",

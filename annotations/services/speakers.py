@@ -192,16 +192,40 @@ def _record_aliases(chosen: dict[str, Speaker], forms: dict[str, set[str]], reas
 def speaker_for_name(name: str, *, mention: str = "") -> Speaker:
     """The speaker called ``name`` (by name, or alias for full names), created if nobody
     is; ``mention`` (how the text referred to them) is recorded as an alias."""
-    if is_name(name):
-        # Called for gold quotes a person wrote: a new speaker is theirs, not the model's.
-        matched = match_speakers(
-            names_by_article={None: [(name, mention)]}, origin=Speaker.Origin.HUMAN, reason="import"
+    return speakers_for_names({None: (name, mention)})[None]
+
+
+def speakers_for_names(names: dict) -> dict:
+    """speaker_for_name for many names at once, in a fixed number of queries: ``names``
+    maps any key to (name, mention), the result maps each key to its Speaker."""
+    # Each name on its own, as if alone in its article: no surname resolution between them.
+    persons = {key: pair for key, pair in names.items() if is_name(pair[0])}
+    # Called for gold quotes a person wrote: a new speaker is theirs, not the model's.
+    matched = (
+        match_speakers(
+            names_by_article={key: [pair] for key, pair in persons.items()},
+            origin=Speaker.Origin.HUMAN,
+            reason="import",
         )
-        return matched[(None, name)]
+        if persons
+        else {}
+    )
+    result = {
+        key: matched[(key, name)] for key, (name, _) in persons.items() if (key, name) in matched
+    }
     # Not a person's name ("officials", "the ministry"): kept verbatim, matched exactly.
-    key = normalize_name(name)
-    speaker = Speaker.objects.active().filter(normalized_name=key).first()
-    return speaker or Speaker.objects.create(name=" ".join(name.split()))
+    others = {key: name for key, (name, _) in names.items() if key not in result}
+    if others:
+        wanted = {normalize_name(name) for name in others.values()}
+        found: dict[str, Speaker] = {}
+        for speaker in Speaker.objects.active().filter(normalized_name__in=wanted).order_by("pk"):
+            found.setdefault(speaker.normalized_name, speaker)
+        for key, name in others.items():
+            normalized = normalize_name(name)
+            if normalized not in found:
+                found[normalized] = Speaker.objects.create(name=" ".join(name.split()))
+            result[key] = found[normalized]
+    return result
 
 
 def _root(speaker: Speaker) -> Speaker:

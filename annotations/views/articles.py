@@ -4,6 +4,7 @@ The same parsing (importers.parse), storing (services.import_records) and queuei
 (services.queue_extraction) as the command, so the rules and the messages are the same.
 """
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +17,7 @@ from ..parsing import BadParameter, parse_ids
 from ..roles import editor_required
 
 MAX_STATUS_IDS = 200
+MAX_LISTED_SKIPPED = 100
 
 
 def _pasted_record(data) -> importers.ArticleRecord:
@@ -25,6 +27,21 @@ def _pasted_record(data) -> importers.ArticleRecord:
         outlet=data["outlet"].strip(),
         url=data["url"].strip(),
         published=data["published"],
+    )
+
+
+def _too_large_for_the_web(batches) -> str:
+    """Why these files are too many rows to store within one web request, or ""."""
+    articles = sum(len(records) for _, records in batches)
+    quotes = sum(len(record.quotes) for _, records in batches for record in records)
+    limit = settings.IMPORT_MAX_ROWS
+    if articles + quotes <= limit:
+        return ""
+    return (
+        f"these files hold {articles:,} articles and {quotes:,} quotes, more than the "
+        f"{limit:,} rows one upload can store before the server's time limit; nothing was "
+        "imported. Split them into smaller files, or import them with "
+        "`python manage.py import_articles`."
     )
 
 
@@ -45,6 +62,9 @@ def articles_add(request):
                     context["errors"].append(str(error))
         else:
             batches.append(("pasted article", [_pasted_record(data)]))
+        if too_large := _too_large_for_the_web(batches):
+            context["errors"].append(too_large)
+            batches = []
         for source, records in batches:
             try:
                 result = services.import_records(source=source, records=records, user=request.user)
@@ -60,6 +80,11 @@ def articles_add(request):
                 article.n_candidates = None
         if context["errors"] and not context["imported"]:
             status = 400
+        # A large file's rows are counted, and only the first ones listed (and polled).
+        context["imported_count"] = len(context["imported"])
+        context["imported"] = context["imported"][:MAX_STATUS_IDS]
+        context["skipped_count"] = len(context["skipped"])
+        context["skipped"] = context["skipped"][:MAX_LISTED_SKIPPED]
         if not context["errors"]:
             context["form"] = AddArticlesForm()  # start afresh after a clean import
     elif request.method == "POST":
