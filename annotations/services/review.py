@@ -22,7 +22,7 @@ from ..models import (
     quote_fingerprint,
 )
 from .imports import _kind_of
-from .speakers import speaker_merge_undo
+from .speakers import lock_speaker_matching, speaker_merge_undo
 
 REVIEW_FIELDS = (
     "start",
@@ -405,12 +405,17 @@ def speaker_create(*, name: str, editor) -> Speaker:
         raise ReviewError("A speaker needs a name.")
     if len(name) > 300:
         raise ReviewError("A speaker's name can be at most 300 characters.")
-    existing = Speaker.objects.active().filter(normalized_name=normalize_name(name)).first()
-    if existing:
-        return existing
-    speaker = Speaker(name=name, origin=Speaker.Origin.HUMAN)
-    speaker._history_user = editor
-    speaker.save()
+    with transaction.atomic():
+        # The lock the workers' speaker matching takes: two editors (or an editor and a
+        # worker) naming the same new speaker at once create one, the second finds it.
+        # Not a unique constraint: two people may share a name (editors keep both).
+        lock_speaker_matching()
+        existing = Speaker.objects.active().filter(normalized_name=normalize_name(name)).first()
+        if existing:
+            return existing
+        speaker = Speaker(name=name, origin=Speaker.Origin.HUMAN)
+        speaker._history_user = editor
+        speaker.save()
     return speaker
 
 

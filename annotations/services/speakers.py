@@ -34,7 +34,7 @@ class SpeakerMergeError(ValueError):
     """A merge that cannot be done or undone, with a message saying why."""
 
 
-def _lock_speaker_matching() -> None:
+def lock_speaker_matching() -> None:
     """Serialise speaker creation between workers (PostgreSQL; SQLite writes are serial
     anyway), so two workers meeting a new name at once create one Speaker, not two."""
     connection = transaction.get_connection()
@@ -78,7 +78,7 @@ def match_speakers(
         return {}
 
     with transaction.atomic():
-        _lock_speaker_matching()
+        lock_speaker_matching()
         keys = set(resolved.values())
         found: dict[str, list[Speaker]] = defaultdict(list)
         merged: dict[str, Speaker] = {}

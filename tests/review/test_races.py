@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from annotations import services
-from annotations.models import Quote
+from annotations.models import Quote, Speaker
 from annotations.services.review import QuoteConflict
 from tests.factories import make_speaker
 
@@ -162,3 +162,16 @@ def test_a_merge_racing_an_editor_giving_a_quote_to_someone_else_keeps_that_choi
     budget_quote.refresh_from_db()
     assert budget_quote.speaker == other
     assert attempt.result.moved_quote_ids == []
+
+
+def test_two_editors_naming_the_same_new_speaker_at_once_create_one(alice, bob):
+    created = {}
+
+    def alice_names_her():
+        created["alice"] = services.speaker_create(name="Nia Obi", editor=alice)
+
+    attempt = race(alice_names_her, lambda: services.speaker_create(name="nia  obi", editor=bob))
+
+    assert attempt.error is None, attempt.error
+    assert attempt.result.pk == created["alice"].pk
+    assert Speaker.objects.filter(normalized_name="nia obi").count() == 1
