@@ -3,13 +3,14 @@
 When PostgreSQL restarts, fails over, drops connections, runs out of disk or is read-only
 (a standby, maintenance), the requests in flight fail with OperationalError,
 InterfaceError, or InternalError "read-only transaction". Each write is one transaction,
-so nothing was half-saved: the person is told exactly that, and to try again. The next
+so nothing was half-saved: the person is told that nothing was saved when no write had
+gone through yet, and otherwise that it may have been and to reload. The next
 request opens a new connection (CONN_HEALTH_CHECKS), so the site recovers by itself.
 """
 
 import logging
 
-from django.db import InterfaceError, InternalError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -24,6 +25,14 @@ MESSAGE = (
     "so nothing was saved. Wait a few seconds and try again; if this goes on, tell the "
     "site's administrator."
 )
+# When a write had already gone through before the failure (the reply was being made when
+# the database went away), it may well be saved: the person must not be told otherwise.
+MAYBE_SAVED_MESSAGE = (
+    "The database stopped answering while this page was being made, after your change was "
+    "sent to it, so it may have been saved. Wait a few seconds and reload the page to see; "
+    "if this goes on, tell the site's administrator."
+)
+WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 
 def database_unavailable(exception: BaseException) -> bool:
@@ -40,20 +49,32 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        writes = {"done": False}
+        request._database_writes = writes
+
+        def note_writes(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            if not writes["done"] and sql.lstrip()[:6].upper().startswith(WRITES):
+                writes["done"] = True  # a write the database accepted (maybe committed)
+            return result
+
+        with connection.execute_wrapper(note_writes):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not database_unavailable(exception):
             return None
+        wrote = getattr(request, "_database_writes", {}).get("done", False)
+        message = MAYBE_SAVED_MESSAGE if wrote else MESSAGE
         logger.warning(
             "database unavailable during %s %s: %s", request.method, request.path, exception
         )
         if getattr(request, "htmx", False):
             # A fragment for htmx pages; their error handler shows the status to the editor.
-            body = f'<p class="message error" role="alert">{MESSAGE}</p>'
+            body = f'<p class="message error" role="alert">{message}</p>'
         else:
             # No context processors: they would ask the database again.
-            body = render_to_string("database_unavailable.html", {"message": MESSAGE})
+            body = render_to_string("database_unavailable.html", {"message": message})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
