@@ -2,7 +2,9 @@
 
 * editor: reviews and changes quotes, speakers and articles;
 * researcher: reads, filters and exports, and changes nothing;
-* admin: everything an editor can, plus the Django admin.
+* admin: everything an editor can, plus the Django admin (the group holds the permissions,
+  granted after each migrate by apps.grant_admin_role_permissions; as for any Django admin
+  user, the account also needs "staff status").
 """
 
 from functools import wraps
