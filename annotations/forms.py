@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import URLValidator
 
+from .importers import WEB_SCHEMES
 from .models import Article, Quote, Speaker, normalize_name
 
 
@@ -144,7 +146,14 @@ class AddArticlesForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}))
     title = forms.CharField(required=False, max_length=500)
     outlet = forms.CharField(required=False, max_length=200)
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        # Only web addresses, as for file imports (URLField alone also takes ftp://).
+        validators=[URLValidator(schemes=WEB_SCHEMES)],
+        error_messages={"invalid": "Enter a web address (http:// or https://)."},
+    )
     published = forms.DateField(
         required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -104,6 +104,9 @@ def parse(name: str, data: bytes) -> list[ArticleRecord]:
     return records
 
 
+WEB_SCHEMES = ("http", "https")  # an article's url: the same rule for files and the form
+
+
 def _check_url(source: str, record: ArticleRecord) -> None:
     """The article page links its url: only web addresses, never javascript: or data:.
 
@@ -111,7 +114,7 @@ def _check_url(source: str, record: ArticleRecord) -> None:
     "java\tscript:" is seen as the javascript: it is.
     """
     scheme = urlsplit(record.url).scheme.lower()
-    if scheme not in ("", "http", "https"):
+    if scheme and scheme not in WEB_SCHEMES:
         raise ImportFileError(
             source,
             f"the url '{record.url[:60]}' is not a web address (use http:// or https://)",
@@ -330,7 +333,9 @@ def _gold_quote(source, text, quote, line, index) -> GoldQuote:
 
 def _parse_csv(source: str, content: str) -> list[ArticleRecord]:
     csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.DictReader(io.StringIO(content, newline=""))
+    # strict: a quote left open is an error wherever it is (without it, one open at the
+    # end of the file silently swallowed the rest into the last field).
+    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
     try:
         columns = [c.strip().lower() for c in reader.fieldnames or []]
     except csv.Error as error:

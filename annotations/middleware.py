@@ -13,6 +13,7 @@ import logging
 from django.db import InterfaceError, InternalError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 
 from .parsing import nul_parameter
@@ -122,3 +123,22 @@ def bad_parameter_response(request, message: str) -> HttpResponse:
     return HttpResponseBadRequest(
         format_html('<p class="message error" role="alert">{}</p>', message)
     )
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private, no-store`` on what a logged-in person (or an API token)
+    is answered, unless the view set its own: their pages must not stay in a shared cache
+    or on the disk of a shared computer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (user is not None and user.is_authenticated) or request.path.startswith(
+            API_PREFIX
+        )
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

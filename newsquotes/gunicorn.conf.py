@@ -50,3 +50,21 @@ if control := os.environ.get("GUNICORN_CONTROL_SOCKET", ""):
     control_socket = control
 else:
     control_socket_disable = True
+
+
+# No "Server: gunicorn" header: it tells a prober what to try, and gunicorn has no option
+# to leave it out, so its default response headers are filtered here, once, at start-up.
+def _without_server_header(default_headers):
+    def headers(response):
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    return headers
+
+
+from gunicorn.http import wsgi as _gunicorn_wsgi  # noqa: E402
+
+if not getattr(_gunicorn_wsgi.Response, "_newsquotes_no_server", False):
+    _gunicorn_wsgi.Response.default_headers = _without_server_header(
+        _gunicorn_wsgi.Response.default_headers
+    )
+    _gunicorn_wsgi.Response._newsquotes_no_server = True

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # Before any view reads a parameter: a NUL in one is a 400, never a 500 further in.
     "annotations.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages and API answers for someone logged in are never kept by caches or the browser.
+    "annotations.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -203,6 +205,9 @@ IMPORT_MAX_REQUEST_BYTES = env.int("IMPORT_MAX_REQUEST_BYTES", default=64 * 1024
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=40_000)
 FILE_UPLOAD_HANDLERS = ["annotations.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+
+# /healthz answers 503 "full" when the SQLite database's disk has less than this left.
+HEALTHZ_MIN_FREE_BYTES = env.int("HEALTHZ_MIN_FREE_BYTES", default=50 * 1024 * 1024)
 
 # Security headers. Scripts and styles only from our own origin: no inline code anywhere.
 SECURE_CSP = {

@@ -7,7 +7,7 @@ The same parsing (importers.parse), storing (services.import_records) and queuei
 from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import importers, services
 from ..forms import AddArticlesForm
@@ -93,7 +93,7 @@ def articles_add(request):
 
 
 @editor_required
-@require_GET
+@require_safe
 def articles_status(request):
     """The extraction state of some articles, polled by the Add articles page."""
     try:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import exports
 from ..filters import (
@@ -126,7 +126,7 @@ def _render_list(request, template, context):
 
 
 @reader_required
-@require_GET
+@require_safe
 def quote_list(request):
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     context = {
@@ -152,7 +152,7 @@ def quote_list(request):
 
 
 @reader_required
-@require_GET
+@require_safe
 def speaker_autocomplete(request):
     """Speakers whose name or alias contains the typed text, as buttons that pick one."""
     term = request.GET.get("speaker_q", "").strip()[:100]
@@ -170,7 +170,7 @@ def speaker_autocomplete(request):
 
 
 @reader_required
-@require_GET
+@require_safe
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
     filterset = SpeakerQuoteFilter(request.GET, queryset=Quote.objects.by_speaker(speaker))
@@ -262,7 +262,7 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
 
 
 @reader_required
-@require_GET
+@require_safe
 def speaker_list(request):
     """The most quoted speakers for a filter, or the speakers matching a name."""
     filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.published())
@@ -289,7 +289,7 @@ def speaker_list(request):
 
 
 @reader_required
-@require_GET
+@require_safe
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     template = "annotations/research/article_list.html"
@@ -314,7 +314,7 @@ def article_list(request):
 
 
 @reader_required
-@require_GET
+@require_safe
 def statement_list(request):
     """Each statement once (same speaker, same fingerprint), with where and when it ran."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
@@ -422,7 +422,7 @@ def _describe_statements(rows, quotes) -> list[dict]:
 
 
 @reader_required
-@require_GET
+@require_safe
 def quote_export(request, fmt):
     """The current filter's quotes as CSV (one row a quote) or JSONL (one line an article)."""
     if fmt not in exports.FORMATS:

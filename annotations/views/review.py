@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .. import segments, services
@@ -156,7 +156,7 @@ def _load_article(pk) -> Article:
 
 
 @reader_required
-@require_GET
+@require_safe
 def article_review(request, pk):
     """The article with its quotes highlighted in place, and the list of quotes beside it.
 
@@ -490,7 +490,7 @@ def article_confirm_remaining(request, pk):
 
 
 @editor_required
-@require_GET
+@require_safe
 def quote_edit(request, pk):
     """The speaker, kind and span forms of one quote: loaded into its row when the editor
     opens "Edit", or a page of its own without script."""
@@ -502,7 +502,7 @@ def quote_edit(request, pk):
 
 
 @reader_required
-@require_GET
+@require_safe
 def quote_history(request, pk):
     """Who did what to a quote, when, with the values before and after."""
     quote = _load_quote(pk)
@@ -534,7 +534,7 @@ def quote_history(request, pk):
 
 
 @editor_required
-@require_GET
+@require_safe
 def speaker_suggest(request):
     """Speakers whose name or alias matches what the editor typed (an HTML fragment)."""
     term = " ".join((request.GET.get("speaker_name") or request.GET.get("q") or "").split())
@@ -617,7 +617,7 @@ def _queue(request, form: QueueFilterForm):
 
 
 @editor_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")  # the same URL answers a fragment to htmx: keep caches apart
 def review_queue(request):
     """Articles with candidates awaiting review, the most doubtful first."""
@@ -701,7 +701,7 @@ def _merge_page_context() -> dict:
 
 
 @editor_required
-@require_GET
+@require_safe
 def merge_suggestions(request):
     """Open suggestions that two speakers are one person, and recent merges to undo."""
     return render(request, "annotations/review/merges.html", _merge_page_context())

@@ -2,6 +2,7 @@
 
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -102,3 +103,16 @@ def test_the_csrf_cookie_is_secure_in_production(server):
 
     cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("csrftoken="))
     assert "Secure" in cookie and "SameSite=Lax" in cookie
+
+
+def test_gunicorn_does_not_name_itself_in_a_server_header(server):
+    _status, headers, _ = get(server + "/healthz")
+
+    assert "Server" not in headers
+    assert "gunicorn" not in str(headers).lower()
+
+
+def test_healthz_answers_head_like_get(server):
+    request = urllib.request.Request(server + "/healthz", method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert (response.status, response.read()) == (200, b"")
