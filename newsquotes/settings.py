@@ -191,7 +191,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if test_database_name := env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

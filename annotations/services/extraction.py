@@ -14,6 +14,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from importlib import import_module
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -26,6 +27,9 @@ from ..models import Article, Quote, quote_fingerprint
 from ..speakers import is_name
 from ..tasks import extract_batch as extract_batch_task
 from .speakers import match_speakers
+
+if TYPE_CHECKING:  # the engine's package loads spaCy: not at run time here
+    from ..extraction.candidate import QuoteCandidate
 
 log = logging.getLogger(__name__)
 
@@ -422,7 +426,7 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
         plans = []
         names_by_article = {}
         for article, candidates in pairs:
-            wanted = {}
+            wanted: dict[tuple, QuoteCandidate] = {}
             for candidate in candidates:
                 if not _valid(candidate, article.text):
                     stats.invalid += 1
@@ -436,9 +440,11 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
             ]
         speakers = match_speakers(names_by_article=names_by_article)
 
-        to_create, to_update, to_delete = [], [], []
+        to_create: list[Quote] = []
+        to_update: list[Quote] = []
+        to_delete: list[int] = []
         for article, wanted in plans:
-            mine = {}
+            mine: dict[tuple, Quote] = {}
             protected = []
             for quote in existing[article.pk]:
                 if _is_untouched(quote):
@@ -451,15 +457,15 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     stats.skipped_reviewed += 1
                     continue
                 fields = _quote_fields(candidate, speaker, extractor_version)
-                quote = mine.pop(key, None)
-                if quote is None:
+                stored = mine.pop(key, None)
+                if stored is None:
                     to_create.append(Quote(article_id=article.pk, **fields, created_at=now))
-                elif any(getattr(quote, name) != fields[name] for name in _CANDIDATE_FIELDS):
+                elif any(getattr(stored, name) != fields[name] for name in _CANDIDATE_FIELDS):
                     for name in _CANDIDATE_FIELDS:
-                        setattr(quote, name, fields[name])
-                    quote.version += 1
-                    quote.updated_at = now
-                    to_update.append(quote)
+                        setattr(stored, name, fields[name])
+                    stored.version += 1
+                    stored.updated_at = now
+                    to_update.append(stored)
                 else:
                     stats.unchanged += 1
             to_delete.extend(quote.pk for quote in mine.values())

@@ -250,16 +250,6 @@ def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool
     return context
 
 
-FIELD_LABELS = {
-    "status": "status",
-    "kind": "kind",
-    "speaker": "speaker",
-    "start": "start",
-    "end": "end",
-    "text": "text",
-}
-
-
 def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple[str, str, str]]:
     """(field, before, after) for the fields an editor can change, in words."""
     rows = []
@@ -267,7 +257,7 @@ def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
-        label = FIELD_LABELS.get(name.removesuffix("_id"), name)
+        label = name.removesuffix("_id")  # the field's own name is its label
         if name == "speaker_id":
             names = speakers if speakers is not None else _speaker_names({old, new})
             old, new = names.get(old, "nobody"), names.get(new, "nobody")
