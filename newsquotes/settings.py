@@ -49,32 +49,27 @@ def env_bool(name: str, default: bool) -> bool:
     raise _refuse(name, value, "true or false")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def _env_number(name, default, parse, kind: str, minimum):
     if name not in os.environ:
         return default
     value = os.environ[name]
-    expected = "a whole number" if minimum is None else f"a whole number of at least {minimum}"
+    expected = kind if minimum is None else f"{kind} of at least {minimum}"
     try:
-        number = int(value.strip())
-    except ValueError:
-        raise _refuse(name, value, expected) from None
-    if minimum is not None and number < minimum:
-        raise _refuse(name, value, expected)
-    return number
-
-
-def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
-    if name not in os.environ:
-        return default
-    value = os.environ[name]
-    expected = "a number" if minimum is None else f"a number of at least {minimum}"
-    try:
-        number = float(value.strip())
+        number = parse(value.strip())
     except ValueError:
         raise _refuse(name, value, expected) from None
     if not math.isfinite(number) or (minimum is not None and number < minimum):
         raise _refuse(name, value, expected)
     return number
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    return _env_number(name, default, int, "a whole number", minimum)
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    """A finite number ("nan" and "inf" are refused)."""
+    return _env_number(name, default, float, "a number", minimum)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
