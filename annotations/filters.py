@@ -30,7 +30,7 @@ from .parsing import BadParameter, is_id
 
 __all__ = ["BadParameter"]  # defined with the other parsing helpers, raised from here too
 
-DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
+DEFAULT_STATUSES = list(Quote.REVIEWED)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 RELEVANCE_POOL = 1000
@@ -246,7 +246,7 @@ def with_review_counts(articles):
     """Articles annotated with how many quotes they have in each review state."""
     return articles.annotate(
         candidate_count=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
-        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED_OK)),
+        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED)),
         rejected_count=Count("quotes", filter=Q(quotes__status=Quote.Status.REJECTED)),
     )
 

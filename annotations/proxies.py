@@ -44,7 +44,7 @@ def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     if not is_trusted_proxy(remote):
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
     for address in reversed([part for part in forwarded if part]):
         if not is_trusted_proxy(address):
             return address

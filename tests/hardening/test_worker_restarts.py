@@ -153,8 +153,8 @@ def test_a_killed_workers_articles_are_queued_again_on_an_idle_site(
     ids = create_articles(worker_database, 6, tag="Before the kill")
     django(
         worker_database,
-        "from annotations.tasks import extract_articles; "
-        f"extract_articles.enqueue(article_ids={ids}); print('null')",
+        "from annotations.tasks import extract_batch; "
+        f"extract_batch.enqueue(article_ids={ids}); print('null')",
     )  # one task, three batches of two
     first = start_worker(worker_database, tmp_path / "first.log", FAKE_ENGINE_DELAY="0.4")
     try:
@@ -168,7 +168,7 @@ def test_a_killed_workers_articles_are_queued_again_on_an_idle_site(
     second = start_worker(
         worker_database,
         tmp_path / "second.log",
-        EXTRACTION_STALE_AFTER="1",
+        TEST_EXTRACTION_STALE_AFTER_SECONDS="1",
         EXTRACTION_SWEEP_INTERVAL="0.5",
     )
     try:
