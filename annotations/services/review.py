@@ -7,7 +7,7 @@ django-simple-history record (user, time, reason) used by undo and by the quote'
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import (
