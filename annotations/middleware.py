@@ -87,7 +87,8 @@ class RefuseNulCharactersMiddleware:
     No text here can hold one (PostgreSQL refuses NUL in text), so a NUL reaching a query
     would be a 500 on whichever page forgot to check. It runs as the view is chosen, after
     the CSRF check (a forged request is a 403 first), which has already read the form.
-    Uploaded files are not parameters: the importers judge their bytes.
+    Query strings and urlencoded bodies (htmx, plain forms) are checked; multipart bodies
+    are upload forms, whose fields Django's forms check (and whose files the importers do).
     """
 
     def __init__(self, get_response):
@@ -98,7 +99,9 @@ class RefuseNulCharactersMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         name = nul_parameter(request.GET)
-        if name is None and request.method == "POST":
+        # Multipart bodies are upload forms, whose fields all go through Django forms: they
+        # refuse NUL themselves, next to the field, keeping what the person typed.
+        if name is None and request.content_type == "application/x-www-form-urlencoded":
             try:
                 name = nul_parameter(request.POST)
             except Exception:  # an unreadable body is the view's (and Django's) to answer

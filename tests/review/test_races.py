@@ -77,6 +77,17 @@ def race(held_write, second):
     return attempt
 
 
+def rejects(quote, editor, *, version):
+    """``editor`` rejecting ``quote`` as last seen at ``version``."""
+    return lambda: services.quote_reject(
+        quote=Quote.objects.get(pk=quote.pk), editor=editor, version=version
+    )
+
+
+def undoes(article, editor):
+    return lambda: services.quote_undo(article=article, editor=editor)
+
+
 def test_an_undo_racing_another_editors_kind_change_keeps_that_change(
     alice, bob, article, budget_quote
 ):
@@ -86,7 +97,7 @@ def test_an_undo_racing_another_editors_kind_change_keeps_that_change(
         quote = Quote.objects.get(pk=budget_quote.pk)
         services.quote_set_kind(quote=quote, editor=bob, version=2, kind="mixed")
 
-    attempt = race(bob_sets_kind, lambda: services.quote_undo(article=article, editor=alice))
+    attempt = race(bob_sets_kind, undoes(article, alice))
 
     assert isinstance(attempt.error, QuoteConflict), attempt.error
     budget_quote.refresh_from_db()
@@ -97,11 +108,7 @@ def test_an_undo_racing_another_editors_kind_change_keeps_that_change(
 def test_an_undo_racing_another_editors_reject_keeps_the_reject(alice, bob, article, budget_quote):
     services.quote_confirm(quote=budget_quote, editor=alice, version=1)
 
-    def bob_rejects():
-        quote = Quote.objects.get(pk=budget_quote.pk)
-        services.quote_reject(quote=quote, editor=bob, version=2)
-
-    attempt = race(bob_rejects, lambda: services.quote_undo(article=article, editor=alice))
+    attempt = race(rejects(budget_quote, bob, version=2), undoes(article, alice))
 
     assert isinstance(attempt.error, QuoteConflict), attempt.error
     budget_quote.refresh_from_db()
@@ -113,11 +120,7 @@ def test_undoing_a_batch_racing_a_reject_of_one_of_its_quotes_keeps_the_reject(
 ):
     services.article_confirm_remaining(article=article, editor=alice, expected=2)
 
-    def bob_rejects():
-        quote = Quote.objects.get(pk=budget_quote.pk)
-        services.quote_reject(quote=quote, editor=bob, version=2)
-
-    attempt = race(bob_rejects, lambda: services.quote_undo(article=article, editor=alice))
+    attempt = race(rejects(budget_quote, bob, version=2), undoes(article, alice))
 
     assert isinstance(attempt.error, QuoteConflict), attempt.error
     statuses = dict(Quote.objects.values_list("pk", "status"))
@@ -128,12 +131,8 @@ def test_undoing_a_batch_racing_a_reject_of_one_of_its_quotes_keeps_the_reject(
 def test_confirm_remaining_racing_a_reject_confirms_nothing(
     alice, bob, article, bridge_quote, budget_quote
 ):
-    def bob_rejects():
-        quote = Quote.objects.get(pk=budget_quote.pk)
-        services.quote_reject(quote=quote, editor=bob, version=1)
-
     attempt = race(
-        bob_rejects,
+        rejects(budget_quote, bob, version=1),
         lambda: services.article_confirm_remaining(article=article, editor=alice, expected=2),
     )
 

@@ -80,7 +80,9 @@ def test_a_nul_character_in_a_parameter_is_refused_with_400(admin_client, path, 
 
 
 def test_a_nul_character_in_a_posted_form_field_is_refused_with_400(admin_client):
-    response = admin_client.post("/review/next/", {"after": "1\x00"})
+    response = admin_client.post(
+        "/review/next/", "after=1%00", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
 
