@@ -45,7 +45,8 @@ def parse_id(raw, *, name: str) -> int | None:
 def parse_ids(raw: str | None, *, name: str, limit: int) -> list[int]:
     """Ids separated by commas ("3,5,8"): the first ``limit`` of them; blanks are skipped."""
     parts = [part.strip() for part in (raw or "").split(",") if part.strip()]
-    return [parse_id(part, name=name) for part in parts[:limit]]
+    ids = [parse_id(part, name=name) for part in parts[:limit]]
+    return [id_ for id_ in ids if id_ is not None]  # none is None: blanks were skipped
 
 
 def nul_parameter(params) -> str | None:

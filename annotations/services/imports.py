@@ -78,7 +78,8 @@ def _stored_articles(records) -> tuple[dict, dict]:
     """The articles already stored under the records' urls and content hashes."""
     urls = sorted({record.url for record in records if record.url})
     hashes = sorted({content_hash(record.text) for record in records})
-    by_url, by_hash = {}, {}
+    by_url: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
     for i in range(0, len(urls), BATCH):
         for article in Article.objects.filter(url__in=urls[i : i + BATCH]).order_by("pk"):
             by_url.setdefault(article.url, article)

@@ -25,7 +25,8 @@ LISTS = {
 
 def follow(client, path, query, *, htmx: bool) -> tuple[int, list[str]]:
     """(number of pages, the body of each page) following the More link to the end."""
-    url, bodies = f"{path}?{query}", []
+    url: str | None = f"{path}?{query}"
+    bodies: list[str] = []
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     while url and len(bodies) < 20:
         first = not bodies
