@@ -6,6 +6,13 @@ character coverage, speaker-mention and resolved-speaker accuracy, attributed F1
 breakdown by kind of quote and the confidence calibration. Without --predictions the
 engine is run on the gold texts first. With --from-db the gold is the confirmed (and
 corrected) quotes of the articles in the database.
+
+A data set with a fixed held-aside part (`annotations/extraction/splits.py`: ggt_dev,
+polnear_train, told by the file name) is reported in two parts, the development part the
+engine may be tuned and trained on and the held-aside part it never is, with the gap
+between them; one `SCORE part=...` line per part, the last line is the whole set. With
+--from-db the parts are the reviewed articles the attribution model was trained on and the
+ones it was not (the model's record of its training articles).
 """
 
 import json
@@ -18,6 +25,16 @@ from tqdm import tqdm
 from annotations.extraction import DEFAULT_MODEL, load_pipeline
 from annotations.extraction.records import predict_file
 from annotations.extraction.scoring import format_report, load_jsonl, score, score_line
+from annotations.extraction.splits import HELD_ASIDE_EVERY, dataset_of, is_held_aside
+
+# what the gap table shows: (label, metric key, threshold)
+GAP_MEASURES = [
+    ("quote F1@0.3", "f1", "0.3"),
+    ("quote recall@0.3", "recall", "0.3"),
+    ("speaker mention", "speaker_acc", "0.3"),
+    ("resolved speaker", "resolved_acc", "0.3"),
+    ("attributed F1@0.3", "attr_f1", "0.3"),
+]
 
 
 def gold_from_db() -> dict[str, dict]:
@@ -85,14 +102,36 @@ class Command(BaseCommand):
             pred = self.load(predictions)
         else:
             pred = self.run_engine(gold_recs, model, batch_size, n_process, verbosity)
-        result = score(gold_recs, pred, [float(t) for t in thresholds.split(",") if t.strip()])
-        self.stdout.write(format_report(result))
+        cuts = [float(t) for t in thresholds.split(",") if t.strip()]
+        parts = self.parts(gold_recs, None if from_db else dataset_of(gold))
+        results = {}
+        for label, ids in parts.items():
+            results[label] = score({i: gold_recs[i] for i in ids}, pred, cuts)
+            self.stdout.write(f"\n######## {label} part: {len(ids)} articles")
+            self.stdout.write(format_report(results[label]))
+        if parts:
+            self.stdout.write(gap_table(results))
+            for label, part_result in results.items():
+                self.stdout.write(score_line(part_result).replace("SCORE", f"SCORE part={label}"))
+        result = score(gold_recs, pred, cuts)
+        if parts:
+            result["parts"] = results
+        else:
+            self.stdout.write(format_report(result))
         self.stdout.write(score_line(result))
         if json:
             import json as json_module
 
             with open(json, "w", encoding="utf-8") as f:
                 json_module.dump(result, f, indent=1)
+
+    def parts(self, gold_recs: dict[str, dict], dataset: str | None) -> dict[str, list[str]]:
+        """The development and held-aside article ids, or {} when the set has no split."""
+        if dataset is None or dataset not in HELD_ASIDE_EVERY:
+            return {}
+        held = sorted(i for i in gold_recs if is_held_aside(i, dataset))
+        dev = sorted(i for i in gold_recs if not is_held_aside(i, dataset))
+        return {"dev": dev, "held_aside": held}
 
     def load(self, path: str) -> dict[str, dict]:
         try:
@@ -119,3 +158,16 @@ class Command(BaseCommand):
             out.flush()
             bar.close()
             return load_jsonl(out.name)
+
+
+def gap_table(results: dict[str, dict]) -> str:
+    """The measures of each part side by side, and held-aside minus dev."""
+    labels = list(results)
+    lines = ["\n" + f"{'measure':20s}" + "".join(f"{x:>12s}" for x in labels) + f"{'gap':>9s}"]
+    for name, key, t in GAP_MEASURES:
+        values = [results[x]["thresholds"].get(t, {}).get("metrics", {}).get(key) for x in labels]
+        if any(v is None for v in values):
+            continue
+        cells = "".join(f"{v:12.2f}" for v in values)
+        lines.append(f"{name:20s}{cells}{values[-1] - values[0]:+9.2f}")
+    return "\n".join(lines)
