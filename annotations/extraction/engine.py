@@ -1,7 +1,7 @@
 """extract(doc): direct, mixed and indirect quotes with their speakers, from one parsed Doc."""
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -12,13 +12,24 @@ from .coreference import (
     Mention,
     Person,
     build_registry,
+    fold,
     guess_gender,
     name_words,
     resolve_name,
+    strip_titles,
 )
 from .cues import SPEECH_VERBS
 from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
+from .ranking import (
+    MAX_CANDIDATES,
+    Choice,
+    Sighting,
+    active_model,
+    candidate_features,
+    literal_type,
+    mention_kind,
+)
 from .reported_speech import Report, find_reports, trim
 from .speakers import (
     CARRIER_NOUNS,
@@ -53,6 +64,9 @@ class Draft:
     floating_from: "Draft | None" = None
     speaker_chars: tuple[int, int] | None = None  # a speaker given by layout, not a token
     inherited: bool = False  # the speaker is the subject of another verb: no own mention
+    speaker_type: str = "unknown"
+    alternatives: tuple[str, ...] = ()
+    choices: list[Choice] = field(default_factory=list)  # the ranked candidate speakers
 
     def speaker_source(self) -> "Draft | None":
         """The draft whose speaker this one has: itself, or the quote it continues."""
@@ -517,11 +531,14 @@ def narration_subject(ctx: Context, para: int) -> Token | None:
     return None
 
 
-def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
+def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
     """Give every quote a canonical speaker name, in text order (pronouns look back at
-    earlier speakers); floating quotes take their source quote's name."""
+    earlier speakers); floating quotes take their source quote's name. The resolution rules
+    propose a name; with a model, it chooses among that name and the article's other
+    candidates (ranking.py)."""
     reg = build_registry(ctx.doc, ctx.text, ctx.para_of)
     reg.quote_spans = [(d.start, d.end) for d in drafts]
+    sightings = SightingIndex(reg)
     speakers_so_far: list[Mention] = []
     authors: dict[str, str] = {}
     described: dict[str, tuple[str, float]] = {}  # head noun of a description -> its name
@@ -532,15 +549,21 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             p = reg.find(words)
             d.speaker_name = p.name if p else " ".join(words)
             d.resolution_conf = 0.9
+            d.speaker_type = "person"
             continue
         if d.speaker is None:
             src = d.speaker_source()
             if src is not None:
                 d.speaker_name, d.resolution_conf = src.speaker_name, src.resolution_conf
+                d.speaker_type, d.alternatives = src.speaker_type, src.alternatives
             continue
         agent = carrier_agent(d.speaker)
         head = agent or person_in_apposition(d.speaker) or d.speaker
         a, b = name_span(ctx, head)
+        group = coordinated_speakers(ctx, reg, head, d.para, speakers_so_far)
+        if group is not None:
+            d.speaker_name, d.resolution_conf, d.speaker_type = group, 0.8, "group"
+            continue
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
         if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
             # 'a justice official said ...' then 'the justice official added ...': the same
@@ -555,9 +578,176 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             authors[carrier] = name  # 'a study by Civic Action' ... later 'the study said'
         elif carrier and agent is None and carrier in authors:
             name, conf = authors[carrier], 0.6
-        d.speaker_name, d.resolution_conf = name, conf
+        d.choices = speaker_choices(
+            ctx, reg, sightings, head, (a, b), d.para, name, conf, speakers_so_far
+        )
+        if not d.choices:  # a pronoun with nobody before it
+            d.speaker_name, d.resolution_conf = name, conf
+            continue
+        if model is not None:
+            ranked = model.rank(d.choices)
+            best = ranked[0]
+            name, conf = best.name, best.score
+        else:
+            ranked = sorted(d.choices, key=lambda c: -c.features.get("rule", 0.0))
+            best = ranked[0]
+        d.speaker_name, d.resolution_conf, d.speaker_type = name, conf, best.speaker_type
+        d.alternatives = tuple(
+            c.name
+            for c in ranked[1:]
+            if c.speaker_type in ("person", "organisation") and not c.features.get("literal")
+        )[:MAX_ALTERNATIVES]
         if name:
             speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
+
+
+MAX_ALTERNATIVES = 3
+
+
+def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> str | None:
+    """'Burton and Nick said': one group speaker named by both ('Jim Burton and Nick Ray'),
+    each name resolved as a speaker of its own would be. None when the subject is one
+    person."""
+    if head.pos_ != "PROPN":
+        return None
+    conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+    if not conjuncts or not any(c.lower_ == "and" for c in head.children if c.dep_ == "cc"):
+        return None
+    names = []
+    for t in [head, *conjuncts]:
+        a, b = name_text(t)
+        name, _ = resolve_name(reg, t, ctx.text[a:b], a, para, so_far)
+        names.append(name or ctx.text[a:b])
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class SightingIndex:
+    """Where each person of the registry is mentioned, for the candidate features."""
+
+    def __init__(self, reg):
+        self.reg = reg
+        self.by_name: dict[str, list[Mention]] = {}
+        self.person_of: dict[str, Person] = {}
+        for m in sorted(reg.mentions, key=lambda m: m.pos):
+            if m.person.is_description:
+                continue
+            self.by_name.setdefault(m.person.name, []).append(m)
+            self.person_of.setdefault(m.person.name, m.person)
+
+    def sighting(self, name: str, pos: int) -> Sighting:
+        s = Sighting()
+        for m in self.by_name.get(name, ()):
+            s.count += 1
+            if m.pos < pos and not self.reg.in_quote(m.pos):
+                s.prev_pos, s.prev_para, s.prev_subject = m.pos, m.para, m.is_subject
+            elif m.pos > pos and s.next_pos is None:
+                s.next_pos = m.pos
+        return s
+
+
+def person_type(p: Person | None) -> str:
+    if p is None:
+        return "unknown"
+    if p.is_group:
+        return "group"
+    if p.is_org and not p.is_person:
+        return "organisation"
+    if p.is_person:
+        return "person"
+    return "unknown"
+
+
+def speaker_choices(
+    ctx: Context,
+    reg,
+    sightings: SightingIndex,
+    head: Token,
+    span: tuple[int, int],
+    para: int,
+    rule_name: str,
+    rule_conf: float,
+    speakers_so_far: list[Mention],
+) -> list[Choice]:
+    """The candidate speakers of one mention, with their features: the rules' name, the
+    article's people and organisations, the earlier speakers and the mention as written."""
+    a, b = span
+    kind = mention_kind(head)
+    mention_text = ctx.text[a:b]
+    pronoun_gender = PRONOUN_GENDER.get(head.lower_) if kind == "pron_gendered" else None
+    words = strip_titles(name_words(mention_text)) if kind == "propn" else []
+    last = fold(words[-1]).rstrip(".") if words else ""
+    speakers = []
+    for m in reversed(speakers_so_far):
+        if m.person.name not in speakers:
+            speakers.append(m.person.name)
+    names: dict[str, Sighting] = {}
+    for name in sightings.by_name:
+        s = sightings.sighting(name, a)
+        if s.prev_pos is not None or (s.next_pos is not None and s.next_pos - a < 400):
+            names[name] = s
+    for name in speakers:
+        names.setdefault(name, sightings.sighting(name, a))
+    if len(names) > MAX_CANDIDATES:
+        keep = sorted(names, key=lambda n: a - (names[n].prev_pos or -(10**6)))
+        names = {n: names[n] for n in keep[:MAX_CANDIDATES]}
+    by_recency = sorted(
+        names, key=lambda n: a - (names[n].prev_pos if names[n].prev_pos is not None else -(10**6))
+    )
+    recency = {n: k for k, n in enumerate(by_recency)}
+    choices = []
+    literal_done = False
+    for name in [rule_name, *names] if rule_name and rule_name not in names else list(names):
+        p = sightings.person_of.get(name) or next((x for x in reg.people if x.name == name), None)
+        is_literal = p is None and fold_text(name) == fold_text(mention_text)
+        literal_done |= is_literal
+        ctype = literal_type(head) if p is None else person_type(p)
+        key = p.key() if p is not None else [fold(w) for w in name.split()]
+        choices.append(
+            Choice(
+                name,
+                ctype,
+                candidate_features(
+                    kind,
+                    ctype,
+                    is_rule=name == rule_name,
+                    rule_conf=rule_conf,
+                    is_literal=is_literal,
+                    pronoun_gender=pronoun_gender,
+                    gender=p.gender if p is not None else None,
+                    surname_match=bool(last) and bool(key) and key[-1] == last,
+                    title_match=p is not None and head.lower_ in p.titles,
+                    sighting=names.get(name) or Sighting(),
+                    pos=a,
+                    para=para,
+                    speaker_rank=speakers.index(name) if name in speakers else None,
+                    recency_rank=recency.get(name, len(recency)),
+                ),
+            )
+        )
+    if not literal_done and kind not in ("pron_gendered", "pron_plural", "pron_it"):
+        choices.append(
+            Choice(
+                mention_text,
+                literal_type(head),
+                candidate_features(
+                    kind,
+                    literal_type(head),
+                    is_rule=False,
+                    rule_conf=rule_conf,
+                    is_literal=True,
+                    pronoun_gender=None,
+                    gender=None,
+                    surname_match=False,
+                    title_match=False,
+                    sighting=Sighting(),
+                    pos=a,
+                    para=para,
+                    speaker_rank=None,
+                    recency_rank=0,
+                ),
+            )
+        )
+    return choices
 
 
 NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
@@ -614,13 +804,33 @@ def speaker_person(reg, head: Token, name: str) -> Person:
     return p
 
 
-def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
+def carried_mention(d: Draft) -> Token | None:
+    """The mention a quote's speaker is named by. A quote's own mention; for a floating
+    quote only when the mention stands in the same sentence or paragraph run: the subject
+    of the verb a '..., saying ...' hangs on, or the mention of the quote an interrupted
+    quotation continues ('“A,” he said. “B.”'). Such a quote stays floating (no mention of
+    its own, as GGT annotates it) but carries that mention (as PolNeAR annotates the whole
+    quotation). A quote continued from another paragraph carries none."""
+    if d.speaker is not None:
+        return None if d.how == "floating_context" else d.speaker
+    src = d.floating_from
+    if d.how == "floating_same_para" and src is not None and src.para == d.para:
+        return src.speaker
+    return None
+
+
+USE_ACTIVE_MODEL = object()
+
+
+def to_candidate(ctx: Context, d: Draft, version: str = EXTRACTOR_VERSION) -> QuoteCandidate:
     text = ctx.text
+    floating = d.speaker_chars is None and (d.speaker is None or d.inherited)
+    mention = carried_mention(d)
     if d.speaker_chars is not None:
         sa, sb = d.speaker_chars
         stext = text[sa:sb]
-    elif d.speaker is not None and not d.inherited:
-        sa, sb = mention_span(d.speaker)
+    elif mention is not None:
+        sa, sb = mention_span(mention)
         stext = text[sa:sb]
     else:
         sa = sb = None
@@ -639,30 +849,46 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
         cue_end=cb,
         cue_text=text[ca:cb] if ca is not None else "",
         confidence=score_candidate(d),
-        is_floating=sa is None,
-        version=EXTRACTOR_VERSION,
+        is_floating=floating,
+        version=version,
+        speaker_type=d.speaker_type if d.speaker_name else "unknown",
+        alternatives=tuple(x for x in d.alternatives if x != d.speaker_name),
     )
 
 
-def extract(doc: Doc) -> list[QuoteCandidate]:
-    """All quote candidates of a parsed document, in text order."""
+def analyse(doc: Doc, model=None) -> tuple[Context, list[Draft]]:
+    """The quotes of a parsed document as drafts, in text order, speakers resolved (with
+    each draft's ranked candidate speakers: what the attribution model is trained on)."""
     text = doc.text
-    if not text.strip():
-        return []
     ctx = Context(doc, text)
     reports = find_reports(doc, text, ctx.inside_quote)
     reported, cue_of, that_start = classify_reports(ctx, reports)
     mixed = [d for d in reported if d.kind == "mixed"]
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, that_start, mixed))
-    drafts = [d for d in drafts if _trimmed(ctx, d)]
+    drafts = [trimmed(ctx, d) for d in drafts]
+    drafts = [d for d in drafts if d.end > d.start]
     drafts = unmarked_quote_paragraphs(ctx, drafts)
     drafts = layout_quotes(ctx, drafts)
     assign_floating(ctx, drafts)
-    resolve_speakers(ctx, drafts)
-    return [to_candidate(ctx, d) for d in drafts]
+    resolve_speakers(ctx, drafts, model)
+    return ctx, drafts
 
 
-def _trimmed(ctx: Context, d: Draft) -> bool:
+def extract(doc: Doc, model=USE_ACTIVE_MODEL) -> list[QuoteCandidate]:
+    """All quote candidates of a parsed document, in text order. The speaker chooser is the
+    active attribution model (ranking.active_model) unless another is given; None means
+    the resolution rules alone."""
+    if not doc.text.strip():
+        return []
+    if model is USE_ACTIVE_MODEL:
+        model = active_model()
+    ctx, drafts = analyse(doc, model)
+    version = f"{EXTRACTOR_VERSION}+{model.version}" if model is not None else EXTRACTOR_VERSION
+    return [to_candidate(ctx, d, version) for d in drafts]
+
+
+def trimmed(ctx: Context, d: Draft) -> Draft:
+    """An indirect or mixed quote without the punctuation and conjunctions at its edges."""
     if d.kind != "direct":
         d.start, d.end = trim(ctx.text, d.start, d.end)
-    return d.end > d.start
+    return d
