@@ -9,6 +9,7 @@ from .candidate import QuoteCandidate
 from .confidence import score_candidate
 from .coreference import (
     PRONOUN_GENDER,
+    TITLE_WORDS,
     Mention,
     Person,
     build_registry,
@@ -42,7 +43,7 @@ from .speakers import (
     subject_of,
 )
 from .tokens import token_starts
-from .version import EXTRACTOR_VERSION
+from .version import EXTRACTOR_VERSION, engine_version
 
 SENTENCE_END = {".", "!", "?"}
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
@@ -579,7 +580,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
         elif carrier and agent is None and carrier in authors:
             name, conf = authors[carrier], 0.6
         d.choices = speaker_choices(
-            ctx, reg, sightings, head, (a, b), d.para, name, conf, speakers_so_far
+            ctx, reg, sightings, head, (a, b), d.para, name, speakers_so_far
         )
         if not d.choices:  # a pronoun with nobody before it
             d.speaker_name, d.resolution_conf = name, conf
@@ -589,7 +590,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
             best = ranked[0]
             name, conf = best.name, best.score
         else:
-            ranked = sorted(d.choices, key=lambda c: -c.features.get("rule", 0.0))
+            ranked = sorted(d.choices, key=lambda c: not c.is_rule)
             best = ranked[0]
         d.speaker_name, d.resolution_conf, d.speaker_type = name, conf, best.speaker_type
         d.alternatives = tuple(
@@ -657,6 +658,17 @@ def person_type(p: Person | None) -> str:
     return "unknown"
 
 
+def pronoun_fits(kind: str, gender: str | None, p: Person | None) -> bool:
+    """Whether a pronoun can refer to a candidate: he/she a person of that gender or of
+    unknown gender, they/we a group or organisation, it an organisation."""
+    ptype = person_type(p)
+    if kind == "pron_gendered":
+        return ptype == "person" and (p.gender is None or p.gender == gender)
+    if kind == "pron_plural":
+        return ptype in ("group", "organisation")
+    return ptype == "organisation"
+
+
 def speaker_choices(
     ctx: Context,
     reg,
@@ -665,7 +677,6 @@ def speaker_choices(
     span: tuple[int, int],
     para: int,
     rule_name: str,
-    rule_conf: float,
     speakers_so_far: list[Mention],
 ) -> list[Choice]:
     """The candidate speakers of one mention, with their features: the rules' name, the
@@ -673,6 +684,9 @@ def speaker_choices(
     a, b = span
     kind = mention_kind(head)
     mention_text = ctx.text[a:b]
+    written = name_words(mention_text)
+    if kind == "propn" and written and all(fold(w).rstrip(".") in TITLE_WORDS for w in written):
+        kind = "noun_def"  # a title used as a name ('the Defence Secretary'): a description
     pronoun_gender = PRONOUN_GENDER.get(head.lower_) if kind == "pron_gendered" else None
     words = strip_titles(name_words(mention_text)) if kind == "propn" else []
     last = fold(words[-1]).rstrip(".") if words else ""
@@ -696,8 +710,27 @@ def speaker_choices(
     recency = {n: k for k, n in enumerate(by_recency)}
     choices = []
     literal_done = False
+    mention_words = {fold(w).rstrip(".") for w in words}
+    head_word = fold(head.text)
+    people = {}
     for name in [rule_name, *names] if rule_name and rule_name not in names else list(names):
-        p = sightings.person_of.get(name) or next((x for x in reg.people if x.name == name), None)
+        people[name] = sightings.person_of.get(name) or next(
+            (x for x in reg.people if x.name == name), None
+        )
+    compatible = {}
+    pronoun = kind in ("pron_gendered", "pron_plural", "pron_it")
+    acronym = reg.find_acronym(words[-1]) if len(words) == 1 else None
+    if pronoun:
+        fits = [
+            n
+            for n, p in people.items()
+            if names.get(n) is not None
+            and names[n].prev_pos is not None
+            and pronoun_fits(kind, pronoun_gender, p)
+        ]
+        fits.sort(key=lambda n: -names[n].prev_pos)
+        compatible = {n: k for k, n in enumerate(fits)}
+    for name, p in people.items():
         is_literal = p is None and fold_text(name) == fold_text(mention_text)
         literal_done |= is_literal
         ctype = literal_type(head) if p is None else person_type(p)
@@ -710,7 +743,6 @@ def speaker_choices(
                     kind,
                     ctype,
                     is_rule=name == rule_name,
-                    rule_conf=rule_conf,
                     is_literal=is_literal,
                     pronoun_gender=pronoun_gender,
                     gender=p.gender if p is not None else None,
@@ -721,7 +753,14 @@ def speaker_choices(
                     para=para,
                     speaker_rank=speakers.index(name) if name in speakers else None,
                     recency_rank=recency.get(name, len(recency)),
+                    compatible_rank=compatible.get(name),
+                    words_inside=bool(mention_words) and mention_words <= set(key),
+                    first_name_match=len(words) == 1 and len(key) > 1 and key[0] == last,
+                    head_in_name=kind in ("noun", "noun_def") and head_word in key,
+                    acronym_match=acronym is not None and p is acronym,
+                    pronoun_fits=pronoun_fits(kind, pronoun_gender, p) if pronoun else None,
                 ),
+                is_rule=name == rule_name,
             )
         )
     if not literal_done and kind not in ("pron_gendered", "pron_plural", "pron_it"):
@@ -733,7 +772,6 @@ def speaker_choices(
                     kind,
                     literal_type(head),
                     is_rule=False,
-                    rule_conf=rule_conf,
                     is_literal=True,
                     pronoun_gender=None,
                     gender=None,
@@ -883,7 +921,7 @@ def extract(doc: Doc, model=USE_ACTIVE_MODEL) -> list[QuoteCandidate]:
     if model is USE_ACTIVE_MODEL:
         model = active_model()
     ctx, drafts = analyse(doc, model)
-    version = f"{EXTRACTOR_VERSION}+{model.version}" if model is not None else EXTRACTOR_VERSION
+    version = engine_version(model.version if model is not None else None)
     return [to_candidate(ctx, d, version) for d in drafts]
 
 
