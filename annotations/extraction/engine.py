@@ -44,6 +44,7 @@ from .speakers import (
 )
 from .tokens import token_starts
 from .version import EXTRACTOR_VERSION, engine_version
+from .vocabulary import word_set
 
 SENTENCE_END = {".", "!", "?"}
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
@@ -322,29 +323,12 @@ def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     return words_in(gap) <= 2 and "\n" not in gap
 
 
-NAMING_VERBS = {
-    "call",
-    "calls",
-    "called",
-    "calling",
-    "describe",
-    "describes",
-    "described",
-    "describing",
-    "dub",
-    "dubs",
-    "dubbed",
-    "label",
-    "labels",
-    "labelled",
-    "labeled",
-    "brand",
-    "brands",
-    "branded",
-    "term",
-    "terms",
-    "termed",
-}
+NAMING_VERBS = word_set(
+    """
+    call calls called calling describe describes described describing dub dubs
+    dubbed label labels labelled labeled brand brands branded term terms termed
+"""
+)
 
 
 def naming_cue(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
@@ -537,8 +521,7 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
     earlier speakers); floating quotes take their source quote's name. The resolution rules
     propose a name; with a model, it chooses among that name and the article's other
     candidates (ranking.py)."""
-    reg = build_registry(ctx.doc, ctx.text, ctx.para_of)
-    reg.quote_spans = [(d.start, d.end) for d in drafts]
+    reg = build_registry(ctx.doc, ctx.text, ctx.para_of, [(d.start, d.end) for d in drafts])
     sightings = SightingIndex(reg)
     speakers_so_far: list[Mention] = []
     authors: dict[str, str] = {}
