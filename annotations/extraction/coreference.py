@@ -115,6 +115,22 @@ def name_words(s: str) -> list[str]:
     return out
 
 
+# the last word of a credit line an outlet glues to a byline name ('Jane Doe CBC News')
+CREDIT_ENDINGS = word_set("news press reuters wire staff")
+
+
+def without_credit(words: list[str]) -> list[str]:
+    """A person's name without the outlet credit glued to it by the page layout ('Jane Doe
+    CBC News' -> 'Jane Doe', 'Tom Reed The Canadian Press' -> 'Tom Reed'): from the first
+    acronym or 'The' after at least two name words, when the words end like a credit."""
+    if len(words) < 3 or fold(words[-1]) not in CREDIT_ENDINGS:
+        return words
+    for k in range(2, len(words)):
+        if (words[k].isupper() and len(words[k]) > 1) or words[k] == "The":
+            return words[:k]
+    return words
+
+
 def strip_titles(words: list[str]) -> list[str]:
     """Drop leading title words; keep at least the last word."""
     i = 0
@@ -256,6 +272,8 @@ def build_registry(
     pending = []
     for e in ents:
         words = name_words(e.text)
+        if e.label_ == "PERSON":
+            words = without_credit(words)
         if not words or e.text.islower():  # 'department' tagged ORG: NER noise
             continue
         # the title words written right before the name: "Defence Secretary Ben Wallace"

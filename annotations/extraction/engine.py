@@ -8,6 +8,8 @@ from spacy.tokens import Doc, Token
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
 from .coreference import (
+    GENERIC_ORG_NOUNS,
+    PERSON_ROLE_NOUNS,
     PRONOUN_GENDER,
     TITLE_WORDS,
     Mention,
@@ -695,6 +697,12 @@ def speaker_choices(
     literal_done = False
     mention_words = {fold(w).rstrip(".") for w in words}
     head_word = fold(head.text)
+    head_class = ""
+    if kind in ("noun", "noun_def"):
+        if head.lower_ in GENERIC_ORG_NOUNS:
+            head_class = "org_noun"
+        elif head.lower_ in PERSON_ROLE_NOUNS or "year-old" in mention_text:
+            head_class = "role_noun"
     people = {}
     for name in [rule_name, *names] if rule_name and rule_name not in names else list(names):
         people[name] = sightings.person_of.get(name) or next(
@@ -742,6 +750,7 @@ def speaker_choices(
                     head_in_name=kind in ("noun", "noun_def") and head_word in key,
                     acronym_match=acronym is not None and p is acronym,
                     pronoun_fits=pronoun_fits(kind, pronoun_gender, p) if pronoun else None,
+                    head_class=head_class,
                 ),
                 is_rule=name == rule_name,
             )
@@ -765,6 +774,7 @@ def speaker_choices(
                     para=para,
                     speaker_rank=None,
                     recency_rank=0,
+                    head_class=head_class,
                 ),
             )
         )

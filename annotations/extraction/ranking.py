@@ -178,6 +178,7 @@ def candidate_features(
     head_in_name: bool = False,
     acronym_match: bool = False,
     pronoun_fits: bool | None = None,
+    head_class: str = "",
 ) -> dict[str, float]:
     """The features of one (mention, candidate) pair. Crossed with the mention's kind where
     the same evidence means different things (distance matters for a pronoun, the surname
@@ -214,6 +215,13 @@ def candidate_features(
         f["first_name_match"] = 1.0
     if head_in_name:
         f[f"{kind}*head_in_name"] = 1.0
+    if head_class:
+        # 'the agency' / 'the 42-year-old founder': a description of an organisation or a
+        # person, which news copy uses for one already named
+        f[f"{head_class}*c_{ctype}"] = 1.0
+        f[f"{head_class}*literal"] = float(is_literal)
+        if sighting.prev_subject:
+            f[f"{head_class}*prev_subject"] = 1.0
     if acronym_match:
         f["acronym_match"] = 1.0
     if pronoun_fits is not None:

@@ -3,19 +3,20 @@ through a description of themselves ('the agency said') after being named, and p
 through an epithet ('the 42-year-old founder said'). Each article comes with the gold an
 editor would give (the organisation's or the person's full name)."""
 
+# the description never repeats a word of the name: only the article says who it is
 ORGANISATIONS = [
     ("Harbour Transit Authority", "agency"),
-    ("Dunmore Water Board", "board"),
+    ("Dunmore Water Board", "utility"),
     ("Eastvale Power Company", "utility"),
-    ("Northfield Housing Trust", "trust"),
-    ("Lakeshore Parks Department", "department"),
-    ("Riverside Library Service", "service"),
-    ("Kestrel Rail Corporation", "corporation"),
-    ("Granton Port Commission", "commission"),
-    ("Westmoor Health Agency", "agency"),
-    ("Ashby Road Safety Council", "council"),
-    ("Brambleton Waste Authority", "authority"),
-    ("Colder Valley Water Board", "board"),
+    ("Northfield Housing Trust", "charity"),
+    ("Lakeshore Parks Department", "agency"),
+    ("Riverside Library Service", "agency"),
+    ("Kestrel Rail Corporation", "operator"),
+    ("Granton Port Commission", "regulator"),
+    ("Westmoor Health Agency", "regulator"),
+    ("Ashby Road Safety Council", "charity"),
+    ("Brambleton Waste Authority", "operator"),
+    ("Colder Valley Water Board", "utility"),
 ]
 PEOPLE = [
     ("Dana Whitfield", "Peter Quinn", "42-year-old founder"),

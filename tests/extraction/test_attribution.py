@@ -120,3 +120,24 @@ def test_training_on_a_newsrooms_reviewed_quotes_improves_its_held_aside_article
     model = train.fit_with_editors(editors, "attribution-newsroom")
     after = resolved(nlp, held, model)
     assert after > before
+
+
+def test_a_credit_glued_to_a_byline_name_is_not_part_of_the_name(quotes_of):
+    text = (
+        "Jane Doe CBC News\n\n"
+        "The fire started on Monday.\n\n"
+        "\u201cWe lost everything,\u201d said Doe, who runs the shop."
+    )
+    (c,) = quotes_of(text)
+    assert c.speaker_name == "Jane Doe"
+
+
+def test_an_epithet_resolves_to_the_person_the_article_is_about(quotes_of):
+    text = (
+        "Dana Whitfield has run a bakery on Elm Street for a decade.\n\n"
+        "\u201cI cannot pay that,\u201d the 42-year-old founder said."
+    )
+    (c,) = quotes_of(text)
+    assert c.speaker_text == "the 42-year-old founder"
+    assert c.speaker_name == "Dana Whitfield"
+    assert c.speaker_type == "person"
