@@ -14,6 +14,7 @@ Rules, in the order a reader applies them:
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -264,7 +265,7 @@ class Registry:
 
 
 def build_registry(
-    doc: Doc, text: str, para_of, quote_spans: list[tuple[int, int]] = ()
+    doc: Doc, text: str, para_of, quote_spans: Iterable[tuple[int, int]] = ()
 ) -> Registry:
     """People and organisations named in the article, with titles, genders and mentions."""
     reg = Registry(text, list(quote_spans))

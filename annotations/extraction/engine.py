@@ -686,12 +686,14 @@ def speaker_choices(
             names[name] = s
     for name in speakers:
         names.setdefault(name, sightings.sighting(name, a))
+
+    def distance(n: str) -> int:  # from the candidate's last earlier mention; never: far
+        prev = names[n].prev_pos
+        return a - prev if prev is not None else 10**6
+
     if len(names) > MAX_CANDIDATES:
-        keep = sorted(names, key=lambda n: a - (names[n].prev_pos or -(10**6)))
-        names = {n: names[n] for n in keep[:MAX_CANDIDATES]}
-    by_recency = sorted(
-        names, key=lambda n: a - (names[n].prev_pos if names[n].prev_pos is not None else -(10**6))
-    )
+        names = {n: names[n] for n in sorted(names, key=distance)[:MAX_CANDIDATES]}
+    by_recency = sorted(names, key=distance)
     recency = {n: k for k, n in enumerate(by_recency)}
     choices = []
     literal_done = False
@@ -719,7 +721,7 @@ def speaker_choices(
             and names[n].prev_pos is not None
             and pronoun_fits(kind, pronoun_gender, p)
         ]
-        fits.sort(key=lambda n: -names[n].prev_pos)
+        fits.sort(key=distance)
         compatible = {n: k for k, n in enumerate(fits)}
     for name, p in people.items():
         is_literal = p is None and fold_text(name) == fold_text(mention_text)

@@ -75,12 +75,12 @@ def fit(
     if weights is not None:
         sample_weight = [w for g, w in zip(groups, weights, strict=True) for _ in g]
     clf.fit(x, labels, sample_weight=sample_weight)
-    weights = {
+    coefficients = {
         name: round(float(w), 6)
         for name, w in zip(vectorizer.get_feature_names_out(), clf.coef_[0], strict=True)
     }
     info = {"groups": len(groups), "candidates": len(labels), **(meta or {})}
-    return AttributionModel(version, weights, round(float(clf.intercept_[0]), 6), info)
+    return AttributionModel(version, coefficients, round(float(clf.intercept_[0]), 6), info)
 
 
 # how much one editor-reviewed quote counts against one quote of the shipped rows (321

@@ -24,7 +24,7 @@ def reviewed_gold() -> dict[str, dict]:
     from annotations.models import Article, Quote  # the engine commands import this lazily
 
     gold: dict[str, dict] = {}
-    reviewed = Quote.objects.published().select_related("speaker").order_by("article_id", "start")
+    reviewed = Quote.objects.reviewed().select_related("speaker").order_by("article_id", "start")
     articles = Article.objects.filter(pk__in=reviewed.values("article_id")).only("id", "text")
     for a in articles.iterator():
         gold[str(a.pk)] = {"id": str(a.pk), "text": a.text, "quotes": []}
