@@ -612,19 +612,20 @@ class SightingIndex:
 
     def __init__(self, reg):
         self.reg = reg
-        self.by_name: dict[str, list[Mention]] = {}
+        # name -> [(mention, whether it stands inside a quotation)], in text order
+        self.by_name: dict[str, list[tuple[Mention, bool]]] = {}
         self.person_of: dict[str, Person] = {}
         for m in sorted(reg.mentions, key=lambda m: m.pos):
             if m.person.is_description:
                 continue
-            self.by_name.setdefault(m.person.name, []).append(m)
+            self.by_name.setdefault(m.person.name, []).append((m, reg.in_quote(m.pos)))
             self.person_of.setdefault(m.person.name, m.person)
 
     def sighting(self, name: str, pos: int) -> Sighting:
         s = Sighting()
-        for m in self.by_name.get(name, ()):
+        for m, quoted in self.by_name.get(name, ()):
             s.count += 1
-            if m.pos < pos and not self.reg.in_quote(m.pos):
+            if m.pos < pos and not quoted:
                 s.prev_pos, s.prev_para, s.prev_subject = m.pos, m.para, m.is_subject
             elif m.pos > pos and s.next_pos is None:
                 s.next_pos = m.pos
@@ -707,6 +708,7 @@ def speaker_choices(
             head_class = "role_noun"
     people = {}
     for name in [rule_name, *names] if rule_name and rule_name not in names else list(names):
+        # people the engine made up for earlier unnamed speakers join reg.people later
         people[name] = sightings.person_of.get(name) or next(
             (x for x in reg.people if x.name == name), None
         )
