@@ -49,6 +49,7 @@ from .version import EXTRACTOR_VERSION, engine_version
 from .vocabulary import word_set
 
 SENTENCE_END = {".", "!", "?"}
+QUOTE_MARK_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
 SCARE_QUOTE_MAX_WORDS = 4
 
@@ -238,7 +239,8 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
         return None
     # a quote closed after sentence punctuation and followed by a capital starts a new
     # sentence, unless the cue follows at once ('“Really?” Colton said.')
-    inner_end = ctx.text[q.end - 2] if q.end - 2 > q.start else ""
+    inner = ctx.text[q.start : q.end].rstrip(QUOTE_MARK_CHARS)
+    inner_end = inner[-1] if len(inner) > 1 else ""
     new_sentence = inner_end in ".!?" and zone[0].text[:1].isupper()
     limit = 3 if new_sentence else 12
     comma_inside = inner_end == ","
@@ -297,7 +299,7 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
 def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
     """A few marked words that are not a sentence of their own ('smart' meters, a
     "sexual bucket list."): emphasis or a borrowed phrase unless a cue stands next to them."""
-    inner = ctx.text[q.start + 1 : q.end - 1].strip()
+    inner = ctx.text[q.start : q.end].strip(QUOTE_MARK_CHARS + " ")
     if q.open_ended or q.missing_open or words_in(inner) > SCARE_QUOTE_MAX_WORDS:
         return False
     if inner[-1:] not in ".,!?\u2026":

@@ -141,3 +141,14 @@ def test_an_epithet_resolves_to_the_person_the_article_is_about(quotes_of):
     assert c.speaker_text == "the 42-year-old founder"
     assert c.speaker_name == "Dana Whitfield"
     assert c.speaker_type == "person"
+
+
+def test_two_apostrophes_are_a_quotation_mark_but_not_between_letters(quotes_of):
+    text = (
+        "The jobless rate fell in May.\n\n"
+        "''We may be seeing wage growth at last,'' the economist Jared Bern wrote. "
+        "It''s a small sign."
+    )
+    cands = quotes_of(text)
+    assert [c.text for c in cands] == ["''We may be seeing wage growth at last,''"]
+    assert cands[0].speaker_name == "Jared Bern"
