@@ -550,7 +550,9 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
         a, b = name_span(ctx, head)
         group = coordinated_speakers(ctx, reg, head, d.para, speakers_so_far)
         if group is not None:
-            d.speaker_name, d.resolution_conf, d.speaker_type = group, 0.8, "group"
+            names, d.resolution_conf, d.speaker_type = group, 0.8, "group"
+            d.speaker_name = ", ".join(names[:-1]) + " and " + names[-1]
+            d.alternatives = tuple(names[:MAX_ALTERNATIVES])  # each of them alone
             continue
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
         if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
@@ -592,10 +594,10 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
 MAX_ALTERNATIVES = 3
 
 
-def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> str | None:
-    """'Burton and Nick said': one group speaker named by both ('Jim Burton and Nick Ray'),
-    each name resolved as a speaker of its own would be. None when the subject is one
-    person."""
+def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> list[str] | None:
+    """'Burton and Nick said': the names of a group speaker ('Jim Burton', 'Nick Ray'),
+    each resolved as a speaker of its own would be; the quote is the group's, named by
+    both. None when the subject is one person."""
     if head.pos_ != "PROPN":
         return None
     conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
@@ -606,7 +608,7 @@ def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> s
         a, b = name_text(t)
         name, _ = resolve_name(reg, t, ctx.text[a:b], a, para, so_far)
         names.append(name or ctx.text[a:b])
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return names
 
 
 class SightingIndex:

@@ -68,6 +68,7 @@ def test_x_and_y_said_is_one_group_speaker_named_by_both(quotes_of):
     assert c.speaker_text == "Jim Burton and Nick Ray"
     assert c.speaker_name == "Jim Burton and Nick Ray"
     assert c.speaker_type == "group"
+    assert c.alternatives == ("Jim Burton", "Nick Ray")  # each of them alone
 
 
 def test_an_interrupted_quotation_keeps_its_speaker_mention_on_the_second_part(quotes_of):
