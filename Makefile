@@ -53,8 +53,11 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Chromium not found: browser tests will be skipped (apt-get install chromium)."; fi; }
 
+# The suite on PostgreSQL, then the tests marked both_databases (search) on SQLite, the
+# default database of `make run` (an in-memory test database: a few seconds).
 test: install postgres browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-sqlite.sqlite3 $(BIN)/python -m pytest -m both_databases -p no:randomly tests/research
 
 lint: install
 	$(BIN)/ruff check .

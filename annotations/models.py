@@ -6,7 +6,6 @@ code points. Editors' decisions are never overwritten by the machine: see
 """
 
 import hashlib
-import re
 import unicodedata
 
 from django.conf import settings
@@ -17,6 +16,8 @@ from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from . import search
 
 
 def content_hash(text: str) -> str:
@@ -46,8 +47,8 @@ def quote_fingerprint(text: str) -> str:
 
 
 # PostgreSQL text-search configuration of quote search: the stored search_vector column
-# (migration 0008) is built with the same.
-SEARCH_CONFIG = "simple"
+# (migration 0013) is built with the same (English stemming, no stop words; search.py).
+SEARCH_CONFIG = search.PG_CONFIG
 
 
 # annotations_quote.search_vector, on PostgreSQL only: to_tsvector(SEARCH_CONFIG, text),
@@ -329,35 +330,37 @@ class QuoteQuerySet(models.QuerySet):
     def search(self, terms: str):
         """Quotes whose text matches ``terms``, annotated with ``rank`` (higher is better).
 
-        PostgreSQL: full-text search with the 'simple' configuration (no stemming, no
-        stop words, so it works the same for every language and script) and web-search
-        syntax ("exact phrase", or, -word) on the stored search_vector column and its
-        GIN index (migration 0008). Elsewhere: every word must occur in the text, rank 0.
+        The web syntax ("exact phrase", or, -word) with English stemming, the same on
+        PostgreSQL (stored search_vector and its GIN index) and SQLite (FTS5): see
+        annotations/search.py. Other databases: every word must occur, rank 0.
         """
         terms = " ".join(terms.split())
         if not terms:
             return self
-        if connections[self.db].vendor == "postgresql":
+        vendor = connections[self.db].vendor
+        if vendor == "postgresql":
             query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
             # alias(), not annotate(): the vector is matched, never read into Python.
             matches = self.alias(search_vector=StoredSearchVector()).filter(search_vector=query)
             return matches.ranked(terms)
-        # Elsewhere every word must occur. SQLite's LIKE folds the case of ASCII only, but
-        # Django runs its REGEXP in Python, so "МОСТ" finds "мост" there.
-        sqlite = connections[self.db].vendor == "sqlite"
+        if vendor == "sqlite":
+            return search.sqlite_search(self, terms).ranked(terms)
         qs = self
         for word in terms.replace('"', " ").split():
-            if sqlite:
-                qs = qs.filter(text__iregex=re.escape(word))
-            else:
-                qs = qs.filter(text__icontains=word)
+            qs = qs.filter(text__icontains=word)
         return qs.ranked(terms)
 
     def ranked(self, terms: str):
         """Annotate ``rank``: how well each quote matches ``terms`` (0 where unsupported)."""
         terms = " ".join(terms.split())
-        if connections[self.db].vendor != "postgresql" or not terms:
-            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        vendor = connections[self.db].vendor
+        zero = Value(0.0, output_field=models.FloatField())
+        if not terms:
+            return self.annotate(rank=zero)
+        if vendor == "sqlite":
+            return self.annotate(rank=search.sqlite_rank(terms) or zero)
+        if vendor != "postgresql":
+            return self.annotate(rank=zero)
         vector = StoredSearchVector()  # ts_rank reads the stored vector, no re-parsing
         query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
         # float8, so that the rank survives a round trip through a page cursor.

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from .. import exports
+from .. import exports, search
 from ..filters import (
     RELEVANCE_POOL,
     ArticleFilter,
@@ -107,6 +107,7 @@ def _quotes_for(filterset, request):
         limit=page_size(request.GET.get("limit")),
         terms=filterset.terms,
     )
+    search.highlight(page.items, filterset.terms)
     next_url = None
     if page.next_cursor:
         params = request.GET.copy()
