@@ -76,11 +76,12 @@ bench-review: install postgres
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/review_latency.py
 
 # Research pages, API and export memory on a synthetic corpus of 1M quotes in its own
-# database (newsquotes_bench), generated once (about two minutes).
+# database (BENCH_DATABASE_URL, newsquotes_bench by default), generated once (minutes).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes_bench
+BENCH_DATABASE_NAME = $(lastword $(subst /, ,$(firstword $(subst ?, ,$(BENCH_DATABASE_URL)))))
 bench-research: install postgres
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsquotes_bench'" | grep -q 1 \
-		|| { createdb -h 127.0.0.1 -U postgres newsquotes_bench \
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DATABASE_NAME)'" | grep -q 1 \
+		|| { createdb -h 127.0.0.1 -U postgres $(BENCH_DATABASE_NAME) \
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0 \
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0

@@ -36,8 +36,8 @@ from .filters import (
     with_review_counts,
 )
 from .models import ApiToken, Article, Quote, Speaker
+from .permalinks import article_url, quote_url, speaker_url
 from .roles import is_reader, reader_required
-from .views.research import article_url, quote_url, speaker_url
 
 NOT_A_READER = "This account has no role that may read the API (researcher, editor or admin)."
 

@@ -11,7 +11,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, Expression, F, Min, Q, Value
+from django.db.models import Count, Exists, Expression, F, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -79,9 +79,28 @@ class StoredSearchVector(Expression):
         return f"{compiler.quote_name(self.alias)}.{compiler.quote_name('search_vector')}", ()
 
 
+def _names(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
 class ArticleQuerySet(models.QuerySet):
     def by_outlet(self, outlet):
-        return self.filter(outlet=outlet)
+        """Articles of the outlet (a name, or several names: any of them), exactly."""
+        return self.filter(outlet__in=_names(outlet))
+
+    def with_extraction_state(self, state):
+        return self.filter(extraction_state=state)
+
+    def in_review_state(self, state: str):
+        """ "awaiting" (has candidates), "reviewed" (has quotes, none a candidate) or
+        "no_quotes"."""
+        has_candidates = Quote.objects.filter(article=OuterRef("pk"), status=Quote.Status.CANDIDATE)
+        has_quotes = Quote.objects.filter(article=OuterRef("pk"))
+        if state == "awaiting":
+            return self.filter(Exists(has_candidates))
+        if state == "reviewed":
+            return self.filter(Exists(has_quotes)).exclude(Exists(has_candidates))
+        return self.exclude(Exists(has_quotes))
 
     def published_between(self, start=None, end=None):
         qs = self
@@ -308,7 +327,14 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(speaker=speaker)
 
     def by_outlet(self, outlet):
-        return self.filter(article__outlet=outlet)
+        """Quotes of articles of the outlet (a name, or several: any of them), exactly."""
+        return self.filter(article__outlet__in=_names(outlet))
+
+    def in_article(self, article_id):
+        return self.filter(article_id=article_id)
+
+    def of_kind(self, kinds):
+        return self.filter(kind__in=kinds)
 
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
