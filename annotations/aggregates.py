@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
+from .filters import Cursor
 from .models import Quote, Speaker, Statement
 from .permalinks import quote_url
 
@@ -74,6 +75,26 @@ def statement_groups(filterset, quotes):
         speaker = filterset.form.cleaned_data.get("speaker")
         return groups.filter(speaker=speaker) if speaker else groups
     return quotes.statements()
+
+
+def statement_page(filterset, quotes, *, repeated_only: bool, cursor, limit: int):
+    """(rows, totals, next cursor) of one page of statements, most repeated first;
+    totals (statements and appearances) on the first page only."""
+    groups = statement_groups(filterset, quotes)
+    if repeated_only:
+        groups = groups.filter(appearances__gt=1)
+    totals = statement_totals(groups) if not cursor else None
+    if cursor:
+        appearances, first_quote = cursor.keys
+        groups = groups.filter(
+            Q(appearances__lt=appearances) | Q(appearances=appearances, first_quote__gt=first_quote)
+        )
+    rows = list(groups.order_by("-appearances", "first_quote")[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = Cursor("statements", (rows[-1]["appearances"], rows[-1]["first_quote"]))
+    return rows, totals, next_cursor
 
 
 def statement_totals(groups) -> dict:

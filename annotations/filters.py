@@ -370,6 +370,9 @@ class Cursor:
             elif sort == "relevance":
                 rank, quote_id = keys
                 keys = (float(rank), int(quote_id))
+            elif sort == "statements":
+                appearances, first_quote = keys
+                keys = (int(appearances), int(first_quote))
             else:
                 quote_id, *rest = keys
                 if rest:

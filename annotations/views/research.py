@@ -8,7 +8,6 @@ answers bad parameters with a 400 that says which parameter and why.
 import datetime
 from collections import Counter
 
-from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -297,34 +296,23 @@ def statement_list(request):
         repeated_only = request.GET.get("repeated", "1") != "0"
         limit = page_size(request.GET.get("limit"))
         cursor = Cursor.decode(request.GET.get("cursor"), sort="statements")
-        groups = aggregates.statement_groups(filterset, quotes)
-        if repeated_only:
-            groups = groups.filter(appearances__gt=1)
-        totals = aggregates.statement_totals(groups) if not cursor else None
+        rows, totals, next_cursor = aggregates.statement_page(
+            filterset, quotes, repeated_only=repeated_only, cursor=cursor, limit=limit
+        )
         if not cursor:
             context["coverage"] = aggregates.coverage(
                 filterset, quotes, base_queryset=Quote.objects.all()
             )
-        if cursor:
-            appearances, first_quote = cursor.keys[0], cursor.keys[1]
-            groups = groups.filter(
-                Q(appearances__lt=appearances)
-                | Q(appearances=appearances, first_quote__gt=first_quote)
-            )
-        rows = list(groups.order_by("-appearances", "first_quote")[: limit + 1])
     except BadParameter as error:
         return _bad_request(request, template, context, error)
-    more = len(rows) > limit
-    rows = rows[:limit]
     context.update(
         statements=aggregates.describe_statements(rows, quotes),
         totals=totals,
         repeated=repeated_only,
     )
-    if more:
+    if next_cursor:
         params = request.GET.copy()
-        last = rows[-1]
-        params["cursor"] = Cursor("statements", (last["appearances"], last["first_quote"])).encode()
+        params["cursor"] = next_cursor.encode()
         context["next_url"] = f"?{params.urlencode()}"
     return _render_list(request, template, context)
 
