@@ -16,7 +16,6 @@ from typing import Literal
 
 import ninja
 from django.conf import settings
-from django.db.models import Count
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -235,12 +234,24 @@ class QuotePage(Schema):
             "with a cursor or when `status` includes candidates)."
         )
     )
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(counts above 50,000 are estimated rather than read row by row)."
+        )
+    )
 
 
 class CountsOut(Schema):
     total: int = Field(description="Quotes matching the filters.")
     unreviewed_left_out: int | None = Field(
         description="Candidates the filters leave out (null when `status` includes them)."
+    )
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(counts above 50,000 are estimated rather than read row by row)."
+        )
     )
     by_status: dict[str, int] = Field(
         description="Quotes matching the filters but `status`, per status (all four)."
@@ -257,6 +268,12 @@ class TopSpeakersOut(Schema):
     items: list[TopSpeakerOut]
     total: int = Field(description="Quotes under the filters, attributed or not.")
     unreviewed_left_out: int | None
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(counts above 50,000 are estimated rather than read row by row)."
+        )
+    )
 
 
 class StatementOut(Schema):
@@ -276,6 +293,12 @@ class StatementPage(Schema):
     statements: int | None = Field(description="Statements under the filters (first page).")
     appearances: int | None = Field(description="Their quotes (first page).")
     unreviewed_left_out: int | None
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(counts above 50,000 are estimated rather than read row by row)."
+        )
+    )
 
 
 class SpeakerOut(Schema):
@@ -473,9 +496,13 @@ def documented_parameters_only(view):
 
 def _first_page_counts(filterset, quotes, request) -> dict:
     if request.GET.get("cursor"):
-        return {"total": None, "unreviewed_left_out": None}
+        return {"total": None, "unreviewed_left_out": None, "counts_exact": None}
     counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
-    return {"total": counted.total, "unreviewed_left_out": counted.unreviewed_left_out}
+    return {
+        "total": counted.total,
+        "unreviewed_left_out": counted.unreviewed_left_out,
+        "counts_exact": counted.total_exact and counted.left_out_exact,
+    }
 
 
 @api.get("/quotes", response={200: QuotePage, **ERRORS}, tags=["quotes"])
@@ -528,15 +555,18 @@ def count_quotes(request: HttpRequest, filters: Query[QuoteParams]):
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
     counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
-    every_status = request.GET.copy()
-    every_status.setlist("status", Quote.Status.values)
-    by_status = dict.fromkeys(Quote.Status.values, 0)
-    all_statuses = QuoteFilter(every_status, queryset=Quote.objects.all()).filtered()
-    for row in all_statuses.order_by().values("status").annotate(n=Count("*")):
-        by_status[row["status"]] = row["n"]
+    by_status, exact = {}, counted.total_exact and counted.left_out_exact
+    for status in Quote.Status.values:
+        one_status = request.GET.copy()
+        one_status.setlist("status", [status])
+        per_status = QuoteFilter(one_status, queryset=Quote.objects.all()).filtered()
+        tallied = aggregates.tally(per_status)
+        by_status[status] = tallied.value
+        exact = exact and tallied.exact
     return {
         "total": counted.total,
         "unreviewed_left_out": counted.unreviewed_left_out,
+        "counts_exact": exact,
         "by_status": by_status,
     }
 
@@ -547,8 +577,8 @@ def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
     """The 50 most quoted speakers under the filters (as on the Top speakers page)."""
     filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
-    rows = aggregates.top_speakers(quotes)
     counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
+    rows = aggregates.top_speakers(quotes, total=counted.total)
     return {
         "items": [
             {
@@ -560,6 +590,7 @@ def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
         ],
         "total": counted.total,
         "unreviewed_left_out": counted.unreviewed_left_out,
+        "counts_exact": counted.total_exact and counted.left_out_exact,
     }
 
 
@@ -604,6 +635,7 @@ def list_statements(
         "statements": totals["statements"] if totals else None,
         "appearances": totals["appearances"] if totals else None,
         "unreviewed_left_out": counts["unreviewed_left_out"],
+        "counts_exact": counts["counts_exact"],
     }
 
 

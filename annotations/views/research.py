@@ -240,10 +240,10 @@ def speaker_list(request):
     try:
         quotes = filterset.filtered()
         named = names.filtered() if request.GET.get("q", "").strip() else None
-        context["rows"] = aggregates.top_speakers(quotes, named=named)
-        context["coverage"] = aggregates.coverage(
+        context["coverage"] = counted = aggregates.coverage(
             filterset, quotes, base_queryset=Quote.objects.all()
         )
+        context["rows"] = aggregates.top_speakers(quotes, total=counted.total, named=named)
     except BadParameter as error:
         return _bad_request(request, template, context, error)
     context["quotes_query"] = _query_without(request, "q")

@@ -267,6 +267,7 @@ def test_counts_give_every_status_for_the_filters(client, corpus, bearer):
     assert body == {
         "total": 2,
         "unreviewed_left_out": 1,
+        "counts_exact": True,
         "by_status": {"candidate": 1, "confirmed": 2, "corrected": 0, "rejected": 1},
     }
 
