@@ -29,10 +29,10 @@ run: install
 		echo "Extraction: a background db_worker process, started here, takes the queued articles."; \
 		trap 'kill 0' EXIT; \
 		$(BIN)/python manage.py db_worker --verbosity 1 & \
-		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+		$(BIN)/python manage.py setup_demo --address $(HOST) && $(BIN)/python manage.py runserver $(HOST); \
 	else \
 		echo "Extraction: no worker; $$TASKS_BACKEND runs it as articles are imported."; \
-		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+		$(BIN)/python manage.py setup_demo --address $(HOST) && $(BIN)/python manage.py runserver $(HOST); \
 	fi
 
 # The suite runs on PostgreSQL; the server is started when it is not running.

@@ -178,6 +178,9 @@ def speaker_summary(quotes) -> dict:
     }
 
 
+MAX_BAR = 56
+
+
 def monthly_chart(counts, *, width=720, height=160) -> dict | None:
     """Bar geometry for an SVG chart of quotes per month, empty months included.
 
@@ -193,7 +196,9 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     peak = max(counts.values())
     plot_top, plot_bottom, left = 12, height - 24, 36
-    slot = (width - left) / len(months)
+    # A bar is at most MAX_BAR wide: one month is one readable bar, not the whole plot.
+    slot = min((width - left) / len(months), MAX_BAR + 4)
+    few = len(months) <= 12
     bars = []
     for index, day in enumerate(months):
         value = counts.get(day, 0)
@@ -202,18 +207,30 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
             {
                 "x": round(left + index * slot, 2),
                 "y": round(plot_bottom - bar_height, 2),
-                "width": round(max(slot - 1, 0.5), 2),
+                "width": round(max(slot - 4 if few else slot - 1, 0.5), 2),
                 "height": round(bar_height, 2),
                 "label": f"{day:%B %Y}: {value}",
+                # With few months each bar says its count and month, no hover needed.
+                "value": value if few else None,
+                "value_y": round(plot_bottom - bar_height - 3, 2),
+                "center": round(left + index * slot + (slot - 4) / 2, 2),
             }
         )
-    # Year labels at each January (or the first month), thinned to fit.
-    step = max(1, len(months) // 10 // 12 + 1) if len(months) > 12 else 1
-    ticks = [
-        {"x": round(left + index * slot, 2), "label": f"{day:%Y}"}
-        for index, day in enumerate(months)
-        if (day.month == 1 or index == 0) and day.year % step == 0
-    ]
+    if few:
+        ticks = [
+            {"x": bar["center"], "label": f"{day:%b %Y}" if len(months) <= 4 else f"{day:%b}"}
+            for bar, day in zip(bars, months, strict=True)
+        ]
+        if len(months) > 4:  # the year once, under the first month
+            ticks[0]["label"] = f"{months[0]:%b %Y}"
+    else:
+        # Year labels at each January (or the first month), thinned to fit.
+        step = max(1, len(months) // 10 // 12 + 1)
+        ticks = [
+            {"x": round(left + index * slot, 2), "label": f"{day:%Y}"}
+            for index, day in enumerate(months)
+            if (day.month == 1 or index == 0) and day.year % step == 0
+        ]
     return {
         "width": width,
         "height": height,
@@ -226,6 +243,7 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
         "first": months[0],
         "last": months[-1],
         "total": sum(counts.values()),
+        "few": few,
     }
 
 

@@ -226,3 +226,12 @@ def test_anonymous_export_is_sent_to_log_in(client, corpus):
     response = client.get(reverse("quote_export", args=["csv"]))
 
     assert response.status_code == 302
+
+
+def test_one_month_is_one_narrow_labelled_bar_not_the_whole_plot():
+    chart = monthly_chart({datetime.date(2024, 3, 1): 5})
+
+    (bar,) = chart["bars"]
+    assert bar["width"] <= 56  # the plot is 720 wide
+    assert bar["value"] == 5
+    assert [tick["label"] for tick in chart["ticks"]] == ["Mar 2024"]
