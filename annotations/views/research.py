@@ -11,6 +11,7 @@ from collections import Counter
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from .. import aggregates, exports, search
 from ..filters import (
@@ -85,6 +86,7 @@ def _render_list(request, template, context):
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def quote_list(request):
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     context = {
@@ -115,6 +117,7 @@ def quote_list(request):
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_autocomplete(request):
     """Speakers whose name or alias contains the typed text, as buttons that pick one."""
     term = request.GET.get("speaker_q", "").strip()[:100]
@@ -133,6 +136,7 @@ def speaker_autocomplete(request):
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
     filterset = SpeakerQuoteFilter(request.GET, queryset=Quote.objects.by_speaker(speaker))
@@ -249,6 +253,7 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_list(request):
     """The most quoted speakers for a filter, or the speakers matching a name."""
     filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
@@ -272,6 +277,7 @@ def speaker_list(request):
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     template = "annotations/research/article_list.html"
@@ -297,6 +303,7 @@ def article_list(request):
 
 @reader_required
 @require_GET
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def statement_list(request):
     """Each statement once (same speaker, same fingerprint), with where and when it ran."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())

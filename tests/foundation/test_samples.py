@@ -67,6 +67,7 @@ def test_setup_demo_run_twice_imports_the_samples_once():
     assert (Article.objects.count(), Quote.objects.count(), User.objects.count()) == (15, 17, 2)
 
 
+@pytest.mark.django_db
 def test_setup_demo_prints_the_log_in_url_of_the_address_given():
     out = StringIO()
 
