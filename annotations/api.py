@@ -125,7 +125,9 @@ class OfflineSwagger(DocsBase):
         swagger_settings = {
             "url": self.get_openapi_url(api, kwargs),
             "layout": "BaseLayout",
-            "deepLinking": True,
+            # No deep links: Swagger UI puts them as links inside its summary buttons
+            # (axe: nested-interactive, serious).
+            "deepLinking": False,
         }
         # Rendered with json_script, so no value can close the <script> element.
         context = {"swagger_settings": swagger_settings, "api": api}
