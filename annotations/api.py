@@ -239,7 +239,7 @@ class QuotePage(Schema):
     counts_exact: bool | None = Field(
         description=(
             "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
-            "(counts above 50,000 are estimated rather than read row by row)."
+            "(a count too costly to read row by row is estimated)."
         )
     )
 
@@ -252,7 +252,7 @@ class CountsOut(Schema):
     counts_exact: bool | None = Field(
         description=(
             "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
-            "(counts above 50,000 are estimated rather than read row by row)."
+            "(a count too costly to read row by row is estimated)."
         )
     )
     by_status: dict[str, int] = Field(
@@ -273,7 +273,7 @@ class TopSpeakersOut(Schema):
     counts_exact: bool | None = Field(
         description=(
             "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
-            "(counts above 50,000 are estimated rather than read row by row)."
+            "(a count too costly to read row by row is estimated)."
         )
     )
 
@@ -298,7 +298,7 @@ class StatementPage(Schema):
     counts_exact: bool | None = Field(
         description=(
             "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
-            "(counts above 50,000 are estimated rather than read row by row)."
+            "(a count too costly to read row by row is estimated)."
         )
     )
 
@@ -496,15 +496,20 @@ def documented_parameters_only(view):
     return checked
 
 
-def _first_page_counts(filterset, quotes, request) -> dict:
-    if request.GET.get("cursor"):
-        return {"total": None, "unreviewed_left_out": None, "counts_exact": None}
+def _counts(filterset, quotes) -> dict:
+    """``total``, ``unreviewed_left_out`` and ``counts_exact`` of the filtered quotes."""
     counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
     return {
         "total": counted.total,
         "unreviewed_left_out": counted.unreviewed_left_out,
         "counts_exact": counted.total_exact and counted.left_out_exact,
     }
+
+
+def _first_page_counts(filterset, quotes, request) -> dict:
+    if request.GET.get("cursor"):
+        return {"total": None, "unreviewed_left_out": None, "counts_exact": None}
+    return _counts(filterset, quotes)
 
 
 @api.get("/quotes", response={200: QuotePage, **ERRORS}, tags=["quotes"])
@@ -556,8 +561,8 @@ def count_quotes(request: HttpRequest, filters: Query[QuoteParams]):
     """How many quotes the filters select, per status, and the candidates they leave out."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
-    counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
-    by_status, exact = {}, counted.total_exact and counted.left_out_exact
+    counts = _counts(filterset, quotes)
+    by_status, exact = {}, counts["counts_exact"]
     for status in Quote.Status.values:
         one_status = request.GET.copy()
         one_status.setlist("status", [status])
@@ -565,12 +570,7 @@ def count_quotes(request: HttpRequest, filters: Query[QuoteParams]):
         tallied = aggregates.tally(per_status)
         by_status[status] = tallied.value
         exact = exact and tallied.exact
-    return {
-        "total": counted.total,
-        "unreviewed_left_out": counted.unreviewed_left_out,
-        "counts_exact": exact,
-        "by_status": by_status,
-    }
+    return {**counts, "counts_exact": exact, "by_status": by_status}
 
 
 @api.get("/top-speakers", response={200: TopSpeakersOut, **ERRORS}, tags=["aggregates"])
@@ -579,8 +579,8 @@ def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
     """The 50 most quoted speakers under the filters (as on the Top speakers page)."""
     filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
-    counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
-    rows = aggregates.top_speakers(quotes, total=counted.total)
+    counts = _counts(filterset, quotes)
+    rows = aggregates.top_speakers(quotes, total=counts["total"])
     return {
         "items": [
             {
@@ -590,9 +590,7 @@ def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
             }
             for row in rows
         ],
-        "total": counted.total,
-        "unreviewed_left_out": counted.unreviewed_left_out,
-        "counts_exact": counted.total_exact and counted.left_out_exact,
+        **counts,
     }
 
 

@@ -202,8 +202,8 @@ def main():
             own = [
                 q
                 for q in queries.captured_queries
-                if "django_session" not in q["sql"]
-                and "auth_" not in q["sql"]
+                if 'FROM "django_session"' not in q["sql"]
+                and 'FROM "auth_' not in q["sql"]
                 and not q["sql"].startswith("EXPLAIN")
             ]
             query = max(own, key=lambda q: float(q["time"]))
