@@ -31,7 +31,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -189,6 +189,7 @@ def main():
         times, slowest = [], (0.0, None)
         for run in range(args.runs + 3):
             url = make_url()
+            reset_queries()  # past 9,000 logged queries the capture comes back empty
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url)
@@ -206,7 +207,7 @@ def main():
                 and 'FROM "auth_' not in q["sql"]
                 and not q["sql"].startswith("EXPLAIN")
             ]
-            query = max(own, key=lambda q: float(q["time"]))
+            query = max(own or queries.captured_queries, key=lambda q: float(q["time"]))
             if float(query["time"]) > slowest[0]:
                 slowest = (float(query["time"]), query["sql"], url)
         print(

@@ -169,12 +169,13 @@ def speaker_summary(quotes) -> dict:
         by_outlet[row["article__outlet"]] += row["quote_count"]
         if row["month"] is not None:
             by_month[row["month"]] += row["quote_count"]
+    total = sum(by_outlet.values())
     outlets = [
-        {"article__outlet": outlet, "quote_count": count}
+        {"article__outlet": outlet, "quote_count": count, "percent": f"{count / total:.1%}"}
         for outlet, count in sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))
     ]
     return {
-        "quote_count": sum(by_outlet.values()),
+        "quote_count": total,
         "by_outlet": outlets[:10],
         "more_outlets": outlets[10:],
         "outlet_count": len(outlets),

@@ -32,8 +32,8 @@ def test_speaker_page_counts_quotes_by_outlet(rachel_client, corpus):
     # Reed: bridge (Gazette), budget (Post, corrected) and the undated letter (Post).
     assert response.context["quote_count"] == 3
     assert response.context["by_outlet"] == [
-        {"article__outlet": "Valley Post", "quote_count": 2},
-        {"article__outlet": "Harbour Gazette", "quote_count": 1},
+        {"article__outlet": "Valley Post", "quote_count": 2, "percent": "66.7%"},
+        {"article__outlet": "Harbour Gazette", "quote_count": 1, "percent": "33.3%"},
     ]
 
 
