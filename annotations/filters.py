@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from .models import SEARCH_CONFIG, Article, Quote, Speaker
 
-DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
+DEFAULT_STATUSES = list(Quote.REVIEWED)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 RELEVANCE_POOL = 1000
@@ -70,12 +70,7 @@ def known_outlets() -> list[str]:
     match (cached: it scans the articles)."""
     outlets = cache.get("research:outlets")
     if outlets is None:
-        outlets = list(
-            Article.objects.exclude(outlet="")
-            .order_by("outlet")
-            .values_list("outlet", flat=True)
-            .distinct()
-        )
+        outlets = list(Article.objects.outlets())
         cache.set("research:outlets", outlets, OUTLETS_CACHE_SECONDS)
     return outlets
 
@@ -316,7 +311,7 @@ def with_review_counts(articles):
     """Articles annotated with how many quotes they have in each review state."""
     return articles.annotate(
         candidate_count=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
-        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED_OK)),
+        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED)),
         rejected_count=Count("quotes", filter=Q(quotes__status=Quote.Status.REJECTED)),
     )
 

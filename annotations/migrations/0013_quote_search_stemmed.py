@@ -13,13 +13,16 @@ from ._postgresql import run_sql_on
 # Snowball English stemmer without its stop words, for every kind of word. Words of other
 # languages pass through the stemmer unchanged (lower-cased), as with 'simple' before.
 PG_FORWARD = [
+    # Re-runnable: a database where this ran before the migrations it now follows.
+    "ALTER TABLE annotations_quote DROP COLUMN IF EXISTS search_vector",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS newsquotes_english",
+    "DROP TEXT SEARCH DICTIONARY IF EXISTS newsquotes_english_stem",
     "CREATE TEXT SEARCH DICTIONARY newsquotes_english_stem "
     "(TEMPLATE = snowball, LANGUAGE = english)",
     "CREATE TEXT SEARCH CONFIGURATION newsquotes_english (COPY = english)",
     "ALTER TEXT SEARCH CONFIGURATION newsquotes_english ALTER MAPPING FOR "
     "asciiword, asciihword, hword_asciipart, word, hword, hword_part "
     "WITH newsquotes_english_stem",
-    "ALTER TABLE annotations_quote DROP COLUMN IF EXISTS search_vector",
     "ALTER TABLE annotations_quote ADD COLUMN search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('newsquotes_english'::regconfig, text)) STORED",
     "SET LOCAL maintenance_work_mem = '256MB'",
@@ -42,7 +45,9 @@ PG_BACKWARD = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0010_article_search_trigram"),
+        # Was 0010_article_search_trigram; chained after main's last migration when main
+        # was merged (the coordinator re-chains the branches' migrations).
+        ("annotations", "0016_b_extraction_task_path"),
     ]
 
     operations = [
