@@ -148,7 +148,7 @@ def describe_statements(rows, quotes) -> list[dict]:
     pairs = Q()
     for row in rows:
         pairs |= Q(speaker_id=row["speaker"], fingerprint=row["fingerprint"])
-    appearances = {}
+    appearances: dict[tuple[int, str], list[Quote]] = {}
     found_quotes = (
         quotes.filter(pairs)
         .select_related("article")
@@ -166,7 +166,7 @@ def describe_statements(rows, quotes) -> list[dict]:
     for row in rows:
         found = appearances.get((row["speaker"], row["fingerprint"]), [])
         for quote in found[:20]:
-            quote.link = quote_url(quote.article_id, quote.pk)
+            quote.link = quote_url(quote.article_id, quote.pk)  # type: ignore[attr-defined]
         outlets = []
         for quote in found:
             if quote.article.outlet not in outlets:

@@ -221,7 +221,10 @@ def _record_schema():
     return create_model("QuoteOut", __base__=Schema, **fields)
 
 
-QuoteOut = _record_schema()
+if typing.TYPE_CHECKING:  # built at run time from the columns; a Schema to mypy
+    QuoteOut = Schema
+else:
+    QuoteOut = _record_schema()
 
 
 class QuotePage(Schema):

@@ -131,7 +131,7 @@ class ResearchFilterSet(django_filters.FilterSet):
         return queryset.with_status(value) if value else queryset
 
 
-class ReviewedByDefault:
+class ReviewedByDefault(ResearchFilterSet):
     """Researchers see reviewed quotes unless they ask for others: default the status.
 
     ``left_out_filter`` is the same filter for the quotes the default leaves out (the
@@ -167,7 +167,7 @@ class ReviewedByDefault:
         return data.urlencode()
 
 
-class QuoteFilter(ReviewedByDefault, ResearchFilterSet):
+class QuoteFilter(ReviewedByDefault):
     speaker = django_filters.ModelChoiceFilter(
         queryset=Speaker.objects.all(),
         label="Speaker",
@@ -245,7 +245,7 @@ class SpeakerQuoteFilter(QuoteFilter):
         self.form.fields.pop("speaker", None)
 
 
-class TopSpeakerFilter(ReviewedByDefault, ResearchFilterSet):
+class TopSpeakerFilter(ReviewedByDefault):
     """Filters of the top-speakers table: which quotes count."""
 
     outlet = django_filters.CharFilter(method="by_outlet", label="Outlet")
