@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
+from .extraction.vocabulary import NAME_PREFIX_WORDS
 from .models import normalize_name
 
 
@@ -27,27 +28,7 @@ def _words(text: str) -> list[str]:
 # Titles, honorifics and offices that precede a name. Compared dot-free and case-folded,
 # word by word, so multi-word offices ("Prime Minister", "Defence Secretary") are covered
 # by their words. Only leading words are removed, and never the last word of a name.
-TITLE_WORDS = frozenset(
-    _words(
-        """
-    a an the
-    mr mrs ms miss mx dr doctor prof professor sir dame lord lady rev reverend fr father
-    sister brother rabbi imam bishop archbishop cardinal pope
-    sen senator rep representative congressman congresswoman gov governor lt ltgov
-    mayor deputy president vice prime minister premier chancellor secretary
-    defence defense foreign home health finance justice interior environment education
-    transport treasury culture trade labour labor energy
-    attorney chief executive ceo cfo coo chair chairman chairwoman chairperson
-    spokesman spokeswoman spokesperson director commissioner superintendent supt
-    inspector insp detective det constable pc sergeant sgt officer captain capt
-    colonel col major maj lieutenant commander cmdr admiral gen brig brigadier
-    judge councillor councilor cllr coun alderman mp mpp mla msp mep
-    king queen prince princess duke duchess earl baron baroness hon honourable honorable
-    former acting then late shadow opposition leader party conservative labour liberal
-    democrat democratic republican tory green ndp snp
-    """
-    )
-)
+TITLE_WORDS = NAME_PREFIX_WORDS
 # Offices whose second word is also a common word in names ("General Motors").
 TITLE_PHRASES = frozenset(
     (

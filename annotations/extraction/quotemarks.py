@@ -8,7 +8,9 @@ News conventions it follows:
     marks, whose closing form is also the apostrophe, so a ’ closes only where it cannot be
     an apostrophe (not between letters) and a possessive ``s’`` closes only as a last resort;
   * a closing mark after ``,.?!`` with no opening mark earlier in the paragraph means the
-    opening mark was dropped: the quote starts at the paragraph start.
+    opening mark was dropped: the quote starts at the paragraph start;
+  * two apostrophes ``''`` are one straight double mark (the New York Times' archive
+    writes its quotation marks so).
 """
 
 import re
@@ -18,7 +20,6 @@ DOUBLE_OPEN = "\u201c\u201e\u00ab"
 DOUBLE_CLOSE = "\u201d\u00bb"
 SINGLE_OPEN = "\u2018"
 SINGLE_CLOSE = "\u2019"
-ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + '"' + SINGLE_OPEN + SINGLE_CLOSE
 
 
 @dataclass
@@ -60,14 +61,46 @@ def straight_double_is_opening(text: str, i: int, a: int, b: int) -> bool | None
     return None
 
 
+TWO_APOSTROPHES = "''"
+
+
+def is_two_apostrophe_mark(text: str, i: int) -> bool:
+    """'' at i is a quotation mark: exactly two apostrophes, not between letters (It''s)."""
+    if not text.startswith(TWO_APOSTROPHES, i) or text[i + 2 : i + 3] == "'":
+        return False
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 2] if i + 2 < len(text) else " "
+    return not (_is_word(before) and _is_word(after))
+
+
+def straight_double_is_opening_pair(text: str, i: int, a: int, b: int) -> bool | None:
+    """Direction of a '' mark at [i, i + 2): opening before a word, closing after one."""
+    before = text[i - 1] if i > a else " "
+    after = text[i + 2] if i + 2 < b else " "
+    if (before.isspace() or before in "([{\u2014\u2013-/" or i == a) and not after.isspace():
+        return True
+    if not before.isspace() and (after.isspace() or not _is_word(after)):
+        return False
+    return None
+
+
 def pair_double_marks(text: str, a: int, b: int, para: int) -> list[MarkedQuote]:
     """Double-mark quotes of one paragraph [a, b)."""
     quotes: list[MarkedQuote] = []
     open_at: int | None = None
+    skip = -1
     for i in range(a, b):
+        if i <= skip:
+            continue
         ch = text[i]
+        width = 1
+        if ch == "'" and is_two_apostrophe_mark(text, i):
+            ch, width, skip = '"', 2, i + 1
         if ch == '"':
-            opening = straight_double_is_opening(text, i, a, b)
+            if width == 2:
+                opening = straight_double_is_opening_pair(text, i, a, b)
+            else:
+                opening = straight_double_is_opening(text, i, a, b)
             if opening is None:  # ambiguous: alternate
                 opening = open_at is None
         elif ch in DOUBLE_OPEN:
@@ -81,10 +114,10 @@ def pair_double_marks(text: str, a: int, b: int, para: int) -> list[MarkedQuote]
                 open_at = i
             # an opening mark inside an open quote is a stray re-opening; keep the first
         elif open_at is not None:
-            quotes.append(MarkedQuote(open_at, i + 1, para))
+            quotes.append(MarkedQuote(open_at, i + width, para))
             open_at = None
         else:
-            missing_open_quote(text, a, i, para, quotes)
+            missing_open_quote(text, a, i + width - 1, para, quotes)
     if open_at is not None:
         quotes.append(MarkedQuote(open_at, b, para, open_ended=True))
     return quotes
@@ -175,6 +208,7 @@ def find_marked_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Mar
         doubles = (
             pair_double_marks(text, a, b, k)
             if _has_any(text, a, b, DOUBLE_OPEN + DOUBLE_CLOSE + '"')
+            or text.find(TWO_APOSTROPHES, a, b) != -1
             else []
         )
         singles = (

@@ -5,6 +5,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .candidate import QuoteCandidate
+from .engine import USE_ACTIVE_MODEL
 
 
 def read_articles(path: str) -> Iterator[dict]:
@@ -25,7 +26,14 @@ def prediction_record(article_id: str, candidates: Iterable[QuoteCandidate]) -> 
 
 
 def predict_file(
-    nlp, in_path: str, out, *, batch_size: int = 16, n_process: int = 1, progress=None
+    nlp,
+    in_path: str,
+    out,
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+    progress=None,
+    attribution_model=USE_ACTIVE_MODEL,
 ) -> int:
     """Stream articles from in_path through the engine into the open file `out`.
     Returns the number of articles written."""
@@ -40,7 +48,9 @@ def predict_file(
             yield rec["text"]
 
     n = 0
-    for cands in extract_texts(nlp, texts(), batch_size=batch_size, n_process=n_process):
+    for cands in extract_texts(
+        nlp, texts(), batch_size=batch_size, n_process=n_process, model=attribution_model
+    ):
         out.write(json.dumps(prediction_record(ids.popleft(), cands), ensure_ascii=False) + "\n")
         n += 1
         if progress is not None:

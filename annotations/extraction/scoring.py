@@ -18,72 +18,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-HONORIFICS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "reverend",
-    "fr",
-    "father",
-    "hon",
-    "sen",
-    "senator",
-    "rep",
-    "gov",
-    "gen",
-    "col",
-    "capt",
-    "lt",
-    "sgt",
-    "cpl",
-    "cst",
-    "const",
-    "det",
-    "insp",
-    "supt",
-    "chief",
-    "mayor",
-    "premier",
-    "president",
-    "minister",
-    "prime",
-    "pm",
-    "mp",
-    "mpp",
-    "judge",
-    "justice",
-    "officer",
-    "coach",
-    "the",
-}
+from .vocabulary import SCORER_HONORIFICS, word_set
+
+HONORIFICS = SCORER_HONORIFICS
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 DOUBLE_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
-PRONOUNS = {
-    "he",
-    "she",
-    "they",
-    "i",
-    "we",
-    "you",
-    "it",
-    "him",
-    "her",
-    "them",
-    "his",
-    "hers",
-    "their",
-    "theirs",
-}
+PRONOUNS = word_set(
+    """
+    he she they i we you it him her them his hers their theirs
+"""
+)
 CONFIDENCE_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0001)]
 
 

@@ -3,9 +3,9 @@
 from spacy.tokens import Token
 
 from .cues import SPEECH_VERBS as REPORTING_FORMS
+from .vocabulary import word_set
 
 QUOTE_MARKS = set("\"\u201c\u201d\u2018\u2019\u00ab\u00bb'")
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # descriptive heads that can speak ("the minister said") but are not names
 NON_SPEAKER_SUBJECTS = {
@@ -46,51 +46,15 @@ NON_SPEAKER_SUBJECTS = {
     "consensus",
 }
 # nouns that carry somebody else's words: "a statement by X said ..."
-CARRIER_NOUNS = {
-    "statement",
-    "release",
-    "email",
-    "e-mail",
-    "letter",
-    "post",
-    "tweet",
-    "note",
-    "message",
-    "study",
-    "report",
-    "survey",
-    "poll",
-    "data",
-    "numbers",
-    "figures",
-    "website",
-    "site",
-    "document",
-    "documents",
-    "analysis",
-    "research",
-    "review",
-    "blog",
-    "filing",
-    "lawsuit",
-    "complaint",
-    "memo",
-    "records",
-    "results",
-    "statistics",
-    "paper",
-    "decision",
-    "ruling",
-    "account",
-    "page",
-    "database",
-    "budget",
-    "forecast",
-    "update",
-    "bulletin",
-    "notice",
-    "filings",
-}
+CARRIER_NOUNS = word_set(
+    """
+    statement release email e-mail letter post tweet note message study report
+    survey poll data numbers figures website site document documents analysis
+    research review blog filing lawsuit complaint memo records results statistics
+    paper decision ruling account page database budget forecast update bulletin
+    notice filings
+"""
+)
 
 
 def subject_of(verb: Token) -> Token | None:

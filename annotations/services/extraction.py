@@ -522,7 +522,8 @@ def _quote_fields(candidate, speaker, extractor_version: str) -> dict:
         "cue_end": candidate.cue_end,
         "cue_text": candidate.cue_text[:100],
         "confidence": candidate.confidence,
-        "extractor_version": extractor_version,
+        # the candidate's own version names the attribution model that chose its speaker
+        "extractor_version": getattr(candidate, "version", "") or extractor_version,
         "fingerprint": quote_fingerprint(candidate.text),
         "status": Quote.Status.CANDIDATE,
         "origin": Quote.Origin.MODEL,

@@ -6,6 +6,15 @@ character coverage, speaker-mention and resolved-speaker accuracy, attributed F1
 breakdown by kind of quote and the confidence calibration. Without --predictions the
 engine is run on the gold texts first. With --from-db the gold is the confirmed (and
 corrected) quotes of the articles in the database.
+
+A data set with a fixed held-aside part (`annotations/extraction/splits.py`: ggt_dev,
+polnear_train, told by the file name) is reported in two parts, the development part the
+engine may be tuned and trained on and the held-aside part it never is, with the gap
+between them; one `SCORE part=...` line per part, the last line is the whole set. With
+--from-db the parts are the reviewed articles the attribution model was trained on and the
+ones it was not (`services.attribution.split_reviewed`, the split train_attribution uses),
+scored with the current attribution model or the one --attribution-model names, so the
+same command measures a model before and after a retraining.
 """
 
 import json
@@ -18,30 +27,17 @@ from tqdm import tqdm
 from annotations.extraction import DEFAULT_MODEL, load_pipeline
 from annotations.extraction.records import predict_file
 from annotations.extraction.scoring import format_report, load_jsonl, score, score_line
+from annotations.extraction.splits import HELD_ASIDE_EVERY, dataset_of, is_held_aside
+from annotations.services.attribution import REVIEWED
 
-
-def gold_from_db() -> dict[str, dict]:
-    """Gold records from the database: every article with reviewed quotes, its confirmed
-    and corrected quotes as gold."""
-    from annotations.models import Article, Quote
-
-    gold: dict[str, dict] = {}
-    reviewed = Quote.objects.reviewed().select_related("speaker").order_by("article_id", "start")
-    articles = Article.objects.filter(pk__in=reviewed.values("article_id")).only("id", "text")
-    for a in articles.iterator():
-        gold[str(a.pk)] = {"id": str(a.pk), "text": a.text, "quotes": []}
-    for q in reviewed.iterator():
-        span = [q.speaker_start, q.speaker_end] if q.speaker_start is not None else None
-        gold[str(q.article_id)]["quotes"].append(
-            {
-                "quote": q.text,
-                "quote_span": [q.start, q.end],
-                "speaker": q.speaker_text,
-                "speaker_span": span,
-                "speaker_name": q.speaker.name if q.speaker else q.speaker_name,
-            }
-        )
-    return gold
+# what the gap table shows: (label, metric key, threshold)
+GAP_MEASURES = [
+    ("quote F1@0.3", "f1", "0.3"),
+    ("quote recall@0.3", "recall", "0.3"),
+    ("speaker mention", "speaker_acc", "0.3"),
+    ("resolved speaker", "resolved_acc", "0.3"),
+    ("attributed F1@0.3", "attr_f1", "0.3"),
+]
 
 
 class Command(BaseCommand):
@@ -61,6 +57,10 @@ class Command(BaseCommand):
         parser.add_argument("--n-process", type=int, default=1)
         parser.add_argument("--model", default=DEFAULT_MODEL)
         parser.add_argument("--json", help="also write all numbers here as JSON")
+        parser.add_argument(
+            "--attribution-model",
+            help="speaker chooser JSON to use (default: the current one)",
+        )
 
     def handle(
         self,
@@ -73,20 +73,41 @@ class Command(BaseCommand):
         n_process,
         model,
         json: str | None = None,
+        attribution_model: str | None = None,
         verbosity=1,
         **opts,
     ):
         if bool(gold) == bool(from_db):
             raise CommandError("give either a GOLD.jsonl file or --from-db")
-        gold_recs = gold_from_db() if from_db else self.load(gold)
+        if from_db:
+            from annotations.services.attribution import reviewed_gold
+
+            gold_recs = reviewed_gold()
+        else:
+            gold_recs = self.load(gold)
         if not gold_recs:
             raise CommandError("no gold articles")
         if predictions:
             pred = self.load(predictions)
         else:
-            pred = self.run_engine(gold_recs, model, batch_size, n_process, verbosity)
-        result = score(gold_recs, pred, [float(t) for t in thresholds.split(",") if t.strip()])
-        self.stdout.write(format_report(result))
+            chooser = self.chooser(attribution_model)
+            pred = self.run_engine(gold_recs, model, batch_size, n_process, verbosity, chooser)
+        cuts = [float(t) for t in thresholds.split(",") if t.strip()]
+        parts = self.parts(gold_recs, REVIEWED if from_db else dataset_of(gold))
+        results = {}
+        for label, ids in parts.items():
+            results[label] = score({i: gold_recs[i] for i in ids}, pred, cuts)
+            self.stdout.write(f"\n######## {label} part: {len(ids)} articles")
+            self.stdout.write(format_report(results[label]))
+        if parts:
+            self.stdout.write(gap_table(results))
+            for label, part_result in results.items():
+                self.stdout.write(score_line(part_result).replace("SCORE", f"SCORE part={label}"))
+        result = score(gold_recs, pred, cuts)
+        if parts:
+            result["parts"] = results
+        else:
+            self.stdout.write(format_report(result))
         self.stdout.write(score_line(result))
         if json:
             import json as json_module
@@ -94,13 +115,33 @@ class Command(BaseCommand):
             with open(json, "w", encoding="utf-8") as f:
                 json_module.dump(result, f, indent=1)
 
+    def parts(self, gold_recs: dict[str, dict], dataset: str | None) -> dict[str, list[str]]:
+        """The development and held-aside article ids, or {} when the set has no split."""
+        if dataset != REVIEWED and dataset not in HELD_ASIDE_EVERY:
+            return {}
+        held = sorted(i for i in gold_recs if is_held_aside(i, dataset))
+        dev = sorted(i for i in gold_recs if not is_held_aside(i, dataset))
+        return {"dev": dev, "held_aside": held}
+
+    def chooser(self, path: str | None):
+        from annotations.extraction.ranking import active_model, read_model
+
+        if not path:
+            return active_model()
+        try:
+            return read_model(path)
+        except (OSError, ValueError) as error:
+            raise CommandError(f"{path}: {error}") from error
+
     def load(self, path: str) -> dict[str, dict]:
         try:
             return load_jsonl(path)
         except (OSError, ValueError, KeyError) as error:
             raise CommandError(f"{path}: {error}") from error
 
-    def run_engine(self, gold_recs, model, batch_size, n_process, verbosity) -> dict[str, dict]:
+    def run_engine(
+        self, gold_recs, model, batch_size, n_process, verbosity, chooser
+    ) -> dict[str, dict]:
         """Predict on the gold texts only (ids and texts are written out, quotes are not)."""
         nlp = load_pipeline(model)
         bar = tqdm(
@@ -114,8 +155,27 @@ class Command(BaseCommand):
                 src.write(json.dumps({"id": rec["id"], "text": rec.get("text", "")}) + "\n")
             src.flush()
             predict_file(
-                nlp, src.name, out, batch_size=batch_size, n_process=n_process, progress=bar.update
+                nlp,
+                src.name,
+                out,
+                batch_size=batch_size,
+                n_process=n_process,
+                progress=bar.update,
+                attribution_model=chooser,
             )
             out.flush()
             bar.close()
             return load_jsonl(out.name)
+
+
+def gap_table(results: dict[str, dict]) -> str:
+    """The measures of each part side by side, and held-aside minus dev."""
+    labels = list(results)
+    lines = ["\n" + f"{'measure':20s}" + "".join(f"{x:>12s}" for x in labels) + f"{'gap':>9s}"]
+    for name, key, t in GAP_MEASURES:
+        values = [results[x]["thresholds"].get(t, {}).get("metrics", {}).get(key) for x in labels]
+        if any(v is None for v in values):
+            continue
+        cells = "".join(f"{v:12.2f}" for v in values)
+        lines.append(f"{name:20s}{cells}{values[-1] - values[0]:+9.2f}")
+    return "\n".join(lines)
