@@ -77,11 +77,15 @@ def known_outlets() -> list[str]:
 
 def outlet_names(typed: str) -> list[str]:
     """The stored outlet names that ``typed`` means, whatever its case and spacing
-    ("valley post" is "Valley Post"): exact names, so the outlet index answers."""
-    wanted = " ".join(typed.split()).casefold()
-    return [name for name in known_outlets() if " ".join(name.split()).casefold() == wanted] or [
-        typed.strip()
-    ]
+    ("valley post" is "Valley Post"): exact names, so the outlet index answers. An outlet
+    newer than the cached list is looked up in the articles."""
+    wanted = " ".join(typed.split())
+    key = wanted.casefold()
+    known = [name for name in known_outlets() if " ".join(name.split()).casefold() == key]
+    if known:
+        return known
+    found = Article.objects.filter(outlet__iexact=wanted).values_list("outlet", flat=True)
+    return sorted(set(found)) or [wanted]
 
 
 # Paging parameters that travel with every filter.

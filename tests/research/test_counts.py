@@ -114,3 +114,13 @@ def test_statement_pages_follow_their_cursor(rachel_client, corpus):
         second.context["statements"][0]["first_quote"]
         != (first.context["statements"][0]["first_quote"])
     )
+
+
+def test_an_outlet_newer_than_the_cached_list_is_still_matched_by_case(rachel_client, corpus):
+    rachel_client.get(reverse("quote_list"))  # caches the outlets known now
+    article = make_article(text="Tolls rise, said the mayor.", outlet="Ferry Weekly")
+    new = quote(article, "Tolls rise", status=Quote.Status.CONFIRMED)
+
+    assert listed_ids(rachel_client.get(reverse("quote_list"), {"outlet": "ferry weekly"})) == [
+        new.pk
+    ]
