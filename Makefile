@@ -29,10 +29,10 @@ run: install
 		echo "Extraction: a background db_worker process, started here, takes the queued articles."; \
 		trap 'kill 0' EXIT; \
 		$(BIN)/python manage.py db_worker --verbosity 1 & \
-		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+		$(BIN)/python manage.py setup_demo --address $(HOST) && $(BIN)/python manage.py runserver $(HOST); \
 	else \
 		echo "Extraction: no worker; $$TASKS_BACKEND runs it as articles are imported."; \
-		$(BIN)/python manage.py setup_demo && $(BIN)/python manage.py runserver $(HOST); \
+		$(BIN)/python manage.py setup_demo --address $(HOST) && $(BIN)/python manage.py runserver $(HOST); \
 	fi
 
 # The suite runs on PostgreSQL; the server is started when it is not running.
@@ -53,8 +53,11 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Chromium not found: browser tests will be skipped (apt-get install chromium)."; fi; }
 
+# The suite on PostgreSQL, then the tests marked both_databases (search) on SQLite, the
+# default database of `make run` (an in-memory test database: a few seconds).
 test: install postgres browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-sqlite.sqlite3 $(BIN)/python -m pytest -m both_databases -p no:randomly tests/research
 
 # Style (ruff), types (mypy with django-stubs, lenient: see pyproject.toml) and code that an
 # older Django needed (django-upgrade; migrations are history and left alone).
@@ -77,11 +80,12 @@ bench-review: install postgres
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/review_latency.py
 
 # Research pages, API and export memory on a synthetic corpus of 1M quotes in its own
-# database (newsquotes_bench), generated once (about two minutes).
+# database (BENCH_DATABASE_URL, newsquotes_bench by default), generated once (minutes).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes_bench
+BENCH_DATABASE_NAME = $(lastword $(subst /, ,$(firstword $(subst ?, ,$(BENCH_DATABASE_URL)))))
 bench-research: install postgres
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsquotes_bench'" | grep -q 1 \
-		|| { createdb -h 127.0.0.1 -U postgres newsquotes_bench \
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DATABASE_NAME)'" | grep -q 1 \
+		|| { createdb -h 127.0.0.1 -U postgres $(BENCH_DATABASE_NAME) \
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0 \
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0

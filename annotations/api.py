@@ -8,12 +8,15 @@ token was last used. OpenAPI at /api/openapi.json, interactive docs at /api/docs
 """
 
 import datetime
+import functools
+import inspect
+import typing
 from pathlib import Path
 from typing import Literal
 
 import ninja
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -22,7 +25,9 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import create_model
 
+from . import aggregates, exports
 from .filters import (
     MAX_PAGE_SIZE,
     ArticleFilter,
@@ -30,14 +35,15 @@ from .filters import (
     Cursor,
     QuoteFilter,
     SpeakerFilter,
+    TopSpeakerFilter,
     id_page,
     page_size,
     quote_page,
     with_review_counts,
 )
 from .models import ApiToken, Article, Quote, Speaker
+from .permalinks import article_url, speaker_url
 from .roles import is_reader, reader_required
-from .views.research import article_url, quote_url, speaker_url
 
 NOT_A_READER = "This account has no role that may read the API (researcher, editor or admin)."
 
@@ -66,21 +72,46 @@ class ReaderToken(HttpBearer):
     """``Authorization: Bearer <token>``: an ApiToken of a reader (only hashes are stored)."""
 
     def authenticate(self, request, token):
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token))
-            .first()
-        )
-        if found is None:
-            return None
-        if not is_reader(found.user):
-            raise HttpError(403, NOT_A_READER)
-        # At most once a minute, so that reading stays (nearly) write-free.
-        now = timezone.now()
-        if not found.last_used_at or now - found.last_used_at > datetime.timedelta(minutes=1):
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.user
-        return found.user
+        return reader_of_token(request, token)
+
+
+def reader_of_token(request, token: str):
+    """The reader whose ApiToken ``token`` is (and request.user set to them), or None."""
+    found = (
+        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(token)).first()
+    )
+    if found is None:
+        return None
+    if not is_reader(found.user):
+        raise HttpError(403, NOT_A_READER)
+    # At most once a minute, so that reading stays (nearly) write-free.
+    now = timezone.now()
+    if not found.last_used_at or now - found.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    request.user = found.user
+    return found.user
+
+
+def docs_access(view):
+    """The schema and docs for readers: a browser session (else the log-in page) or a
+    token (``Authorization: Bearer``; a wrong one is a 401 in JSON, not a redirect)."""
+    session_view = reader_required(view)
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return session_view(request, *args, **kwargs)
+        try:
+            user = reader_of_token(request, token.strip())
+        except HttpError as error:
+            return JsonResponse({"detail": str(error)}, status=error.status_code)
+        if user is None:
+            return JsonResponse({"detail": "This token is not valid."}, status=401)
+        return view(request, *args, **kwargs)
+
+    return require_GET(guarded)
 
 
 # Interactive docs, served from ninja's bundled Swagger UI: no CDN, no inline script. ----
@@ -94,7 +125,9 @@ class OfflineSwagger(DocsBase):
         swagger_settings = {
             "url": self.get_openapi_url(api, kwargs),
             "layout": "BaseLayout",
-            "deepLinking": True,
+            # No deep links: Swagger UI puts them as links inside its summary buttons
+            # (axe: nested-interactive, serious).
+            "deepLinking": False,
         }
         # Rendered with json_script, so no value can close the <script> element.
         context = {"swagger_settings": swagger_settings, "api": api}
@@ -117,15 +150,20 @@ api = NinjaAPI(
     description=(
         "Read-only access to reviewed quotes, their speakers and articles, with the same "
         "filters as the research pages. Lists return `items` and `next_cursor`: pass "
-        "`cursor=<next_cursor>` for the next page (no page numbers, no totals). By default "
-        "only confirmed and corrected quotes are listed; ask for `status=candidate` to see "
-        "others. Authenticate with a browser session or `Authorization: Bearer <token>`."
+        "`cursor=<next_cursor>` for the next page (no page numbers); the first page also "
+        "carries `total`. Quote items are the export schema's records (the README's "
+        "table: the same fields as the CSV and JSONL exports). By default only confirmed "
+        "and corrected quotes count; `unreviewed_left_out` says how many candidates the "
+        "filter leaves out, and `status=candidate` (with others) includes them. "
+        "`/counts`, `/top-speakers` and `/statements` aggregate the same filters. A "
+        "parameter an operation does not take is a 400 naming it. Authenticate with a "
+        "browser session or `Authorization: Bearer <token>`."
     ),
     auth=[ReaderSession(), ReaderToken()],
     urls_namespace="api",
     docs=OfflineSwagger(),
-    # Docs and schema are read with GET only, by readers.
-    docs_decorator=lambda view: reader_required(require_GET(view)),
+    # Docs and schema are read with GET only, by readers (session or token).
+    docs_decorator=docs_access,
 )
 
 
@@ -170,35 +208,102 @@ class SpeakerRef(Schema):
     url: str = Field(description="Permalink of the speaker's page.")
 
 
-class ArticleRef(Schema):
-    id: int
-    title: str
-    outlet: str
-    published: datetime.date | None
-    url: str = Field(description="Permalink of the article page in this app.")
-    source_url: str = Field(description="Where the article was published.")
+def _record_schema():
+    """QuoteOut: the export schema's columns (exports.COLUMNS), plus the search rank."""
+    fields = {
+        column.name: (column.type, Field(..., description=column.description))
+        for column in exports.COLUMNS
+    }
+    fields["rank"] = (
+        float | None,
+        Field(None, description="Search relevance (higher is better) with `sort=relevance`."),
+    )
+    return create_model("QuoteOut", __base__=Schema, **fields)
 
 
-class QuoteOut(Schema):
-    id: int
-    url: str = Field(description="Permalink: the article page, scrolled to this quote.")
-    text: str
-    start: int = Field(description="Offset of the quote in the article text (code points).")
-    end: int
-    kind: Literal["direct", "indirect", "mixed"]
-    status: Literal["candidate", "confirmed", "corrected", "rejected"]
-    speaker: SpeakerRef | None
-    speaker_mention: str = Field(description="The speaker as written at the quote.")
-    verb: str
-    confidence: float | None
-    fingerprint: str = Field(description="Groups repeats of one statement by one speaker.")
-    article: ArticleRef
-    rank: float | None = Field(None, description="Search relevance, when `q` is given.")
+if typing.TYPE_CHECKING:  # built at run time from the columns; a Schema to mypy
+    QuoteOut = Schema
+else:
+    QuoteOut = _record_schema()
 
 
 class QuotePage(Schema):
     items: list[QuoteOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+    total: int | None = Field(
+        description="Quotes matching the filters (first page only; null with a cursor)."
+    )
+    unreviewed_left_out: int | None = Field(
+        description=(
+            "Candidates (not yet reviewed) the same filters leave out (first page only; null "
+            "with a cursor or when `status` includes candidates)."
+        )
+    )
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(a count too costly to read row by row is estimated)."
+        )
+    )
+
+
+class CountsOut(Schema):
+    total: int = Field(description="Quotes matching the filters.")
+    unreviewed_left_out: int | None = Field(
+        description="Candidates the filters leave out (null when `status` includes them)."
+    )
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(a count too costly to read row by row is estimated)."
+        )
+    )
+    by_status: dict[str, int] = Field(
+        description="Quotes matching the filters but `status`, per status (all four)."
+    )
+
+
+class TopSpeakerOut(Schema):
+    speaker: SpeakerRef
+    count: int = Field(description="Quotes of this speaker under the filters.")
+    share: float = Field(description="count / total (0 to 1).")
+
+
+class TopSpeakersOut(Schema):
+    items: list[TopSpeakerOut]
+    total: int = Field(description="Quotes under the filters, attributed or not.")
+    unreviewed_left_out: int | None
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(a count too costly to read row by row is estimated)."
+        )
+    )
+
+
+class StatementOut(Schema):
+    first_quote: int = Field(description="Lowest quote id of the statement: its stable id.")
+    speaker: SpeakerRef
+    quote: str = Field(description="The words of the first quote.")
+    fingerprint: str
+    appearances: int = Field(description="Quotes with these words by this speaker.")
+    articles: int = Field(description="Articles they appeared in.")
+    outlets: list[str] = Field(description="Outlets that carried them, first seen first.")
+    first_seen: datetime.date | None
+
+
+class StatementPage(Schema):
+    items: list[StatementOut]
     next_cursor: str | None
+    statements: int | None = Field(description="Statements under the filters (first page).")
+    appearances: int | None = Field(description="Their quotes (first page).")
+    unreviewed_left_out: int | None
+    counts_exact: bool | None = Field(
+        description=(
+            "False when `total` or `unreviewed_left_out` is PostgreSQL's estimate, rounded "
+            "(a count too costly to read row by row is estimated)."
+        )
+    )
 
 
 class SpeakerOut(Schema):
@@ -249,37 +354,11 @@ def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if path else ""
 
 
-def _quote_out(request, quote: Quote) -> dict:
-    article = quote.article
-    speaker = quote.speaker
+def _speaker_ref(request, speaker: Speaker) -> dict:
     return {
-        "id": quote.pk,
-        "url": _absolute(request, quote_url(article.pk, quote.pk)),
-        "text": quote.text,
-        "start": quote.start,
-        "end": quote.end,
-        "kind": quote.kind,
-        "status": quote.status,
-        "speaker": {
-            "id": speaker.pk,
-            "name": speaker.name,
-            "url": _absolute(request, speaker_url(speaker.pk)),
-        }
-        if speaker
-        else None,
-        "speaker_mention": quote.speaker_text,
-        "verb": quote.cue_text,
-        "confidence": quote.confidence,
-        "fingerprint": quote.fingerprint,
-        "article": {
-            "id": article.pk,
-            "title": article.title,
-            "outlet": article.outlet,
-            "published": article.published,
-            "url": _absolute(request, article_url(article.pk)),
-            "source_url": article.url,
-        },
-        "rank": getattr(quote, "rank", None),
+        "id": speaker.pk,
+        "name": speaker.name,
+        "url": _absolute(request, speaker_url(speaker.pk)),
     }
 
 
@@ -312,40 +391,140 @@ def _article_out(request, article: Article) -> dict:
 
 # Operations ----------------------------------------------------------------------------
 
-Limit = Query(
-    None, ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 to {MAX_PAGE_SIZE} (default 50)."
-)
-CursorParam = Query(None, description="`next_cursor` of the page before.", max_length=500)
+Status = Literal["candidate", "confirmed", "corrected", "rejected"]
+Kind = Literal["direct", "indirect", "mixed"]
 
 
-@api.get("/quotes", response={200: QuotePage, **ERRORS}, tags=["quotes"])
-def list_quotes(
-    request: HttpRequest,
-    speaker: int | None = Query(None, description="Speaker id."),
-    article: int | None = Query(None, ge=1, description="Article id."),
-    outlet: str | None = Query(None, max_length=200, description="Outlet, exactly."),
-    date_from: datetime.date | None = Query(None, description="Published on or after."),  # noqa: B008
-    date_to: datetime.date | None = Query(None, description="Published on or before."),  # noqa: B008
-    status: list[Literal["candidate", "confirmed", "corrected", "rejected"]] | None = Query(  # noqa: B008
-        None, description="Default: confirmed and corrected."
-    ),
-    kind: list[Literal["direct", "indirect", "mixed"]] | None = Query(None),  # noqa: B008
-    q: str | None = Query(
+class TopSpeakerParams(Schema):
+    """The filters of top speakers (and every quote filter but speaker, article, q)."""
+
+    outlet: str | None = Field(
+        None, max_length=200, description="Outlet name; case and spacing do not matter."
+    )
+    date_from: datetime.date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    date_to: datetime.date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    status: list[Status] | None = Field(
+        None,
+        description=(
+            "Repeat for several. Default: confirmed and corrected (reviewed); add `candidate` "
+            "for quotes no editor has checked yet."
+        ),
+    )
+    kind: list[Kind] | None = Field(None, description="Repeat for several. Default: every kind.")
+
+
+class QuoteParams(TopSpeakerParams):
+    speaker: int | None = Field(None, description="Speaker id (see /api/speakers).")
+    article: int | None = Field(None, ge=1, description="Article id (see /api/articles).")
+    q: str | None = Field(
         None,
         max_length=500,
-        description='Words in the quote; "a phrase", `or`, and `-word` work as on the web.',
-    ),
-    sort: Literal["date", "relevance"] | None = Query(
+        description=(
+            'Words in the quote, stemmed ("bridges" finds "bridge"): "a phrase" in that '
+            "order, `or` between two terms for either, `-word` to leave a word out."
+        ),
+    )
+
+
+class QuoteListParams(QuoteParams):
+    sort: Literal["date", "relevance"] | None = Field(
         None,
         description=(
             "`date` (newest first, default) or `relevance` (with `q`; ranks the 1,000 most "
             "recently added matches)."
         ),
-    ),
+    )
+
+
+class ArticleParams(Schema):
+    q: str | None = Field(None, max_length=200, description="Part of the title, outlet or URL.")
+    outlet: str | None = Field(
+        None, max_length=200, description="Outlet name; case and spacing do not matter."
+    )
+    date_from: datetime.date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    date_to: datetime.date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    extraction: Literal["not_started", "queued", "running", "done", "failed"] | None = Field(
+        None, description="Where the article's quote extraction is."
+    )
+    review: Literal["awaiting", "reviewed", "no_quotes"] | None = Field(
+        None,
+        description=(
+            "`awaiting`: has candidates to review; `reviewed`: every quote reviewed; "
+            "`no_quotes`: none found."
+        ),
+    )
+
+
+Limit = Query(
+    None, ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 to {MAX_PAGE_SIZE} (default 50)."
+)
+CursorParam = Query(None, description="`next_cursor` of the page before.", max_length=500)
+Repeated = Query(
+    None,
+    description="`true` (default): statements carried more than once; `false`: every one.",
+)
+
+
+def _parameter_names(view) -> set[str]:
+    """The query parameters ``view`` declares: its own, and the fields of its Schemas."""
+    names = set()
+    for name, parameter in inspect.signature(view).parameters.items():
+        if name == "request":
+            continue
+        annotation = parameter.annotation
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        if inspect.isclass(annotation) and issubclass(annotation, Schema):
+            names |= set(annotation.model_fields)
+        else:
+            names.add(name)
+    return names
+
+
+def documented_parameters_only(view):
+    """Answer 400 naming a query parameter the operation does not take (``?statuz=``),
+    rather than ignore it and answer for a filter the caller did not mean."""
+    allowed = _parameter_names(view)
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - allowed)
+        if unknown:
+            raise BadParameter(
+                "; ".join(f"{name}: not a parameter of this operation" for name in unknown)
+                + f" (it takes: {', '.join(sorted(allowed))})."
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _counts(filterset, quotes) -> dict:
+    """``total``, ``unreviewed_left_out`` and ``counts_exact`` of the filtered quotes."""
+    counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
+    return {
+        "total": counted.total,
+        "unreviewed_left_out": counted.unreviewed_left_out,
+        "counts_exact": counted.total_exact and counted.left_out_exact,
+    }
+
+
+def _first_page_counts(filterset, quotes, request) -> dict:
+    if request.GET.get("cursor"):
+        return {"total": None, "unreviewed_left_out": None, "counts_exact": None}
+    return _counts(filterset, quotes)
+
+
+@api.get("/quotes", response={200: QuotePage, **ERRORS}, tags=["quotes"])
+@documented_parameters_only
+def list_quotes(
+    request: HttpRequest,
+    filters: Query[QuoteListParams],
     cursor: str | None = CursorParam,
     limit: int | None = Limit,
 ):
-    """Quotes matching every filter given, newest article first."""
+    """Quotes matching every filter given, newest article first: the export schema's
+    records (the fields of the CSV and JSONL exports)."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
     sort_order = filterset.sort_order
@@ -356,22 +535,115 @@ def list_quotes(
         limit=page_size(request.GET.get("limit")),
         terms=filterset.terms,
     )
+    base_url = request.build_absolute_uri("/")[:-1]
+    records = exports.records_by_id([quote.pk for quote in page.items], base_url)
+    items = [
+        {**records[quote.pk], "rank": getattr(quote, "rank", None) if filterset.terms else None}
+        for quote in page.items
+    ]
     return {
-        "items": [_quote_out(request, quote) for quote in page.items],
+        "items": items,
         "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
+        **_first_page_counts(filterset, quotes, request),
     }
 
 
 @api.get("/quotes/{quote_id}", response={200: QuoteOut, **ERRORS}, tags=["quotes"])
+@documented_parameters_only
 def get_quote(request: HttpRequest, quote_id: int):
     """One quote by id, whatever its status."""
-    quote = Quote.objects.select_related("article", "speaker").filter(pk=quote_id).first()
-    if quote is None:
+    found = exports.records_by_id([quote_id], request.build_absolute_uri("/")[:-1])
+    if quote_id not in found:
         raise Http404(f"There is no quote with id {quote_id}.")
-    return _quote_out(request, quote)
+    return {**found[quote_id], "rank": None}
+
+
+@api.get("/counts", response={200: CountsOut, **ERRORS}, tags=["aggregates"])
+@documented_parameters_only
+def count_quotes(request: HttpRequest, filters: Query[QuoteParams]):
+    """How many quotes the filters select, per status, and the candidates they leave out."""
+    filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
+    quotes = filterset.filtered()
+    counts = _counts(filterset, quotes)
+    by_status, exact = {}, counts["counts_exact"]
+    for status in Quote.Status.values:
+        one_status = request.GET.copy()
+        one_status.setlist("status", [status])
+        per_status = QuoteFilter(one_status, queryset=Quote.objects.all()).filtered()
+        tallied = aggregates.tally(per_status)
+        by_status[status] = tallied.value
+        exact = exact and tallied.exact
+    return {**counts, "counts_exact": exact, "by_status": by_status}
+
+
+@api.get("/top-speakers", response={200: TopSpeakersOut, **ERRORS}, tags=["aggregates"])
+@documented_parameters_only
+def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
+    """The 50 most quoted speakers under the filters (as on the Top speakers page)."""
+    filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
+    quotes = filterset.filtered()
+    counts = _counts(filterset, quotes)
+    rows = aggregates.top_speakers(quotes, total=counts["total"])
+    return {
+        "items": [
+            {
+                "speaker": _speaker_ref(request, row["speaker"]),
+                "count": row["count"],
+                "share": row["share"],
+            }
+            for row in rows
+        ],
+        **counts,
+    }
+
+
+@api.get("/statements", response={200: StatementPage, **ERRORS}, tags=["aggregates"])
+@documented_parameters_only
+def list_statements(
+    request: HttpRequest,
+    filters: Query[QuoteParams],
+    repeated: bool | None = Repeated,
+    cursor: str | None = CursorParam,
+    limit: int | None = Limit,
+):
+    """Statements (one speaker's same words, counted once), most repeated first, as on
+    the Statements page."""
+    filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
+    quotes = filterset.filtered()
+    cursor_value = Cursor.decode(request.GET.get("cursor"), sort="statements")
+    rows, totals, next_cursor = aggregates.statement_page(
+        filterset,
+        quotes,
+        repeated_only=repeated is not False,
+        cursor=cursor_value,
+        limit=page_size(request.GET.get("limit")),
+    )
+    described = aggregates.describe_statements(rows, quotes)
+    counts = _first_page_counts(filterset, quotes, request)
+    return {
+        "items": [
+            {
+                "first_quote": row["first_quote"],
+                "speaker": _speaker_ref(request, row["quote"].speaker),
+                "quote": row["quote"].text,
+                "fingerprint": row["fingerprint"],
+                "appearances": row["appearances"],
+                "articles": row["articles"],
+                "outlets": row["outlets"],
+                "first_seen": row["first_seen"],
+            }
+            for row in described
+        ],
+        "next_cursor": next_cursor.encode() if next_cursor else None,
+        "statements": totals["statements"] if totals else None,
+        "appearances": totals["appearances"] if totals else None,
+        "unreviewed_left_out": counts["unreviewed_left_out"],
+        "counts_exact": counts["counts_exact"],
+    }
 
 
 @api.get("/speakers", response={200: SpeakerPage, **ERRORS}, tags=["speakers"])
+@documented_parameters_only
 def list_speakers(
     request: HttpRequest,
     q: str | None = Query(None, max_length=200, description="Part of a name or alias."),
@@ -392,7 +664,9 @@ def list_speakers(
 
 
 @api.get("/speakers/{speaker_id}", response={200: SpeakerDetailOut, **ERRORS}, tags=["speakers"])
+@documented_parameters_only
 def get_speaker(request: HttpRequest, speaker_id: int):
+    """One speaker by id, with how many reviewed quotes they have."""
     speaker = Speaker.objects.prefetch_related("aliases").filter(pk=speaker_id).first()
     if speaker is None:
         raise Http404(f"There is no speaker with id {speaker_id}.")
@@ -403,14 +677,10 @@ def get_speaker(request: HttpRequest, speaker_id: int):
 
 
 @api.get("/articles", response={200: ArticlePage, **ERRORS}, tags=["articles"])
+@documented_parameters_only
 def list_articles(
     request: HttpRequest,
-    q: str | None = Query(None, max_length=200, description="Part of the title, outlet or URL."),
-    outlet: str | None = Query(None, max_length=200),
-    date_from: datetime.date | None = Query(None),  # noqa: B008
-    date_to: datetime.date | None = Query(None),  # noqa: B008
-    extraction: Literal["not_started", "queued", "running", "done", "failed"] | None = Query(None),
-    review: Literal["awaiting", "reviewed", "no_quotes"] | None = Query(None),
+    filters: Query[ArticleParams],
     cursor: str | None = CursorParam,
     limit: int | None = Limit,
 ):
@@ -431,6 +701,7 @@ def list_articles(
 
 
 @api.get("/articles/{article_id}", response={200: ArticleDetailOut, **ERRORS}, tags=["articles"])
+@documented_parameters_only
 def get_article(request: HttpRequest, article_id: int):
     """One article with its full text (quote offsets index it)."""
     article = with_review_counts(Article.objects.filter(pk=article_id)).first()

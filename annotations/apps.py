@@ -28,3 +28,7 @@ class AnnotationsConfig(AppConfig):
         # Connected after django.contrib.auth's create_permissions (auth is listed first),
         # so the permissions of this migrate exist when they are granted.
         post_migrate.connect(grant_admin_role_permissions, dispatch_uid="admin-role-permissions")
+        from .search import ensure_sqlite_index
+
+        # SQLite drops a table's triggers when a migration remakes it: put them back.
+        post_migrate.connect(ensure_sqlite_index, sender=self)

@@ -1,74 +1,206 @@
-"""Streamed exports of filtered quotes: CSV (one row a quote) and JSONL (one line an article).
+"""Exports of filtered quotes, and the one record schema that CSV, JSONL and the API share.
+
+``COLUMNS`` is the schema: one flat record per quote, the same names, order and meaning
+in the CSV (one row a quote), the JSONL (one line a quote) and the API's quote items.
+The README's "Export schema" table lists it; adding a field is one ``Column`` line.
+The gold format (``gold-jsonl``: one article per line with its text and quotes, as in
+the shared data's README) stays a separate, named format, so an export can be scored or
+imported again.
 
 Rows come from ``.values()`` through ``.iterator(chunk_size=...)`` (a server-side cursor
 on PostgreSQL) and are written as they arrive, so a million quotes take constant memory.
-The JSONL lines follow ../shared/data/README.md (the gold/prediction format: ``id``,
-``outlet``, ``url``, ``text``, ``quotes`` with ``quote_span`` ...), plus this project's
-stable ids and permalinks, so an export can be scored or imported again.
 """
 
 import csv
+import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.http import StreamingHttpResponse
+from django.utils.text import slugify
 
-from .filters import best_matches
-from .models import Article, Quote
+from .filters import DEFAULT_STATUSES, best_matches
+from .models import Article, Quote, Speaker
+from .permalinks import article_url, quote_url, speaker_url
 
 CHUNK_SIZE = 2000
 ARTICLES_PER_TEXT_FETCH = 200
+UNKNOWN = "unknown"
 
-CSV_COLUMNS = [
-    "quote_id",
-    "quote_url",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "kind",
-    "status",
-    "speaker_id",
-    "speaker_name",
-    "speaker_url",
-    "speaker_mention",
-    "verb",
-    "article_id",
-    "article_url",
-    "article_external_id",
-    "outlet",
-    "published",
-    "title",
-    "source_url",
-    "fingerprint",
-]
 
-QUOTE_FIELDS = [
-    "id",
-    "text",
-    "start",
-    "end",
-    "kind",
-    "status",
-    "speaker_id",
-    "speaker__name",
-    "speaker_name",
-    "speaker_text",
-    "speaker_start",
-    "speaker_end",
-    "cue_text",
-    "cue_start",
-    "cue_end",
-    "is_floating",
-    "confidence",
-    "fingerprint",
-    "article_id",
-    "article__external_id",
-    "article__outlet",
-    "article__published",
-    "article__title",
-    "article__url",
+def _speaker_profile(name: str) -> str | None:
+    """The Speaker field ``name`` as a values() path, or None until the model has it
+    (speaker_type and gender come with the Speaker profile: "unknown" until then)."""
+    fields = {f.name for f in Speaker._meta.get_fields()}
+    return f"speaker__{name}" if name in fields else None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: type | object  # the API schema's type; CSV writes "" for None
+    description: str
+    source: str | None = None  # a values() path read as is
+    value: Callable[[dict], object] | None = field(default=None, compare=False)  # derived
+    default: object = None  # when the source field does not exist (yet)
+
+
+def _reviewed(row) -> bool:
+    return row["status"] != Quote.Status.CANDIDATE
+
+
+COLUMNS = [
+    Column("quote_id", int, "Stable id of the quote.", "id"),
+    Column(
+        "quote_url",
+        str,
+        "Permalink: the article page, scrolled to this quote.",
+        value=lambda r: r["_base"] + quote_url(r["article_id"], r["id"]),
+    ),
+    Column(
+        "quote",
+        str,
+        "The quote as printed: the article text from quote_start to quote_end.",
+        "text",
+    ),
+    Column("quote_start", int, "Offset of the quote in the article text (code points).", "start"),
+    Column("quote_end", int, "Offset just after the quote.", "end"),
+    Column("kind", str, "direct, indirect or mixed.", "kind"),
+    Column("status", str, "candidate (not reviewed), confirmed, corrected or rejected.", "status"),
+    Column(
+        "confidence",
+        float | None,
+        "Extractor's confidence, 0 to 1 (none if added by hand).",
+        "confidence",
+    ),
+    Column(
+        "reviewed_by",
+        str,
+        "User name of the editor who confirmed, corrected or rejected it.",
+        value=lambda r: (r["updated_by__username"] or "") if _reviewed(r) else "",
+    ),
+    Column(
+        "reviewed_at",
+        datetime.datetime | None,
+        "When it was reviewed (ISO 8601, UTC).",
+        value=lambda r: r["updated_at"] if _reviewed(r) else None,
+    ),
+    Column(
+        "speaker_id", int | None, "Stable id of the speaker (none if unattributed).", "speaker_id"
+    ),
+    Column(
+        "speaker_name",
+        str,
+        "The speaker's name (or the extractor's, if not resolved).",
+        value=lambda r: r["speaker__name"] or r["speaker_name"],
+    ),
+    Column(
+        "speaker_url",
+        str,
+        "Permalink of the speaker's page.",
+        value=lambda r: r["_base"] + speaker_url(r["speaker_id"]) if r["speaker_id"] else "",
+    ),
+    Column(
+        "speaker_type",
+        str,
+        "person, organisation, group or unknown.",
+        _speaker_profile("speaker_type"),
+        default=UNKNOWN,
+    ),
+    Column(
+        "speaker_gender",
+        str,
+        "female, male, nonbinary or unknown.",
+        _speaker_profile("gender"),
+        default=UNKNOWN,
+    ),
+    Column(
+        "speaker_mention",
+        str,
+        "The speaker as written at the quote: 'he', 'Mr Wallace'.",
+        "speaker_text",
+    ),
+    Column("verb", str, "The reporting verb: 'said', 'warned'.", "cue_text"),
+    Column("article_id", int, "Stable id of the article.", "article_id"),
+    Column(
+        "article_url",
+        str,
+        "Permalink of the article page in this app.",
+        value=lambda r: r["_base"] + article_url(r["article_id"]),
+    ),
+    Column(
+        "article_external_id",
+        str,
+        "The article's id in the source data set.",
+        "article__external_id",
+    ),
+    Column("outlet", str, "The news outlet.", "article__outlet"),
+    Column(
+        "published",
+        datetime.date | None,
+        "Publication date (YYYY-MM-DD; none if unknown).",
+        "article__published",
+    ),
+    Column("title", str, "The article's title.", "article__title"),
+    Column("source_url", str, "Where the article was published.", "article__url"),
+    Column("fingerprint", str, "Groups repeats of one statement by one speaker.", "fingerprint"),
 ]
+COLUMN_NAMES = [column.name for column in COLUMNS]
+
+# Everything a record or a gold-format line reads, in one values() query.
+QUOTE_FIELDS = sorted(
+    {column.source for column in COLUMNS if column.source}
+    | {
+        "id",
+        "text",
+        "start",
+        "end",
+        "article_id",
+        "speaker_id",
+        "speaker__name",
+        "speaker_name",
+        "speaker_text",
+        "speaker_start",
+        "speaker_end",
+        "cue_text",
+        "cue_start",
+        "cue_end",
+        "is_floating",
+        "confidence",
+        "kind",
+        "status",
+        "fingerprint",
+        "updated_by__username",
+        "updated_at",
+        "article__external_id",
+        "article__outlet",
+        "article__published",
+        "article__title",
+        "article__url",
+    }
+)
+
+
+def record(row: dict, base_url: str = "") -> dict:
+    """The schema's record of one quote, from a ``values(*QUOTE_FIELDS)`` row."""
+    row = {**row, "_base": base_url}
+    out = {}
+    for column in COLUMNS:
+        if column.value is not None:
+            out[column.name] = column.value(row)
+        elif column.source is None:
+            out[column.name] = column.default
+        else:
+            out[column.name] = row[column.source]
+    return out
+
+
+def records_by_id(quote_ids, base_url: str = "") -> dict[int, dict]:
+    """Records of the given quotes, by id (the API builds its page items with it)."""
+    rows = Quote.objects.filter(pk__in=list(quote_ids)).values(*QUOTE_FIELDS)
+    return {row["id"]: record(row, base_url) for row in rows}
 
 
 def ordered_rows(quotes, *, sort: str = "date", terms: str = "") -> Iterator[dict]:
@@ -89,20 +221,6 @@ def ordered_rows(quotes, *, sort: str = "date", terms: str = "") -> Iterator[dic
     yield from dated.iterator(chunk_size=CHUNK_SIZE)
     undated = rows.filter(article__published__isnull=True).order_by(*order)
     yield from undated.iterator(chunk_size=CHUNK_SIZE)
-
-
-def _links(base_url: str):
-    from .views.research import article_url, speaker_url
-
-    def links(row):
-        article = article_url(row["article_id"])
-        return (
-            f"{base_url}{article}#quote-{row['id']}" if article else "",
-            f"{base_url}{article}" if article else "",
-            f"{base_url}{speaker_url(row['speaker_id'])}" if row["speaker_id"] else "",
-        )
-
-    return links
 
 
 class _Echo:
@@ -126,50 +244,52 @@ def as_text_cell(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return as_text_cell(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
+    """One row a quote, the schema's columns; an unknown value is an empty cell."""
     writer = csv.writer(_Echo())
-    links = _links(base_url)
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(COLUMN_NAMES)
     for row in rows:
-        quote_link, article_link, speaker_link = links(row)
-        published = row["article__published"]
-        yield writer.writerow(
-            [
-                row["id"],
-                quote_link,
-                as_text_cell(row["text"]),
-                row["start"],
-                row["end"],
-                row["kind"],
-                row["status"],
-                row["speaker_id"] or "",
-                as_text_cell(row["speaker__name"] or row["speaker_name"]),
-                speaker_link,
-                as_text_cell(row["speaker_text"]),
-                as_text_cell(row["cue_text"]),
-                row["article_id"],
-                article_link,
-                as_text_cell(row["article__external_id"]),
-                as_text_cell(row["article__outlet"]),
-                published.isoformat() if published else "",
-                as_text_cell(row["article__title"]),
-                as_text_cell(row["article__url"]),
-                row["fingerprint"],
-            ]
-        )
+        yield writer.writerow([_csv_cell(value) for value in record(row, base_url).values()])
+
+
+def excel_csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
+    """The CSV with a byte-order mark first: Excel then reads it as UTF-8, not ANSI."""
+    yield "\ufeff"
+    yield from csv_lines(rows, base_url=base_url)
+
+
+def _json_default(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
+    """One JSON object a line, one line a quote: the schema's record (null if unknown)."""
+    for row in rows:
+        yield json.dumps(record(row, base_url), ensure_ascii=False, default=_json_default) + "\n"
 
 
 def _span(start, end):
     return [start, end] if start is not None and end is not None else None
 
 
-def jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
-    """One JSON line per article with its quotes; ``rows`` must come grouped by article."""
-    links = _links(base_url)
+def gold_jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
+    """One JSON line per article with its text and quotes, the shared data's gold format;
+    ``rows`` must come grouped by article."""
     batch: list[tuple[dict, list[dict]]] = []  # (first row of the article, its quotes)
     current = None
     for row in rows:
-        quote_link, article_link, speaker_link = links(row)
         quote = {
             "quote": row["text"],
             "quote_span": [row["start"], row["end"]],
@@ -183,23 +303,23 @@ def jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
             "kind": row["kind"],
             "status": row["status"],
             "quote_id": row["id"],
-            "quote_url": quote_link,
+            "quote_url": base_url + quote_url(row["article_id"], row["id"]),
             "speaker_id": row["speaker_id"],
-            "speaker_url": speaker_link,
+            "speaker_url": base_url + speaker_url(row["speaker_id"]) if row["speaker_id"] else "",
             "fingerprint": row["fingerprint"],
         }
         if current is None or current[0]["article_id"] != row["article_id"]:
             if len(batch) >= ARTICLES_PER_TEXT_FETCH:
-                yield from _article_lines(batch, links)
+                yield from _article_lines(batch, base_url)
                 batch = []
             current = (row, [])
             batch.append(current)
         current[1].append(quote)
     if batch:
-        yield from _article_lines(batch, links)
+        yield from _article_lines(batch, base_url)
 
 
-def _article_lines(batch, links) -> Iterator[str]:
+def _article_lines(batch, base_url) -> Iterator[str]:
     # Texts are fetched a batch of articles at a time, not once per quote row.
     texts = dict(
         Article.objects.filter(pk__in=[row["article_id"] for row, _ in batch]).values_list(
@@ -208,10 +328,10 @@ def _article_lines(batch, links) -> Iterator[str]:
     )
     for row, quotes in batch:
         published = row["article__published"]
-        record = {
+        line = {
             "id": row["article__external_id"] or str(row["article_id"]),
             "article_id": row["article_id"],
-            "article_url": links(row)[1],
+            "article_url": base_url + article_url(row["article_id"]),
             "outlet": row["article__outlet"],
             "url": row["article__url"],
             "title": row["article__title"],
@@ -219,12 +339,24 @@ def _article_lines(batch, links) -> Iterator[str]:
             "text": texts[row["article_id"]],
             "quotes": quotes,
         }
-        yield json.dumps(record, ensure_ascii=False) + "\n"
+        yield json.dumps(line, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class Format:
+    content_type: str
+    extension: str
+    lines: Callable
+    by_article: bool = False  # quotes grouped per article (relevance order cannot hold)
 
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", csv_lines),
-    "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_lines),
+    "csv": Format("text/csv; charset=utf-8", "csv", csv_lines),
+    "excel-csv": Format("text/csv; charset=utf-8", "csv", excel_csv_lines),
+    "jsonl": Format("application/x-ndjson; charset=utf-8", "jsonl", jsonl_lines),
+    "gold-jsonl": Format(
+        "application/x-ndjson; charset=utf-8", "jsonl", gold_jsonl_lines, by_article=True
+    ),
 }
 
 
@@ -233,23 +365,49 @@ def write_export(
 ) -> Iterator[str]:
     """The export as a stream of text chunks, in the order of the quote list.
 
-    JSONL groups quotes per article, so in relevance order it keeps the list's quotes
-    (the best matches) but writes them in article (date) order.
+    The gold format groups quotes per article, so in relevance order it keeps the list's
+    quotes (the best matches) but writes them in article (date) order.
     """
-    _, writer = FORMATS[fmt]
-    if fmt == "jsonl" and sort == "relevance":
+    export_format = FORMATS[fmt]
+    if export_format.by_article and sort == "relevance":
         quotes = Quote.objects.filter(pk__in=best_matches(quotes, terms).values("pk"))
         sort = "date"
-    return writer(ordered_rows(quotes, sort=sort, terms=terms), base_url=base_url)
+    return export_format.lines(ordered_rows(quotes, sort=sort, terms=terms), base_url=base_url)
+
+
+def file_name(fmt: str, filters: dict) -> str:
+    """``quotes_speaker-12_outlet-valley-post_from-2024-01-01_q-budget.csv``: the filter
+    that made the file, in its name (``filters``: the FilterSet's cleaned data)."""
+    parts = ["quotes"]
+    if fmt == "gold-jsonl":
+        parts.append("gold")
+    for name, value in filters.items():
+        if value in (None, "", []) or name == "sort":
+            continue
+        if name == "status" and set(value) == set(DEFAULT_STATUSES):
+            continue  # what every list shows unless asked
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, list | tuple):
+            value = "-".join(str(v) for v in value)
+        label = {"date_from": "from", "date_to": "to"}.get(name, name)
+        parts.append(f"{label}-{slugify(str(value))[:40]}".rstrip("-"))
+    stem = "_".join(parts)[:150]
+    return f"{stem}.{FORMATS[fmt].extension}"
 
 
 def streaming_response(
-    quotes, *, fmt: str, sort: str = "date", terms: str = "", base_url: str = ""
+    quotes,
+    *,
+    fmt: str,
+    sort: str = "date",
+    terms: str = "",
+    base_url: str = "",
+    filters: dict | None = None,
 ):
-    content_type, _ = FORMATS[fmt]
     response = StreamingHttpResponse(
         write_export(quotes, fmt=fmt, sort=sort, terms=terms, base_url=base_url),
-        content_type=content_type,
+        content_type=FORMATS[fmt].content_type,
     )
-    response["Content-Disposition"] = f'attachment; filename="quotes.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(fmt, filters or {})}"'
     return response

@@ -15,15 +15,9 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    prefetch_related_objects,
-)
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from .models import SEARCH_CONFIG, Article, Quote, Speaker
 from .parsing import BadParameter, is_id
@@ -45,16 +39,52 @@ def describe_errors(errors) -> str:
     return "; ".join(parts)
 
 
-def iso_date(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
+def iso_date(method: str, label: str) -> django_filters.DateFilter:
     """A date filter that takes only YYYY-MM-DD: "03/01/2024" means two different days
     on two sides of the Atlantic, so it is refused rather than guessed."""
     return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr=lookup_expr,
+        method=method,
         label=label,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
+
+
+def choices_filter(choices, label: str, method: str) -> django_filters.MultipleChoiceFilter:
+    # distinct=False: a quote matches a status once, and DISTINCT would sort every match.
+    return django_filters.MultipleChoiceFilter(
+        choices=choices,
+        label=label,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        method=method,
+    )
+
+
+OUTLETS_CACHE_SECONDS = 600
+
+
+def known_outlets() -> list[str]:
+    """Every outlet name, for the outlet field's suggestions and its case-insensitive
+    match (cached: it scans the articles)."""
+    outlets = cache.get("research:outlets")
+    if outlets is None:
+        outlets = list(Article.objects.outlets())
+        cache.set("research:outlets", outlets, OUTLETS_CACHE_SECONDS)
+    return outlets
+
+
+def outlet_names(typed: str) -> list[str]:
+    """The stored outlet names that ``typed`` means, whatever its case and spacing
+    ("valley post" is "Valley Post"): exact names, so the outlet index answers. An outlet
+    newer than the cached list is looked up in the articles."""
+    wanted = " ".join(typed.split())
+    key = wanted.casefold()
+    known = [name for name in known_outlets() if " ".join(name.split()).casefold() == key]
+    if known:
+        return known
+    found = Article.objects.filter(outlet__iexact=wanted).values_list("outlet", flat=True)
+    return sorted(set(found)) or [wanted]
 
 
 # Paging parameters that travel with every filter.
@@ -86,30 +116,73 @@ class ResearchFilterSet(django_filters.FilterSet):
         if repeated:
             raise BadParameter(" ".join(repeated))
 
+    # Filter methods: each calls the QuerySet method of its concept (models.py).
 
-class QuoteFilter(ResearchFilterSet):
+    def by_outlet(self, queryset, name, value):
+        return queryset.by_outlet(outlet_names(value)) if value.strip() else queryset
+
+    def published_from(self, queryset, name, value):
+        return queryset.published_between(start=value)
+
+    def published_to(self, queryset, name, value):
+        return queryset.published_between(end=value)
+
+    def by_kind(self, queryset, name, value):
+        return queryset.of_kind(value) if value else queryset
+
+    def by_status(self, queryset, name, value):
+        return queryset.with_status(value) if value else queryset
+
+
+class ReviewedByDefault(ResearchFilterSet):
+    """Researchers see reviewed quotes unless they ask for others: default the status.
+
+    ``left_out_filter`` is the same filter for the quotes the default leaves out (the
+    candidates, not yet reviewed), so every page can say how many there are.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else None
+        self.status_given = data is not None and bool(data.getlist("status"))
+        if data is not None and not self.status_given:
+            data.setlist("status", list(DEFAULT_STATUSES))
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def statuses(self) -> set[str]:
+        return set(self.form.cleaned_data.get("status") or []) if self.is_valid() else set()
+
+    def left_out_filter(self, queryset):
+        """The filter with status=candidate, if this one leaves candidates out; else None."""
+        if Quote.Status.CANDIDATE in self.statuses or not self.is_valid():
+            return None
+        data = self.data.copy()
+        data.setlist("status", [Quote.Status.CANDIDATE])
+        for name in ("cursor", "sort"):
+            data.pop(name, None)
+        return type(self)(data, queryset=queryset)
+
+    def including_unreviewed(self):
+        """The query string of this filter with the candidates included."""
+        data = self.data.copy()
+        data.setlist("status", sorted({*self.statuses, Quote.Status.CANDIDATE}))
+        data.pop("cursor", None)
+        return data.urlencode()
+
+
+class QuoteFilter(ReviewedByDefault):
     speaker = django_filters.ModelChoiceFilter(
         queryset=Speaker.objects.all(),
         label="Speaker",
+        method="by_speaker",
         error_messages={"invalid_choice": "There is no speaker with id %(value)s."},
     )
-    article = django_filters.NumberFilter(field_name="article", label="Article id", min_value=1)
-    outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
-    date_from = iso_date("article__published", "gte", "From")
-    date_to = iso_date("article__published", "lte", "To")
-    # distinct=False: a quote matches a status once, and DISTINCT would sort every match.
-    status = django_filters.MultipleChoiceFilter(
-        choices=Quote.Status.choices,
-        label="Status",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-    )
-    kind = django_filters.MultipleChoiceFilter(
-        choices=Quote.Kind.choices,
-        label="Kind",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-    )
+    article = django_filters.NumberFilter(method="in_article", label="Article id", min_value=1)
+    outlet = django_filters.CharFilter(method="by_outlet", label="Outlet")
+    date_from = iso_date("published_from", "From")
+    date_to = iso_date("published_to", "To")
+    status = choices_filter(Quote.Status.choices, "Status", "by_status")
+    kind = choices_filter(Quote.Kind.choices, "Kind", "by_kind")
     q = django_filters.CharFilter(method="search_text", label="Words in the quote")
     sort = django_filters.ChoiceFilter(
         choices=[("date", "newest first"), ("relevance", "best match first")],
@@ -123,12 +196,14 @@ class QuoteFilter(ResearchFilterSet):
         fields = []
 
     def __init__(self, data=None, *args, **kwargs):
-        # Researchers see reviewed quotes unless they ask for others: default the status.
-        data = data.copy() if data is not None else None
-        if data is not None and not data.getlist("status"):
-            data.setlist("status", list(DEFAULT_STATUSES))
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].max_length = 500
+
+    def by_speaker(self, queryset, name, value):
+        return queryset.by_speaker(value)
+
+    def in_article(self, queryset, name, value):
+        return queryset.in_article(int(value))
 
     def search_text(self, queryset, name, value):
         return queryset.search(value)
@@ -173,18 +248,14 @@ class SpeakerQuoteFilter(QuoteFilter):
         self.form.fields.pop("speaker", None)
 
 
-class TopSpeakerFilter(ResearchFilterSet):
+class TopSpeakerFilter(ReviewedByDefault):
     """Filters of the top-speakers table: which quotes count."""
 
-    outlet = django_filters.CharFilter(field_name="article__outlet", label="Outlet")
-    date_from = iso_date("article__published", "gte", "From")
-    date_to = iso_date("article__published", "lte", "To")
-    kind = django_filters.MultipleChoiceFilter(
-        choices=Quote.Kind.choices,
-        label="Kind",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-    )
+    outlet = django_filters.CharFilter(method="by_outlet", label="Outlet")
+    date_from = iso_date("published_from", "From")
+    date_to = iso_date("published_to", "To")
+    status = choices_filter(Quote.Status.choices, "Status", "by_status")
+    kind = choices_filter(Quote.Kind.choices, "Kind", "by_kind")
 
     class Meta:
         model = Quote
@@ -210,11 +281,11 @@ class ArticleFilter(ResearchFilterSet):
     ]
 
     q = django_filters.CharFilter(method="search_title", label="Title, outlet or URL")
-    outlet = django_filters.CharFilter(field_name="outlet", label="Outlet")
-    date_from = iso_date("published", "gte", "From")
-    date_to = iso_date("published", "lte", "To")
+    outlet = django_filters.CharFilter(method="by_outlet", label="Outlet")
+    date_from = iso_date("published_from", "From")
+    date_to = iso_date("published_to", "To")
     extraction = django_filters.ChoiceFilter(
-        field_name="extraction_state", choices=Article.Extraction.choices, label="Extraction"
+        choices=Article.Extraction.choices, label="Extraction", method="by_extraction"
     )
     review = django_filters.ChoiceFilter(
         choices=REVIEW_STATES, method="by_review_state", label="Review"
@@ -232,14 +303,11 @@ class ArticleFilter(ResearchFilterSet):
             Q(title__icontains=value) | Q(outlet__icontains=value) | Q(url__icontains=value)
         )
 
+    def by_extraction(self, queryset, name, value):
+        return queryset.with_extraction_state(value)
+
     def by_review_state(self, queryset, name, value):
-        has_candidates = Quote.objects.filter(article=OuterRef("pk"), status=Quote.Status.CANDIDATE)
-        has_quotes = Quote.objects.filter(article=OuterRef("pk"))
-        if value == "awaiting":
-            return queryset.filter(Exists(has_candidates))
-        if value == "reviewed":
-            return queryset.filter(Exists(has_quotes)).exclude(Exists(has_candidates))
-        return queryset.exclude(Exists(has_quotes))
+        return queryset.in_review_state(value)
 
 
 def with_review_counts(articles):

@@ -10,18 +10,19 @@ exports and the API alike.
 """
 
 import hashlib
-import re
 import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, Expression, F, Min, Q, Value
+from django.db.models import Count, Exists, Expression, F, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from . import search
 
 
 def content_hash(text: str) -> str:
@@ -51,8 +52,8 @@ def quote_fingerprint(text: str) -> str:
 
 
 # PostgreSQL text-search configuration of quote search: the stored search_vector column
-# (migration 0008) is built with the same.
-SEARCH_CONFIG = "simple"
+# (migration 0013) is built with the same (English stemming, no stop words; search.py).
+SEARCH_CONFIG = search.PG_CONFIG
 
 
 # annotations_quote.search_vector, on PostgreSQL only: to_tsvector(SEARCH_CONFIG, text),
@@ -88,7 +89,29 @@ class StoredSearchVector(Expression):
 CLAIM_LIFETIME = timedelta(hours=4)
 
 
+def _names(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
 class ArticleQuerySet(models.QuerySet):
+    def by_outlet(self, outlet):
+        """Articles of the outlet (a name, or several names: any of them), exactly."""
+        return self.filter(outlet__in=_names(outlet))
+
+    def with_extraction_state(self, state):
+        return self.filter(extraction_state=state)
+
+    def in_review_state(self, state: str):
+        """ "awaiting" (has candidates), "reviewed" (has quotes, none a candidate) or
+        "no_quotes"."""
+        has_candidates = Quote.objects.filter(article=OuterRef("pk"), status=Quote.Status.CANDIDATE)
+        has_quotes = Quote.objects.filter(article=OuterRef("pk"))
+        if state == "awaiting":
+            return self.filter(Exists(has_candidates))
+        if state == "reviewed":
+            return self.filter(Exists(has_quotes)).exclude(Exists(has_candidates))
+        return self.exclude(Exists(has_quotes))
+
     def published_between(self, start=None, end=None):
         """Articles published in [start, end] (either bound may be omitted)."""
         qs = self
@@ -364,6 +387,19 @@ class QuoteQuerySet(models.QuerySet):
     def by_speaker(self, speaker):
         return self.filter(speaker=speaker)
 
+    def by_outlet(self, outlet):
+        """Quotes of articles of the outlet (a name, or several: any of them), exactly."""
+        return self.filter(article__outlet__in=_names(outlet))
+
+    def in_article(self, article_id):
+        return self.filter(article_id=article_id)
+
+    def of_kind(self, kinds):
+        return self.filter(kind__in=kinds)
+
+    def with_status(self, statuses):
+        return self.filter(status__in=statuses)
+
     # Research queries. Each returns a queryset, so the filters compose in any order.
 
     def published_between(self, start=None, end=None):
@@ -378,35 +414,37 @@ class QuoteQuerySet(models.QuerySet):
     def search(self, terms: str):
         """Quotes whose text matches ``terms``, annotated with ``rank`` (higher is better).
 
-        PostgreSQL: full-text search with the 'simple' configuration (no stemming, no
-        stop words, so it works the same for every language and script) and web-search
-        syntax ("exact phrase", or, -word) on the stored search_vector column and its
-        GIN index (migration 0008). Elsewhere: every word must occur in the text, rank 0.
+        The web syntax ("exact phrase", or, -word) with English stemming, the same on
+        PostgreSQL (stored search_vector and its GIN index) and SQLite (FTS5): see
+        annotations/search.py. Other databases: every word must occur, rank 0.
         """
         terms = " ".join(terms.split())
         if not terms:
             return self
-        if connections[self.db].vendor == "postgresql":
+        vendor = connections[self.db].vendor
+        if vendor == "postgresql":
             query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
             # alias(), not annotate(): the vector is matched, never read into Python.
             matches = self.alias(search_vector=StoredSearchVector()).filter(search_vector=query)
             return matches.ranked(terms)
-        # Elsewhere every word must occur. SQLite's LIKE folds the case of ASCII only, but
-        # Django runs its REGEXP in Python, so "МОСТ" finds "мост" there.
-        sqlite = connections[self.db].vendor == "sqlite"
+        if vendor == "sqlite":
+            return search.sqlite_search(self, terms).ranked(terms)
         qs = self
         for word in terms.replace('"', " ").split():
-            if sqlite:
-                qs = qs.filter(text__iregex=re.escape(word))
-            else:
-                qs = qs.filter(text__icontains=word)
+            qs = qs.filter(text__icontains=word)
         return qs.ranked(terms)
 
     def ranked(self, terms: str):
         """Annotate ``rank``: how well each quote matches ``terms`` (0 where unsupported)."""
         terms = " ".join(terms.split())
-        if connections[self.db].vendor != "postgresql" or not terms:
-            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        vendor = connections[self.db].vendor
+        zero = Value(0.0, output_field=models.FloatField())
+        if not terms:
+            return self.annotate(rank=zero)
+        if vendor == "sqlite":
+            return self.annotate(rank=search.sqlite_rank(terms) or zero)
+        if vendor != "postgresql":
+            return self.annotate(rank=zero)
         vector = StoredSearchVector()  # ts_rank reads the stored vector, no re-parsing
         query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
         # float8, so that the rank survives a round trip through a page cursor.

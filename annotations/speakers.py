@@ -45,6 +45,18 @@ TITLE_PHRASES = frozenset(
 )
 # After a name: post-nominals that say nothing about who the person is.
 SUFFIX_WORDS = frozenset(_words("mp mpp mla msp mep qc kc phd md obe mbe cbe"))
+# Last words that name a kind of body, not a family: "Campaign group" and "Group", or
+# "City council" and "Council", share one without being one speaker.
+COLLECTIVE_NOUNS = frozenset(
+    _words(
+        """
+    group groups council party union committee commission ministry department government
+    police office company association campaign board court agency bank institute service
+    authority federation league coalition alliance trust foundation society club network
+    team staff officials residents workers spokesperson spokesman spokeswoman
+    """
+    )
+)
 PRONOUNS = frozenset(
     _words(
         """
@@ -139,6 +151,8 @@ def merge_score(a: str, b: str) -> tuple[float, str] | None:
         return None
     words_a, words_b = a.split(), b.split()
     if words_a[-1] == words_b[-1]:
+        if words_a[-1] in COLLECTIVE_NOUNS:
+            return None  # "campaign group" and "group": a kind, not a surname
         if len(words_a) == 1 or len(words_b) == 1:
             return 70.0, f"only the surname '{words_a[-1]}' is given for one of them"
         if _first_names_compatible(words_a[0], words_b[0]):

@@ -7,16 +7,13 @@ answers bad parameters with a 400 that says which parameter and why.
 
 import datetime
 from collections import Counter
-from functools import lru_cache
 
-from django.core.cache import cache
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from .. import exports
+from .. import aggregates, exports, search
 from ..filters import (
     RELEVANCE_POOL,
     ArticleFilter,
@@ -27,48 +24,15 @@ from ..filters import (
     SpeakerQuoteFilter,
     TopSpeakerFilter,
     id_page,
+    known_outlets,
     page_size,
     quote_page,
     with_review_counts,
 )
-from ..models import Article, Quote, Speaker, Statement
+from ..models import Article, Quote, Speaker
 from ..parsing import is_id
+from ..permalinks import article_url, quote_url
 from ..roles import reader_required
-
-TOP_SPEAKERS = 50
-OUTLETS_CACHE_SECONDS = 600
-
-
-@lru_cache
-def _url_pattern(name: str) -> str | None:
-    """A url with "{}" for the id, built once: exports write a url per row."""
-    try:
-        return reverse(name, args=[987654321]).replace("987654321", "{}")
-    except NoReverseMatch:
-        return None  # the page is not there (yet): leave links out rather than fail
-
-
-def article_url(article_id) -> str:
-    pattern = _url_pattern("article_review")
-    return pattern.format(article_id) if pattern else ""
-
-
-def quote_url(article_id, quote_id) -> str:
-    base = article_url(article_id)
-    return f"{base}#quote-{quote_id}" if base else ""
-
-
-def speaker_url(speaker_id) -> str:
-    return _url_pattern("speaker_detail").format(speaker_id) if speaker_id else ""
-
-
-def known_outlets() -> list[str]:
-    """Every outlet name, for the outlet field's suggestions (cached: it scans articles)."""
-    outlets = cache.get("research:outlets")
-    if outlets is None:
-        outlets = list(Article.objects.outlets())
-        cache.set("research:outlets", outlets, OUTLETS_CACHE_SECONDS)
-    return outlets
 
 
 def _bad_request(request, template, context, error):
@@ -103,6 +67,7 @@ def _quotes_for(filterset, request):
         limit=page_size(request.GET.get("limit")),
         terms=filterset.terms,
     )
+    search.highlight(page.items, filterset.terms)
     next_url = None
     if page.next_cursor:
         params = request.GET.copy()
@@ -122,6 +87,7 @@ def _render_list(request, template, context):
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def quote_list(request):
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     context = {
@@ -136,6 +102,10 @@ def quote_list(request):
         context["selected_speaker"] = Speaker.objects.filter(pk=selected).first()
     try:
         page, next_url = _quotes_for(filterset, request)
+        if not request.GET.get("cursor"):
+            context["coverage"] = aggregates.coverage(
+                filterset, filterset.filtered(), base_queryset=Quote.objects.all()
+            )
     except BadParameter as error:
         return _bad_request(request, template, context, error)
     context.update(
@@ -148,6 +118,7 @@ def quote_list(request):
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_autocomplete(request):
     """Speakers whose name or alias contains the typed text, as buttons that pick one."""
     term = request.GET.get("speaker_q", "").strip()[:100]
@@ -166,6 +137,7 @@ def speaker_autocomplete(request):
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
     filterset = SpeakerQuoteFilter(request.GET, queryset=Quote.objects.by_speaker(speaker))
@@ -175,6 +147,12 @@ def speaker_detail(request, pk):
         page, next_url = _quotes_for(filterset, request)
         if not (request.htmx and request.GET.get("cursor")):
             context.update(speaker_summary(filterset.filtered()))
+            context["coverage"] = aggregates.coverage(
+                filterset,
+                filterset.filtered(),
+                base_queryset=Quote.objects.by_speaker(speaker),
+                total=context["quote_count"],
+            )
     except BadParameter as error:
         return _bad_request(request, template, context, error)
     context.update(
@@ -192,17 +170,21 @@ def speaker_summary(quotes) -> dict:
         by_outlet[row["article__outlet"]] += row["quote_count"]
         if row["month"] is not None:
             by_month[row["month"]] += row["quote_count"]
+    total = sum(by_outlet.values())
     outlets = [
-        {"article__outlet": outlet, "quote_count": count}
+        {"article__outlet": outlet, "quote_count": count, "percent": f"{count / total:.1%}"}
         for outlet, count in sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))
     ]
     return {
-        "quote_count": sum(by_outlet.values()),
+        "quote_count": total,
         "by_outlet": outlets[:10],
         "more_outlets": outlets[10:],
         "outlet_count": len(outlets),
         "chart": monthly_chart(by_month),
     }
+
+
+MAX_BAR = 56
 
 
 def monthly_chart(counts, *, width=720, height=160) -> dict | None:
@@ -220,7 +202,9 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     peak = max(counts.values())
     plot_top, plot_bottom, left = 12, height - 24, 36
-    slot = (width - left) / len(months)
+    # A bar is at most MAX_BAR wide: one month is one readable bar, not the whole plot.
+    slot = min((width - left) / len(months), MAX_BAR + 4)
+    few = len(months) <= 12
     bars = []
     for index, day in enumerate(months):
         value = counts.get(day, 0)
@@ -229,18 +213,30 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
             {
                 "x": round(left + index * slot, 2),
                 "y": round(plot_bottom - bar_height, 2),
-                "width": round(max(slot - 1, 0.5), 2),
+                "width": round(max(slot - 4 if few else slot - 1, 0.5), 2),
                 "height": round(bar_height, 2),
                 "label": f"{day:%B %Y}: {value}",
+                # With few months each bar says its count and month, no hover needed.
+                "value": value if few else None,
+                "value_y": round(plot_bottom - bar_height - 3, 2),
+                "center": round(left + index * slot + (slot - 4) / 2, 2),
             }
         )
-    # Year labels at each January (or the first month), thinned to fit.
-    step = max(1, len(months) // 10 // 12 + 1) if len(months) > 12 else 1
-    ticks = [
-        {"x": round(left + index * slot, 2), "label": f"{day:%Y}"}
-        for index, day in enumerate(months)
-        if (day.month == 1 or index == 0) and day.year % step == 0
-    ]
+    if few:
+        ticks = [
+            {"x": bar["center"], "label": f"{day:%b %Y}" if len(months) <= 4 else f"{day:%b}"}
+            for bar, day in zip(bars, months, strict=True)
+        ]
+        if len(months) > 4:  # the year once, under the first month
+            ticks[0]["label"] = f"{months[0]:%b %Y}"
+    else:
+        # Year labels at each January (or the first month), thinned to fit.
+        step = max(1, len(months) // 10 // 12 + 1)
+        ticks = [
+            {"x": round(left + index * slot, 2), "label": f"{day:%Y}"}
+            for index, day in enumerate(months)
+            if (day.month == 1 or index == 0) and day.year % step == 0
+        ]
     return {
         "width": width,
         "height": height,
@@ -253,30 +249,28 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
         "first": months[0],
         "last": months[-1],
         "total": sum(counts.values()),
+        "few": few,
     }
 
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def speaker_list(request):
     """The most quoted speakers for a filter, or the speakers matching a name."""
-    filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.reviewed())
+    filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
     names = SpeakerFilter(request.GET, queryset=Speaker.objects.active())
     template = "annotations/research/speaker_list.html"
     context = {"filter": filterset, "names": names, "outlets": known_outlets()}
     try:
         quotes = filterset.filtered()
         named = names.filtered() if request.GET.get("q", "").strip() else None
-        counts = quotes.speaker_counts()
-        if named is not None:
-            counts = counts.filter(speaker__in=named.values("pk"))
-        rows = list(counts[:TOP_SPEAKERS])
+        context["coverage"] = counted = aggregates.coverage(
+            filterset, quotes, base_queryset=Quote.objects.all()
+        )
+        context["rows"] = aggregates.top_speakers(quotes, total=counted.total, named=named)
     except BadParameter as error:
         return _bad_request(request, template, context, error)
-    speakers = Speaker.objects.in_bulk([row["speaker"] for row in rows])
-    context["rows"] = [
-        {"speaker": speakers[row["speaker"]], "count": row["quote_count"]} for row in rows
-    ]
     context["quotes_query"] = _query_without(request, "q")
     if request.htmx and request.htmx.target == "results":
         return render(request, f"{template}#results", context)
@@ -285,6 +279,7 @@ def speaker_list(request):
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     template = "annotations/research/article_list.html"
@@ -310,6 +305,7 @@ def article_list(request):
 
 @reader_required
 @require_safe
+@vary_on_headers("HX-Request")  # page or fragment from one URL
 def statement_list(request):
     """Each statement once (same speaker, same fingerprint), with where and when it ran."""
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
@@ -327,101 +323,34 @@ def statement_list(request):
         repeated_only = request.GET.get("repeated", "1") != "0"
         limit = page_size(request.GET.get("limit"))
         cursor = Cursor.decode(request.GET.get("cursor"), sort="statements")
-        groups = _statement_groups(filterset, quotes)
-        if repeated_only:
-            groups = groups.filter(appearances__gt=1)
-        totals = _statement_totals(groups) if not cursor else None
-        if cursor:
-            appearances, first_quote = cursor.keys[0], cursor.keys[1]
-            groups = groups.filter(
-                Q(appearances__lt=appearances)
-                | Q(appearances=appearances, first_quote__gt=first_quote)
+        rows, totals, next_cursor = aggregates.statement_page(
+            filterset, quotes, repeated_only=repeated_only, cursor=cursor, limit=limit
+        )
+        if not cursor:
+            context["coverage"] = aggregates.coverage(
+                filterset, quotes, base_queryset=Quote.objects.all()
             )
-        rows = list(groups.order_by("-appearances", "first_quote")[: limit + 1])
     except BadParameter as error:
         return _bad_request(request, template, context, error)
-    more = len(rows) > limit
-    rows = rows[:limit]
     context.update(
-        statements=_describe_statements(rows, quotes), totals=totals, repeated=repeated_only
+        statements=aggregates.describe_statements(rows, quotes),
+        totals=totals,
+        repeated=repeated_only,
     )
-    if more:
+    if next_cursor:
         params = request.GET.copy()
-        last = rows[-1]
-        params["cursor"] = Cursor("statements", (last["appearances"], last["first_quote"])).encode()
+        params["cursor"] = next_cursor.encode()
         context["next_url"] = f"?{params.urlencode()}"
     return _render_list(request, template, context)
-
-
-def _statement_groups(filterset, quotes):
-    """The statements of the filtered quotes: read from the Statement table the database
-    keeps when the filters ask for what it counts (reviewed quotes, perhaps of one
-    speaker), grouped from the quotes otherwise. Same rows either way."""
-    if Statement.is_maintained() and filterset.selects_all_reviewed_quotes(but="speaker"):
-        groups = Statement.rows()
-        speaker = filterset.form.cleaned_data.get("speaker")
-        return groups.filter(speaker=speaker) if speaker else groups
-    return quotes.statements()
-
-
-def _statement_totals(groups) -> dict:
-    """How many statements and appearances: one aggregate over the grouped rows."""
-    totals = groups.aggregate(groups=Count("*"), quotes=Sum("appearances"))
-    return {"statements": totals["groups"], "appearances": totals["quotes"] or 0}
-
-
-def _describe_statements(rows, quotes) -> list[dict]:
-    """Each group with its first quote, its speaker and the outlets that carried it."""
-    if not rows:
-        return []
-    pairs = Q()
-    for row in rows:
-        pairs |= Q(speaker_id=row["speaker"], fingerprint=row["fingerprint"])
-    appearances = {}
-    found_quotes = (
-        quotes.filter(pairs)
-        .select_related("article")
-        .defer("article__text")
-        .order_by("article__published", "pk")
-    )
-    for quote in found_quotes:
-        appearances.setdefault((quote.speaker_id, quote.fingerprint), []).append(quote)
-    first_quotes = (
-        Quote.objects.select_related("speaker", "article")
-        .defer("article__text")
-        .in_bulk([row["first_quote"] for row in rows])
-    )
-    described = []
-    for row in rows:
-        found = appearances.get((row["speaker"], row["fingerprint"]), [])
-        for quote in found[:20]:
-            quote.link = quote_url(quote.article_id, quote.pk)
-        outlets = []
-        for quote in found:
-            if quote.article.outlet not in outlets:
-                outlets.append(quote.article.outlet)
-        dates = [quote.article.published for quote in found if quote.article.published]
-        first = first_quotes[row["first_quote"]]
-        described.append(
-            {
-                **row,
-                "articles": len({quote.article_id for quote in found}),
-                "first_seen": min(dates) if dates else None,
-                "quote": first,
-                "link": quote_url(first.article_id, first.pk),
-                "outlets": outlets,
-                "appearances_list": found[:20],
-            }
-        )
-    return described
 
 
 @reader_required
 @require_safe
 def quote_export(request, fmt):
-    """The current filter's quotes as CSV (one row a quote) or JSONL (one line an article)."""
+    """The current filter's quotes in one of ``exports.FORMATS`` (CSV, Excel CSV, JSONL:
+    one quote a row or line, the schema of ``exports.COLUMNS``; or the gold format)."""
     if fmt not in exports.FORMATS:
-        raise Http404(f"No export format {fmt!r}: use csv or jsonl.")
+        raise Http404(f"No export format {fmt!r}: use one of {', '.join(exports.FORMATS)}.")
     filterset = QuoteFilter(request.GET, queryset=Quote.objects.all())
     try:
         quotes = filterset.filtered()
@@ -429,5 +358,10 @@ def quote_export(request, fmt):
         return HttpResponseBadRequest(f"Cannot export: {error}", content_type="text/plain")
     base_url = request.build_absolute_uri("/")[:-1]
     return exports.streaming_response(
-        quotes, fmt=fmt, sort=filterset.sort_order, terms=filterset.terms, base_url=base_url
+        quotes,
+        fmt=fmt,
+        sort=filterset.sort_order,
+        terms=filterset.terms,
+        base_url=base_url,
+        filters=filterset.form.cleaned_data,
     )

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .. import segments, services
+from .. import permalinks, segments, services
 from ..forms import (
     AddQuoteForm,
     ConfirmRemainingForm,
@@ -60,12 +60,10 @@ QUOTE_URL_NAMES = {
 }
 
 
-def _quote_urls() -> dict[str, tuple[str, str]]:
+def _quote_urls() -> dict[str, str]:
     """Each row's URLs, from one reverse() per name: a hundred rows would otherwise make
     over a thousand reverse() calls, the largest cost of rendering the page."""
-    return {
-        key: tuple(reverse(name, args=[0]).split("/0/", 1)) for key, name in QUOTE_URL_NAMES.items()
-    }
+    return {key: permalinks.url_pattern(name) for key, name in QUOTE_URL_NAMES.items()}
 
 
 def _workspace(request, article: Article) -> dict:
@@ -84,7 +82,7 @@ def _workspace(request, article: Article) -> dict:
         quote.dom_id = pk
         quote.version_str = str(quote.version)
         quote.colour = _colour(quote.speaker_id)
-        quote.urls = {key: f"{a}/{pk}/{b}" for key, (a, b) in url_parts.items()}
+        quote.urls = {key: pattern.format(pk) for key, pattern in url_parts.items()}
         quote.speaker_label = quote.speaker.name if quote.speaker_id else "no speaker"
         # Cut here rather than with |truncatechars, which costs more than the rest of the row.
         quote.short_text = _shorten(quote.text, 300)

@@ -66,7 +66,7 @@ def test_researcher_filters_by_speaker_then_outlet_and_exports(page, rachel, new
 
     # The export link carries the same filter.
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     with open(download_info.value.path(), encoding="utf-8", newline="") as exported:
         rows = list(csv.DictReader(exported))
     assert [int(row["quote_id"]) for row in rows] == [post_quote.pk]

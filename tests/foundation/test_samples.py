@@ -65,3 +65,12 @@ def test_setup_demo_run_twice_imports_the_samples_once():
     call_command("setup_demo", stdout=StringIO(), stderr=StringIO())
 
     assert (Article.objects.count(), Quote.objects.count(), User.objects.count()) == (15, 17, 2)
+
+
+@pytest.mark.django_db
+def test_setup_demo_prints_the_log_in_url_of_the_address_given():
+    out = StringIO()
+
+    call_command("setup_demo", "--address", "0.0.0.0:8080", stdout=out, stderr=StringIO())
+
+    assert "http://0.0.0.0:8080/accounts/login/" in out.getvalue()

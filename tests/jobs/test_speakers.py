@@ -222,3 +222,12 @@ def test_reextraction_after_a_merge_keeps_the_merged_speaker(fake_engine, alice)
     services.extract_articles(articles_or_ids=[article], force=True)
 
     assert speakers_of(article) == [ben]
+
+
+def test_a_kind_of_body_is_not_a_surname_to_merge_on():
+    assert merge_score("campaign group", "group") is None
+    assert merge_score("city council", "county council") is None
+
+
+def test_a_shared_surname_still_suggests_a_merge():
+    assert merge_score("ana lopez", "lopez") is not None

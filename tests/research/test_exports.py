@@ -16,6 +16,7 @@ from .conftest import listed_ids
 LIST = reverse("quote_list")
 CSV_URL = reverse("quote_export", args=["csv"])
 JSONL_URL = reverse("quote_export", args=["jsonl"])
+GOLD_URL = reverse("quote_export", args=["gold-jsonl"])
 
 FILTERS = [
     {},
@@ -64,12 +65,22 @@ def test_jsonl_export_has_exactly_the_listed_quotes(rachel_client, corpus, param
 
     records = read_jsonl(rachel_client.get(JSONL_URL, params))
 
+    assert [record["quote_id"] for record in records] == listed
+
+
+@pytest.mark.parametrize("params", FILTERS)
+def test_gold_export_has_exactly_the_listed_quotes(rachel_client, corpus, params):
+    params = resolve(corpus, params)
+    listed = listed_ids(rachel_client.get(LIST, params))
+
+    records = read_jsonl(rachel_client.get(GOLD_URL, params))
+
     exported = [quote["quote_id"] for record in records for quote in record["quotes"]]
     assert sorted(exported) == sorted(listed)
 
 
 def test_jsonl_has_one_record_per_article_in_the_shared_format(rachel_client, corpus):
-    records = read_jsonl(rachel_client.get(JSONL_URL, {"speaker": corpus.reed.pk}))
+    records = read_jsonl(rachel_client.get(GOLD_URL, {"speaker": corpus.reed.pk}))
 
     assert [record["article_id"] for record in records] == [
         corpus.budget.pk,
@@ -148,7 +159,7 @@ def test_command_jsonl_export_by_outlet_and_dates(corpus, tmp_path):
     call_command(
         "export_quotes",
         "--format",
-        "jsonl",
+        "gold-jsonl",
         "--outlet",
         "Harbour Gazette",
         "--date-from",
@@ -185,4 +196,4 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_marked_as_text(rachel_client
     assert row["quote"] == "'" + formula
     assert row["title"] == "'@everyone: a test"
     assert row["outlet"] == "'-Minus Weekly"
-    assert record["quotes"][0]["quote"] == formula  # JSONL keeps the text exactly
+    assert record["quote"] == formula  # JSONL keeps the text exactly

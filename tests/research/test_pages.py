@@ -32,8 +32,8 @@ def test_speaker_page_counts_quotes_by_outlet(rachel_client, corpus):
     # Reed: bridge (Gazette), budget (Post, corrected) and the undated letter (Post).
     assert response.context["quote_count"] == 3
     assert response.context["by_outlet"] == [
-        {"article__outlet": "Valley Post", "quote_count": 2},
-        {"article__outlet": "Harbour Gazette", "quote_count": 1},
+        {"article__outlet": "Valley Post", "quote_count": 2, "percent": "66.7%"},
+        {"article__outlet": "Harbour Gazette", "quote_count": 1, "percent": "33.3%"},
     ]
 
 
@@ -226,3 +226,12 @@ def test_anonymous_export_is_sent_to_log_in(client, corpus):
     response = client.get(reverse("quote_export", args=["csv"]))
 
     assert response.status_code == 302
+
+
+def test_one_month_is_one_narrow_labelled_bar_not_the_whole_plot():
+    chart = monthly_chart({datetime.date(2024, 3, 1): 5})
+
+    (bar,) = chart["bars"]
+    assert bar["width"] <= 56  # the plot is 720 wide
+    assert bar["value"] == 5
+    assert [tick["label"] for tick in chart["ticks"]] == ["Mar 2024"]

@@ -1,4 +1,10 @@
-"""Full-text search in quote texts: words, phrases, punctuation, other scripts, ranking."""
+"""Full-text search in quote texts: words, phrases, or, -word, stemming, punctuation, other
+scripts, ranking and highlighting.
+
+Marked ``both_databases``: `make test` runs this module on PostgreSQL with the suite and
+again on SQLite (``DATABASE_URL=sqlite://...  pytest -m both_databases``), so the same
+tests show the documented syntax on both (PostgreSQL's tsvector, SQLite's FTS5).
+"""
 
 import datetime
 
@@ -6,15 +12,19 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from annotations import search
 from annotations.models import Quote, quote_fingerprint
 from tests.factories import make_article, make_quote, make_speaker
 
 from .conftest import listed_ids
 
+pytestmark = pytest.mark.both_databases
+
 URL = reverse("quote_list")
 on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="full-text search syntax is PostgreSQL's"
+    connection.vendor != "postgresql", reason="PostgreSQL's query plans"
 )
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 triggers")
 
 
 @pytest.fixture
@@ -80,13 +90,11 @@ def test_every_word_must_match(rachel_client, quotes):
     assert found(rachel_client, "bridges nowhere") == [quotes["english"].pk]
 
 
-@on_postgresql
 def test_quoted_phrase_matches_the_words_in_that_order(rachel_client, quotes):
     assert found(rachel_client, '"campaign starts"') == [quotes["hyphen"].pk]
     assert found(rachel_client, '"starts campaign"') == []
 
 
-@on_postgresql
 def test_minus_excludes_a_word(rachel_client, quotes):
     assert found(rachel_client, "bridges -nowhere") == [quotes["bridges"].pk]
 
@@ -99,7 +107,6 @@ def test_search_syntax_characters_never_break_the_page(rachel_client, quotes, te
     assert Quote.objects.count() == len(quotes)
 
 
-@on_postgresql
 def test_relevance_puts_the_quote_that_repeats_the_word_first(rachel_client, quotes):
     # "bridges" three times beats "bridges" once, although its article is older.
     result = found(rachel_client, "bridges", sort="relevance")
@@ -163,3 +170,129 @@ def test_search_inside_a_subquery_finds_the_same_quotes(quotes):
     assert list(Quote.objects.filter(pk__in=matches).values_list("pk", flat=True)) == [
         quotes["english"].pk
     ]
+
+
+# The README's examples, on a street and a bridge ------------------------------------------
+
+STREETS = {
+    "street_name": "The crossing at Bridge Street is closed.",
+    "street_bridge": "The old street bridge will reopen.",
+    "fares_cap": "Fares rise but the cap holds.",
+    "fares_only": "Fares rise again this spring.",
+    "to_be": "Whether to be or not to be is the question.",
+    "markup": "The <b>bridge</b> & the river.",
+}
+
+
+@pytest.fixture
+def streets(db):
+    made = {}
+    for day, (name, text) in enumerate(STREETS.items(), 1):
+        article = make_article(text=text, published=datetime.date(2024, 2, day))
+        made[name] = make_quote(article, text, status=Quote.Status.CONFIRMED)
+    return made
+
+
+def test_a_phrase_does_not_match_its_words_in_another_order(rachel_client, streets):
+    assert found(rachel_client, '"street bridge"') == [streets["street_bridge"].pk]
+
+
+def test_minus_leaves_out_quotes_with_the_word(rachel_client, streets):
+    assert found(rachel_client, "fares -cap") == [streets["fares_only"].pk]
+
+
+def test_minus_alone_lists_every_quote_without_the_word(rachel_client, streets):
+    result = set(found(rachel_client, "-fares"))
+
+    assert result == {streets[name].pk for name in STREETS if not name.startswith("fares")}
+
+
+def test_or_matches_either_word(rachel_client, streets):
+    result = set(found(rachel_client, "cap or reopen"))
+
+    assert result == {streets["fares_cap"].pk, streets["street_bridge"].pk}
+
+
+def test_or_binds_tighter_than_and(rachel_client, streets):
+    # fares AND (cap OR again): both fares quotes, nothing about streets.
+    result = set(found(rachel_client, "fares cap or again"))
+
+    assert result == {streets["fares_cap"].pk, streets["fares_only"].pk}
+
+
+def test_a_plural_finds_the_singular(rachel_client, streets):
+    result = set(found(rachel_client, "bridges"))
+
+    assert result == {streets["street_name"].pk, streets["street_bridge"].pk, streets["markup"].pk}
+
+
+def test_a_verb_form_finds_another(rachel_client, streets):
+    assert found(rachel_client, "rising holding") == [streets["fares_cap"].pk]
+
+
+def test_common_words_are_searchable(rachel_client, streets):
+    assert found(rachel_client, '"to be or not to be"') == [streets["to_be"].pk]
+
+
+def test_matched_words_are_marked_in_the_results(rachel_client, streets):
+    response = rachel_client.get(URL, {"q": "bridges"})
+
+    assert b"The old street <mark>bridge</mark> will reopen." in response.content
+
+
+def test_marked_text_is_still_escaped(rachel_client, streets):
+    response = rachel_client.get(URL, {"q": "river"})
+
+    assert b"The &lt;b&gt;bridge&lt;/b&gt; &amp; the <mark>river</mark>." in response.content
+
+
+def test_a_phrase_marks_its_words(rachel_client, streets):
+    response = rachel_client.get(URL, {"q": '"street bridge"'})
+
+    assert b"The old <mark>street bridge</mark> will reopen." in response.content
+
+
+def test_an_edited_quote_is_found_by_its_new_words(streets):
+    quote = streets["fares_only"]
+    Quote.objects.filter(pk=quote.pk).update(text="Tolls rise again this spring.")
+
+    assert list(Quote.objects.search("tolls").values_list("pk", flat=True)) == [quote.pk]
+    assert quote.pk not in Quote.objects.search("fares").values_list("pk", flat=True)
+
+
+def test_a_deleted_quote_is_no_longer_found(streets):
+    streets["fares_only"].delete()
+
+    assert list(Quote.objects.search("fares").values_list("pk", flat=True)) == [
+        streets["fares_cap"].pk
+    ]
+
+
+@on_sqlite
+def test_migrate_puts_back_triggers_a_table_remake_dropped(streets):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER annotations_quote_fts_insert")
+    search.ensure_sqlite_index(connection.alias)
+    article = make_article(text="Ferries run late.", published=datetime.date(2024, 3, 1))
+    ferry = make_quote(article, "Ferries run late.", status=Quote.Status.CONFIRMED)
+
+    assert list(Quote.objects.search("ferry").values_list("pk", flat=True)) == [ferry.pk]
+
+
+# The web syntax, parsed -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        ("fares -cap", ('("fares")', '"cap"')),
+        ('"street bridge"', ('("street bridge")', "")),
+        ("fares or bridge", ('("fares" OR "bridge")', "")),
+        ('-"bridge street" ferry', ('("ferry")', '"bridge street"')),
+        ("or fares", ('("fares")', "")),
+        ('say "yes"', ('("say") AND ("yes")', "")),
+        ("&|!():*<->", ("", "")),
+    ],
+)
+def test_web_syntax_becomes_an_fts5_query(terms, expected):
+    assert search.fts5_query(terms) == expected

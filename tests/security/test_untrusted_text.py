@@ -360,7 +360,7 @@ def test_the_csv_export_gives_back_the_exact_text_marked_safe_for_spreadsheets(
 def test_the_jsonl_export_gives_back_the_exact_text(rachel_client, values):
     with rolled_back():
         story = Story(values)
-        response = rachel_client.get("/quotes/export.jsonl")
+        response = rachel_client.get("/quotes/export.gold-jsonl")
         body = b"".join(response.streaming_content).decode()
     lines = body.split("\n")  # JSON escapes newlines; U+2028 inside a string is not a break
     assert lines[-1] == ""
@@ -386,7 +386,7 @@ def test_the_api_gives_back_the_exact_text(rachel_client, values):
         values["title"],
         values["outlet"],
     )
-    assert (quote["text"], quote["speaker_mention"]) == (values["quote"], values["mention"])
+    assert (quote["quote"], quote["speaker_mention"]) == (values["quote"], values["mention"])
     assert (speaker["name"], speaker["aliases"]) == (values["name"], [values["alias"]])
 
 

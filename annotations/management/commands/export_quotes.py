@@ -19,7 +19,10 @@ from annotations.models import Quote
 
 
 class Command(BaseCommand):
-    help = "Export the quotes matching the given filters as CSV or JSONL (one article a line)."
+    help = (
+        "Export the quotes matching the given filters: csv, excel-csv, jsonl (one quote a "
+        "row or line, the README's export schema) or gold-jsonl (one article a line)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
@@ -65,7 +68,7 @@ class Command(BaseCommand):
             base_url=options["base_url"].rstrip("/"),
         )
         if options["output"]:
-            newline = "" if options["format"] == "csv" else None
+            newline = "" if exports.FORMATS[options["format"]].extension == "csv" else None
             with open(options["output"], "w", encoding="utf-8", newline=newline) as out:
                 out.writelines(chunks)
         else:

@@ -18,6 +18,13 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Create the demo editor and researcher and import the sample articles (safe to re-run)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="Where the server listens (make run passes its HOST), for the log-in URL.",
+        )
+
     def handle(self, *args, **options):
         for username, password, role in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(username=username)
@@ -26,6 +33,9 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get(name=role))
         call_command("import_articles", str(Path(settings.BASE_DIR) / "samples"), verbosity=0)
-        self.stdout.write("Demo log-ins (http://127.0.0.1:8000/accounts/login/):")
+        address = options["address"]
+        if address.isdigit():  # runserver takes a bare port too
+            address = f"127.0.0.1:{address}"
+        self.stdout.write(f"Demo log-ins (http://{address}/accounts/login/):")
         for username, password, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<10} {username} / {password}")
