@@ -12,7 +12,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, Expression, F, Min, Q, Value
+from django.db.models import Count, Expression, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +98,33 @@ class ArticleQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(quotes__status=Quote.Status.CANDIDATE).distinct()
 
+    def in_review_queue(self):
+        """Articles with candidates left, the most doubtful first (from the kept counts)."""
+        return self.filter(review_candidates__gt=0).in_review_order()
+
+    def in_review_order(self):
+        return self.order_by(F("review_lowest_confidence").asc(nulls_last=True), "-published", "pk")
+
+    def refresh_review_counts(self) -> int:
+        """Recount the candidates left in these articles and their lowest confidence.
+
+        Called by every service that stores, decides or removes quotes (one UPDATE over
+        the articles' own quotes), so the queue reads two columns instead of counting a
+        million quotes on every page.
+        """
+        candidates = Quote.objects.filter(
+            article=OuterRef("pk"), status=Quote.Status.CANDIDATE
+        ).order_by()
+        per_article = candidates.values("article")
+        return self.update(
+            review_candidates=Coalesce(
+                Subquery(per_article.annotate(n=Count("pk")).values("n")), 0
+            ),
+            review_lowest_confidence=Subquery(
+                per_article.annotate(low=Min("confidence")).values("low")
+            ),
+        )
+
 
 class Article(models.Model):
     class Extraction(models.TextChoices):
@@ -147,6 +174,10 @@ class Article(models.Model):
         related_name="claimed_articles",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # What the review queue orders by, kept by ArticleQuerySet.refresh_review_counts
+    # whenever a quote of the article is stored, decided or removed.
+    review_candidates = models.PositiveIntegerField(default=0, editable=False)
+    review_lowest_confidence = models.FloatField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -166,6 +197,14 @@ class Article(models.Model):
             models.Index(fields=["published", "id"], name="article_published_id"),
             # Lets a speaker's counts by outlet and month join articles from the index alone.
             models.Index(fields=["id", "published", "outlet"], name="article_id_published_outlet"),
+            # The review queue: articles with candidates left, most doubtful first.
+            models.Index(
+                F("review_lowest_confidence").asc(nulls_last=True),
+                F("published").desc(),
+                "id",
+                condition=Q(review_candidates__gt=0),
+                name="article_review_queue",
+            ),
         ]
 
     def __str__(self):
@@ -210,6 +249,29 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 NORMALIZED_NAME_LENGTH = 300
+_JOINERS = "\u200c\u200d"  # zero-width non-joiner / joiner
+
+
+def strip_format_characters(text: str) -> str:
+    """``text`` without invisible format characters (Unicode category Cf: zero-width
+    spaces, soft hyphens, byte-order marks, direction marks) that copy-paste leaves in
+    names, so "Roe\u200b" and "Roe" are one name.
+
+    A zero-width (non-)joiner between two letters is spelling in Persian and Indic
+    scripts, not noise: it is kept there.
+    """
+    if not any(unicodedata.category(c) == "Cf" for c in text):
+        return text
+    kept = []
+    for i, char in enumerate(text):
+        if unicodedata.category(char) != "Cf" or (
+            char in _JOINERS
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            kept.append(char)
+    return "".join(kept)
 
 
 def normalize_name(name: str) -> str:
@@ -218,7 +280,7 @@ def normalize_name(name: str) -> str:
     Cut to the column's length: NFKD can make a name much longer (U+FDFA is 18 letters),
     and a 300-letter name must not fail to save.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", strip_format_characters(name))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = " ".join(stripped.casefold().replace("\u2019", "'").split())
     return folded[:NORMALIZED_NAME_LENGTH]
@@ -259,6 +321,7 @@ class Speaker(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = " ".join(strip_format_characters(self.name).split())
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -288,6 +351,7 @@ class SpeakerAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = " ".join(strip_format_characters(self.name).split())
         self.normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -443,6 +507,9 @@ class Quote(models.Model):
     cue_start = models.PositiveIntegerField(null=True, blank=True)
     cue_end = models.PositiveIntegerField(null=True, blank=True)
     cue_text = models.CharField(max_length=100, blank=True)
+    # The engine's other people of the article who may have said it, best first (names):
+    # the review card offers the top three.
+    alternatives = models.JSONField(default=list, blank=True)
 
     confidence = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)

@@ -24,6 +24,10 @@ class QuoteCandidate:
     confidence: float  # in [0, 1]; higher means right more often
     is_floating: bool  # no speaker mention of its own; speaker taken from context
     version: str = ""
+    speaker_type: str = "unknown"  # "person" | "organisation" | "group" | "unknown"
+    alternatives: tuple[
+        str, ...
+    ] = ()  # other people of the article who may have said it, best first
 
     def to_json(self) -> dict:
         """The prediction-record quote dict (shared/data/README.md format) plus extras."""
