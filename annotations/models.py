@@ -98,6 +98,23 @@ class ArticleQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(quotes__status=Quote.Status.CANDIDATE).distinct()
 
+    def outlet_names(self) -> list[str]:
+        """Every outlet name, in order, in one index probe per outlet (a recursive query
+        walking the outlet index) instead of reading every article."""
+        table = self.model._meta.db_table
+        sql = f"""
+            WITH RECURSIVE outlets(name) AS (
+                SELECT min(outlet) FROM {table} WHERE outlet > ''
+                UNION ALL
+                SELECT (SELECT min(outlet) FROM {table} WHERE outlet > outlets.name)
+                FROM outlets WHERE outlets.name IS NOT NULL
+            )
+            SELECT name FROM outlets WHERE name IS NOT NULL
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql)
+            return [row[0] for row in cursor.fetchall()]
+
     def in_review_queue(self):
         """Articles with candidates left, the most doubtful first (from the kept counts)."""
         return self.filter(review_candidates__gt=0).in_review_order()

@@ -111,28 +111,12 @@ def queue_progress() -> dict:
     return progress
 
 
-OUTLETS_CACHE_SECONDS = 300
-
-
-def _outlets() -> list[str]:
-    outlets = cache.get("review-queue-outlets")
-    if outlets is None:
-        outlets = list(
-            Article.objects.exclude(outlet="")
-            .order_by("outlet")
-            .values_list("outlet", flat=True)
-            .distinct()
-        )
-        cache.set("review-queue-outlets", outlets, OUTLETS_CACHE_SECONDS)
-    return outlets
-
-
 @editor_required
 @require_GET
 @vary_on_headers("HX-Request")  # the same URL answers a fragment to htmx: keep caches apart
 def review_queue(request):
     """Articles with candidates awaiting review, the most doubtful first."""
-    form = QueueFilterForm(request.GET or None, outlets=_outlets())
+    form = QueueFilterForm(request.GET or None, outlets=Article.objects.outlet_names())
     page = Paginator(_queue(request, form), 25).get_page(request.GET.get("page"))
     page.object_list = _with_counts(list(page.object_list))
     query = request.GET.copy()

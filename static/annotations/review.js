@@ -21,7 +21,7 @@
   // ---- the current quote --------------------------------------------------------------
 
   function select(id, options) {
-    const opts = Object.assign({ focus: true, scroll: true }, options || {});
+    const opts = Object.assign({ focus: true, scroll: true, remember: true }, options || {});
     document.querySelectorAll(".quote-row.current").forEach((r) => {
       r.classList.remove("current");
       r.removeAttribute("aria-current");
@@ -35,7 +35,9 @@
     row.setAttribute("aria-current", "true");
     // The address names the current quote, so a reload or a shared link comes back to it
     // (replaceState: moving between quotes adds nothing to the back button's list).
-    if (window.location.hash !== "#quote-" + id) window.history.replaceState(null, "", "#quote-" + id);
+    // Not for the first quote chosen on load: the browser scrolls to the address's
+    // fragment when the page finishes loading, which opened the page 200 px down.
+    if (opts.remember && window.location.hash !== "#quote-" + id) window.history.replaceState(null, "", "#quote-" + id);
     const segs = segmentsOf(id);
     segs.forEach((s) => s.classList.add("current-quote"));
     if (opts.scroll) {
@@ -372,22 +374,24 @@
   const caretHelp = document.getElementById("caret-help");
   const articleText = () => textEl.textContent;
 
+  // Stops are where units start (the end of a marked span is the start of the unit after
+  // it, and the spaces between are trimmed away, as for a mouse selection); a word whose
+  // marks follow it ('spring,"') also stops after the word, before the marks.
   function stops(kind) {
     const text = articleText();
     const found = new Set([0, text.length]);
     const patterns = {
       word: /\S+/g,
-      clause: /[^\s,;:\u2013\u2014.!?]+[^,;:\u2013\u2014.!?]*[,;:\u2013\u2014.!?]*["\u201d\u2019)]*/g,
-      sentence: /[^\s][^.!?\n]*[.!?]*["\u201d\u2019)]*/g,
+      clause: /[^\s,;:\u2013\u2014.!?][^,;:\u2013\u2014.!?\n]*/g,
+      sentence: /[^\s.!?]([^.!?\n]|[.!?](?=\S))*/g,
     };
     let m;
     const re = patterns[kind];
     while ((m = re.exec(text)) !== null) {
       found.add(m.index);
-      found.add(m.index + m[0].trimEnd().length);
       if (kind === "word") {
         const core = m[0].replace(/[^\p{L}\p{N}]+$/u, "").length;
-        if (core) found.add(m.index + core);
+        if (core && core < m[0].length) found.add(m.index + core);
       }
     }
     return Array.from(found).sort((a, b) => a - b);
@@ -772,6 +776,6 @@
     select(fromHash[1]);
   } else {
     const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
-    if (first) select(first.dataset.quote, { scroll: false });
+    if (first) select(first.dataset.quote, { scroll: false, remember: false });
   }
 })();
