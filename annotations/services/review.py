@@ -74,10 +74,18 @@ def _conflict(quote_id: int) -> QuoteConflict:
 
 def _ensure_baseline(quote: Quote) -> None:
     """Quotes stored in bulk (extraction) have no history yet: record their state first,
-    so that the first change by an editor can be undone and shown as before/after."""
+    so that the first change by an editor can be undone and shown as before/after.
+
+    The state is read back from the database (the caller may already have set the new
+    speaker on ``quote``), and it is the engine's: no user, whoever is logged in.
+    """
     if not Quote.history.filter(id=quote.pk).exists():
+        stored = Quote.objects.filter(pk=quote.pk).first()
+        if stored is None:
+            return
+        stored._history_user = None
         Quote.history.bulk_history_create(
-            [quote], default_change_reason="baseline", default_date=quote.updated_at
+            [stored], default_change_reason="baseline", default_date=stored.updated_at
         )
 
 
@@ -293,9 +301,12 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
             Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
         )
         if missing:
-            Quote.history.bulk_history_create(
-                [q for q in quotes if q.pk in missing], default_change_reason="baseline"
-            )
+            baselines = [q for q in quotes if q.pk in missing]
+            for quote in baselines:
+                quote._history_user = None  # the engine's state, not the editor's
+            Quote.history.bulk_history_create(baselines, default_change_reason="baseline")
+            for quote in baselines:
+                del quote._history_user  # the batch's own records are the editor's
         Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(
             status=Quote.Status.CONFIRMED,
             version=F("version") + 1,

@@ -177,13 +177,14 @@ FIELD_LABELS = {
     "start": "start",
     "end": "end",
     "text": "text",
+    "speaker_text": "mention",
 }
 
 
 def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple[str, str, str]]:
     """(field, before, after) for the fields an editor can change, in words."""
     rows = []
-    for name in ("status", "kind", "speaker_id", "start", "end", "text"):
+    for name in ("status", "kind", "speaker_id", "speaker_text", "start", "end", "text"):
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
@@ -253,7 +254,7 @@ def quote_history(request, pk):
             }
         )
     entries.reverse()
-    template = f"{PAGE}#history" if request.htmx else "annotations/review/history.html"
+    template = "annotations/review/history.html" + ("#entries" if request.htmx else "")
     return render(request, template, {"quote": quote, "entries": entries})
 
 

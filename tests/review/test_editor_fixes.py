@@ -251,3 +251,29 @@ def test_the_article_page_reads_no_quote_beyond_its_own(alice_client, article, b
         alice_client.get(article.get_absolute_url())
     quote_reads = [q["sql"] for q in queries if 'FROM "annotations_quote"' in q["sql"]]
     assert quote_reads and all('"article_id" = ' in sql for sql in quote_reads)
+
+
+# History: a speaker change names both speakers; the baseline is the engine's ------------
+
+
+def test_the_history_of_a_speaker_change_names_the_old_and_new_speaker(
+    alice_client, budget_quote, tom
+):
+    post(alice_client, "quote_speaker", budget_quote.pk, {"version": 1, "speaker": tom.pk})
+    body = alice_client.get(reverse("quote_history", args=[budget_quote.pk]), **htmx())
+    rows = re.findall(r'<tr><th scope="row">(\w+)</th><td>([^<]*)</td>', body.content.decode())
+    assert ("speaker", "Ana Lopez") in rows
+    assert "→ Tom Reed" in body.content.decode()
+
+
+def test_the_baseline_entry_is_the_engines_not_the_editors(alice_client, alice, article, ana):
+    # Stored in bulk, as the extraction service stores candidates: no history yet.
+    at = article.text.index("the budget")
+    (quote,) = Quote.objects.bulk_create(
+        [Quote(article=article, start=at, end=at + 10, text=article.text[at : at + 10])]
+    )
+    post(alice_client, "quote_speaker", quote.pk, {"version": 1, "speaker": ana.pk})
+    baseline, confirm = Quote.history.filter(id=quote.pk).order_by("history_id")
+    assert (baseline.history_change_reason, baseline.history_user) == ("baseline", None)
+    assert baseline.speaker_id is None  # as the engine left it, before Ana was set
+    assert (confirm.history_user, confirm.speaker_id) == (alice, ana.pk)
