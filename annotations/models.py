@@ -133,7 +133,9 @@ class ArticleQuerySet(models.QuerySet):
             article=OuterRef("pk"), status=Quote.Status.CANDIDATE
         ).order_by()
         per_article = candidates.values("article")
+        every_quote = Quote.objects.filter(article=OuterRef("pk")).order_by().values("article")
         return self.update(
+            review_quotes=Coalesce(Subquery(every_quote.annotate(n=Count("pk")).values("n")), 0),
             review_candidates=Coalesce(
                 Subquery(per_article.annotate(n=Count("pk")).values("n")), 0
             ),
@@ -194,6 +196,7 @@ class Article(models.Model):
     # What the review queue orders by, kept by ArticleQuerySet.refresh_review_counts
     # whenever a quote of the article is stored, decided or removed.
     review_candidates = models.PositiveIntegerField(default=0, editable=False)
+    review_quotes = models.PositiveIntegerField(default=0, editable=False)
     review_lowest_confidence = models.FloatField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -221,6 +224,18 @@ class Article(models.Model):
                 "id",
                 condition=Q(review_candidates__gt=0),
                 name="article_review_queue",
+            ),
+            models.Index(
+                F("outlet"),
+                F("review_lowest_confidence").asc(nulls_last=True),
+                F("published").desc(),
+                "id",
+                condition=Q(review_candidates__gt=0),
+                name="article_review_queue_outlet",
+            ),
+            # The database-wide progress, summed from the index alone.
+            models.Index(
+                fields=["review_candidates", "review_quotes"], name="article_review_progress"
             ),
         ]
 

@@ -202,8 +202,8 @@ def run(args):
         ),
         "set speaker mention": lambda i: (
             "post",
-            reverse("quote_mention", args=[quote_at(i).pk]),
-            mention_data(quote_at(i), i),
+            reverse("quote_mention", args=[quote_at(i // 2).pk]),
+            mention_data(quote_at(i // 2), i),
         ),
         "adjust span by a word": lambda i: (
             "post",
