@@ -267,13 +267,15 @@
       case "s":
         editSpeaker();
         break;
+      // A speaker chosen decides the quote (it is then "corrected"): the flow moves on.
       case "p":
-        pressInCurrent(".act-previous");
+        advanceAfterSwap = pressInCurrent(".act-previous");
         break;
       case "1":
       case "2":
       case "3":
-        if (!pressInCurrent('.act-offer[data-key="' + k.key + '"]')) sayInfo("No alternative speaker " + k.key + " for this quote: press s to choose one.");
+        advanceAfterSwap = pressInCurrent('.act-offer[data-key="' + k.key + '"]');
+        if (!advanceAfterSwap) sayInfo("No alternative speaker " + k.key + " for this quote: press s to choose one.");
         break;
       case "M":
         if (!pressInCurrent(".act-clear-mention")) sayInfo("This quote has no speaker mention to clear.");
@@ -697,6 +699,7 @@
     field.querySelector(".suggestions").innerHTML = "";
     input.setAttribute("aria-expanded", "false");
     const ready = form.id !== "add-quote-form" || (form.elements.start.value && form.elements.end.value);
+    if (form.classList.contains("speaker-form")) advanceAfterSwap = true; // decided: move on
     if (ready) form.requestSubmit();
     else input.focus();
   }
