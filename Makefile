@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-research check-deploy serve-prod bench-load clean
+.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-editor bench-research check-deploy serve-prod bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -90,6 +90,11 @@ bench-research: install postgres
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/research_latency.py
+
+# A scripted editor reviews the held-aside ggt_dev articles from the keyboard: keys and
+# typed characters per candidate, post-review F1 (needs ../shared; skipped without it).
+bench-editor: install postgres
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/scripted_editor.py
 
 bench: bench-extraction bench-pipeline bench-review bench-research
 

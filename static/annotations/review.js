@@ -379,6 +379,7 @@
   // Stops are where units start (the end of a marked span is the start of the unit after
   // it, and the spaces between are trimmed away, as for a mouse selection); a word whose
   // marks follow it ('spring,"') also stops after the word, before the marks.
+  const QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb';
   function stops(kind) {
     const text = articleText();
     const found = new Set([0, text.length]);
@@ -387,6 +388,15 @@
       clause: /[^\s,;:\u2013\u2014.!?][^,;:\u2013\u2014.!?\n]*/g,
       sentence: /[^\s.!?]([^.!?\n]|[.!?](?=\S))*/g,
     };
+    if (kind === "quote") {
+      // Before an opening quotation mark, after a closing one: a quoted passage is two
+      // presses of ". A mark after a space or a bracket opens; any other closes.
+      for (let i = 0; i < text.length; i++) {
+        if (!QUOTE_MARKS.includes(text[i])) continue;
+        found.add(i === 0 || /[\s(\[]/.test(text[i - 1]) ? i : i + 1);
+      }
+      return Array.from(found).sort((a, b) => a - b);
+    }
     let m;
     const re = patterns[kind];
     while ((m = re.exec(text)) !== null) {
@@ -479,6 +489,18 @@
       case "ArrowUp":
         to = step(stops("sentence"), false);
         break;
+      case '"':
+        to = step(stops("quote"), true);
+        break;
+      case "Home":
+      case "End": {
+        // The current quote's own start or end: one key when only the other end moves.
+        const segs = currentId ? segmentsOf(currentId) : [];
+        if (!segs.length) return true;
+        const last = segs[segs.length - 1];
+        to = event.key === "Home" ? Number(segs[0].dataset.offset) : Number(last.dataset.offset) + last.textContent.length;
+        break;
+      }
       case " ":
         if (caret.mark === null) {
           caret.mark = caret.at;
