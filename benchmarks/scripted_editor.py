@@ -342,7 +342,7 @@ def run(args):
             data = {"start": span[0], "end": span[1]}
             if g.get("speaker_name"):
                 _, picked = choose_speaker_for_add(
-                    client, reverse, names_match, keys, g["speaker_name"]
+                    client, reverse, names_match, keys, g["speaker_name"], article.pk
                 )
                 typed += picked.pop("_typed")
                 data.update(picked)
@@ -385,18 +385,24 @@ def _offers(quote, previous) -> list[str]:
     return out
 
 
-def choose_speaker_for_add(client, reverse, names_match, keys, gold_name):
-    """The add form's speaker field: type until the right person is pre-selected."""
+def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, article_pk):
+    """The add form's speaker field: the article's people are offered before anything is
+    typed (↓ to the right one); else type until the right person is pre-selected."""
     for form in dict.fromkeys([gold_name.split()[-1], gold_name]):
-        for n in range(1, len(form) + 1):
+        for n in range(0, len(form) + 1):
             body = client.get(
-                reverse("speaker_suggest"), {"speaker_name": form[:n]}, **HTMX
+                reverse("speaker_suggest"),
+                {"speaker_name": form[:n], "article": article_pk},
+                **HTMX,
             ).content.decode()
-            chosen = re.search(r'aria-selected="true"[^>]*?data-speaker-name="([^"]*)"', body)
-            if chosen and names_match(gold_name, chosen.group(1)):
+            options = re.findall(r'aria-selected="(\w+)"[^>]*?data-speaker-name="([^"]*)"', body)
+            chosen = next((i for i, o in enumerate(options) if o[0] == "true"), None)
+            right = [i for i, o in enumerate(options) if names_match(gold_name, o[1])]
+            if right and chosen is not None:
                 keys["typed"] += n
+                keys["↓"] += abs(right[0] - chosen)
                 keys["Enter"] += 1
-                return "quote_add", {"speaker_name": chosen.group(1), "_typed": n}
+                return "quote_add", {"speaker_name": options[right[0]][1], "_typed": n}
     keys["typed"] += len(gold_name)
     keys["Enter"] += 1
     return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}

@@ -518,8 +518,11 @@ def _nearby_speakers(candidate, candidates) -> list[str]:
         key = normalize_name(name)
         if not key or key == own:
             continue
-        at = other.speaker_start if other.speaker_start is not None else other.start
-        gap = max(0, candidate.start - at, at - candidate.end)
+        if other.speaker_start is not None:
+            at, until = other.speaker_start, other.speaker_end
+        else:
+            at, until = other.start, other.end
+        gap = max(0, candidate.start - until, at - candidate.end)
         if key not in distance or gap < distance[key][0]:
             distance[key] = (gap, name)
     return [name for _, name in sorted(distance.values())[:ALTERNATIVES_KEPT]]

@@ -292,6 +292,21 @@ def _alternatives_of(quote_pk) -> list:
     return [found[k] for k in dict.fromkeys(keys) if k in found]
 
 
+def _people_of(article_pk) -> list:
+    """The speakers of an article's quotes, most quoted there first: what the add form
+    offers before anything is typed (a missed quote is most often by one of them)."""
+    if not (article_pk or "").isdigit():
+        return []
+    return list(
+        Speaker.objects.active()
+        .filter(quotes__article_id=int(article_pk))
+        .exclude(quotes__status=Quote.Status.REJECTED)
+        .prefetch_related("aliases")
+        .annotate(n_quotes=Count("quotes", distinct=True))
+        .order_by("-n_quotes", "name")[:SUGGESTIONS_SHOWN]
+    )
+
+
 def _suggestion_rows(speakers: list) -> list:
     for speaker in speakers:
         speaker.colour = review_rows.colour(speaker.pk)
@@ -316,7 +331,9 @@ def speaker_suggest(request):
     typed = request.GET.get("speaker_name") or request.GET.get("q") or ""
     term = " ".join(strip_format_characters(typed).split())
     key = normalize_name(term)
-    alternatives = _alternatives_of(request.GET.get("quote"))
+    alternatives = _alternatives_of(request.GET.get("quote")) or _people_of(
+        request.GET.get("article")
+    )
     if not key:
         return render(
             request,

@@ -277,3 +277,79 @@ def test_the_baseline_entry_is_the_engines_not_the_editors(alice_client, alice, 
     assert (baseline.history_change_reason, baseline.history_user) == ("baseline", None)
     assert baseline.speaker_id is None  # as the engine left it, before Ana was set
     assert (confirm.history_user, confirm.speaker_id) == (alice, ana.pk)
+
+
+# Alternatives: stored with each candidate, offered on the card and in the autocomplete --
+
+
+def _candidate(text, fragment, name, mention):
+    from annotations.extraction.candidate import QuoteCandidate
+
+    start, at = text.index(fragment), text.index(mention)
+    return QuoteCandidate(
+        start=start,
+        end=start + len(fragment),
+        text=fragment,
+        kind="indirect",
+        speaker_start=at,
+        speaker_end=at + len(mention),
+        speaker_text=mention,
+        speaker_name=name,
+        cue_start=None,
+        cue_end=None,
+        cue_text="",
+        confidence=0.5,
+        is_floating=False,
+    )
+
+
+def test_without_engine_alternatives_the_articles_other_people_are_stored_nearest_first(db):
+    text = (
+        "Tom Reed said the bridge is safe. Ana Lopez said the budget is tight. "
+        "The council met for three hours on Tuesday and again on Wednesday, and much "
+        "later Priya Natarajan said the vote is close."
+    )
+    article = make_article(text=text)
+    candidates = [
+        _candidate(text, "the bridge is safe", "Tom Reed", "Tom Reed"),
+        _candidate(text, "the budget is tight", "Ana Lopez", "Ana Lopez"),
+        _candidate(text, "the vote is close", "Priya Natarajan", "Priya Natarajan"),
+    ]
+    services.store_candidates(pairs=[(article, candidates)], extractor_version="test")
+    budget = Quote.objects.get(article=article, text="the budget is tight")
+    assert budget.alternatives == ["Tom Reed", "Priya Natarajan"]  # Tom's mention is nearer
+
+
+def test_the_engines_own_alternatives_are_kept_as_ranked(db):
+    from dataclasses import replace
+
+    text = "Tom Reed said the bridge is safe, Ana Lopez added."
+    article = make_article(text=text)
+    candidate = replace(
+        _candidate(text, "the bridge is safe", "Tom Reed", "Tom Reed"),
+        alternatives=("Ana Lopez", "Zed Ward"),
+    )
+    services.store_candidates(pairs=[(article, [candidate])], extractor_version="test")
+    assert Quote.objects.get(article=article).alternatives == ["Ana Lopez", "Zed Ward"]
+
+
+def test_the_card_offers_known_alternatives_with_keys_1_to_3(alice_client, article, budget_quote):
+    make_speaker("Tom Reed")
+    make_speaker("Priya Natarajan")
+    Quote.objects.filter(pk=budget_quote.pk).update(
+        alternatives=["Nobody Known", "Tom Reed", "Ana Lopez", "Priya Natarajan"]
+    )
+    page = alice_client.get(article.get_absolute_url()).content.decode()
+    row = page.split(f'id="quote-{budget_quote.pk}"')[1].split("</li>")[0]
+    offers = re.findall(
+        r'data-key="(\d)" aria-keyshortcuts="\d" aria-label="Speaker: ([^"]+)"', row
+    )
+    # Unknown names and the quote's own speaker (Ana) are not offered.
+    assert offers == [("1", "Tom Reed"), ("2", "Priya Natarajan")]
+
+
+def test_the_add_form_offers_the_articles_people_before_anything_is_typed(
+    alice_client, article, bridge_quote, budget_quote, ana
+):
+    body = suggest(alice_client, "", article=article.pk).content.decode()
+    assert options(body)[0][0] == "true" and options(body)[0][1].startswith("Ana Lopez")
