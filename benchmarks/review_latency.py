@@ -139,7 +139,7 @@ def run(args):
     Article.objects.filter(pk__in=[big.pk, small.pk]).refresh_review_counts()
     if args.queue_articles:
         Article.objects.refresh_review_counts()
-    outlet = Article.objects.outlet_names()[0]
+    outlet = Article.objects.outlets()[0]
     print(
         f"{Article.objects.count()} articles, {Quote.objects.count()} quotes "
         f"({'generate_corpus' if args.corpus else 'seeded'}); "

@@ -352,9 +352,7 @@ def run(args):
                 print(f"  add {gs}-{ge}: HTTP {response.status_code}")
         keys["n"] += 1
         machine += time.perf_counter() - started
-        for quote in Quote.objects.filter(
-            article=article, status__in=Quote.REVIEWED_OK
-        ).select_related("speaker"):
+        for quote in Quote.objects.filter(article=article).reviewed().select_related("speaker"):
             predictions.append((record["id"], quote))
         print(f"article {number}/{len(held)}: {len(candidates)} candidates, {len(gold)} gold")
 

@@ -115,7 +115,7 @@ def merge_suggestion_reopen(request, pk):
             status=409,
             suggestion=suggestion,
         )
-    services.merge_suggestion_reopen(suggestion=suggestion, user=request.user)
+    services.merge_suggestion_reopen(suggestion=suggestion)
     suggestion.status = SpeakerMergeSuggestion.Status.OPEN
     return _merge_answer(
         request,

@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
@@ -61,9 +60,7 @@ def _workspace(request, article: Article) -> dict:
         },
         "kinds": Quote.Kind.choices,
         "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
-        "claim_lapsed": bool(
-            article.claimed_at and article.claimed_at < timezone.now() - services.CLAIM_LIFETIME
-        ),
+        "claim_lapsed": article.claim_has_lapsed,
     }
 
 
@@ -170,15 +167,8 @@ def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool
     return context
 
 
-FIELD_LABELS = {
-    "status": "status",
-    "kind": "kind",
-    "speaker": "speaker",
-    "start": "start",
-    "end": "end",
-    "text": "text",
-    "speaker_text": "mention",
-}
+# A field's own name is its label, but for these.
+FIELD_LABELS = {"speaker_text": "mention"}
 
 
 def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple[str, str, str]]:
@@ -188,7 +178,7 @@ def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
-        label = FIELD_LABELS.get(name.removesuffix("_id"), name)
+        label = FIELD_LABELS.get(name, name.removesuffix("_id"))
         if name == "speaker_id":
             names = speakers if speakers is not None else _speaker_names({old, new})
             old, new = names.get(old, "nobody"), names.get(new, "nobody")

@@ -124,7 +124,7 @@ class _PageOfArticles(Paginator):
 @vary_on_headers("HX-Request")  # the same URL answers a fragment to htmx: keep caches apart
 def review_queue(request):
     """Articles with candidates awaiting review, the most doubtful first."""
-    form = QueueFilterForm(request.GET or None, outlets=Article.objects.outlet_names())
+    form = QueueFilterForm(request.GET or None, outlets=Article.objects.outlets())
     ids = _queue(request, form).values_list("pk", flat=True)
     progress = queue_progress()
     unfiltered = not (form.is_valid() and any(form.cleaned_data.values()))
@@ -152,9 +152,7 @@ def review_queue(request):
 def article_next(request):
     """Claim and open the next article nobody else is reviewing (skipping the current one)."""
     after = request.POST.get("after")
-    candidates = _queue(request, QueueFilterForm({}, outlets=[])).filter(
-        services.claim_is_free(request.user)
-    )
+    candidates = _queue(request, QueueFilterForm({}, outlets=[])).claimable_by(request.user)
     if after and after.isdigit():
         candidates = candidates.exclude(pk=int(after))
     for article in candidates[:10]:
