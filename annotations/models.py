@@ -148,17 +148,7 @@ class ArticleQuerySet(models.QuerySet):
             Q(extraction_state__in=[state.NOT_STARTED, state.QUEUED, state.FAILED]) | _stalled(None)
         )
 
-
-def _stalled(before: datetime | None) -> Q:
-    before = before or timezone.now() - settings.EXTRACTION_STALE_AFTER
-    return Q(extraction_state=Article.Extraction.RUNNING) & (
-        Q(extraction_state_changed_at__lt=before) | Q(extraction_state_changed_at__isnull=True)
-    )
-
-
-def claim_cutoff() -> datetime:
-    """Claims made before this have lapsed."""
-    return timezone.now() - CLAIM_LIFETIME
+    # The review queue: the counts kept on each article, so it never counts quotes.
 
     def in_review_queue(self):
         """Articles with candidates left, the most doubtful first (from the kept counts)."""
@@ -188,6 +178,18 @@ def claim_cutoff() -> datetime:
                 per_article.annotate(low=Min("confidence")).values("low")
             ),
         )
+
+
+def _stalled(before: datetime | None) -> Q:
+    before = before or timezone.now() - settings.EXTRACTION_STALE_AFTER
+    return Q(extraction_state=Article.Extraction.RUNNING) & (
+        Q(extraction_state_changed_at__lt=before) | Q(extraction_state_changed_at__isnull=True)
+    )
+
+
+def claim_cutoff() -> datetime:
+    """Claims made before this have lapsed."""
+    return timezone.now() - CLAIM_LIFETIME
 
 
 class Article(models.Model):

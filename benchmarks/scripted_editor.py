@@ -237,8 +237,11 @@ def run(args):
                     pick = ("quote_speaker", {"speaker": options[right[0]][1]})
                     if best is None or cost < best[0]:
                         best = (cost, n, abs(right[0] - chosen), pick)
-                    break
+                    if right[0] == chosen:
+                        break
             else:
+                if best is not None:
+                    continue  # the person exists, only not pre-selected: no duplicate
                 # Nobody by that name yet: type it all and create it (Shift+Enter).
                 cost = len(gold_name)
                 pick = ("quote_speaker", {"speaker_name": gold_name, "create": "1"})
@@ -385,7 +388,9 @@ def _offers(quote, previous) -> list[str]:
 
 def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, article_pk):
     """The add form's speaker field: the article's people are offered before anything is
-    typed (↓ to the right one); else type until the right person is pre-selected."""
+    typed (↓ to the right one), or type until the right person is pre-selected: the
+    cheaper of the two (typed characters plus arrows)."""
+    best = None
     for form in dict.fromkeys([gold_name.split()[-1], gold_name]):
         for n in range(0, len(form) + 1):
             body = client.get(
@@ -397,13 +402,20 @@ def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, articl
             chosen = next((i for i, o in enumerate(options) if o[0] == "true"), None)
             right = [i for i, o in enumerate(options) if names_match(gold_name, o[1])]
             if right and chosen is not None:
-                keys["typed"] += n
-                keys["↓"] += abs(right[0] - chosen)
-                keys["Enter"] += 1
-                return "quote_add", {"speaker_name": options[right[0]][1], "_typed": n}
-    keys["typed"] += len(gold_name)
+                arrows = abs(right[0] - chosen)
+                if best is None or n + arrows < best[0] + best[1]:
+                    best = (n, arrows, options[right[0]][1])
+                if arrows == 0:
+                    break
+    if best is None:
+        keys["typed"] += len(gold_name)
+        keys["Enter"] += 1
+        return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
+    n, arrows, name = best
+    keys["typed"] += n
+    keys["↓"] += arrows
     keys["Enter"] += 1
-    return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
+    return "quote_add", {"speaker_name": name, "_typed": n}
 
 
 def _next_word_stop(text: str, at: int) -> int:
