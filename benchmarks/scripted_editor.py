@@ -178,7 +178,7 @@ def run(args):
     from annotations.roles import EDITOR
 
     sys.path.insert(0, str(SCORE.parent))
-    from score import coverage, names_match
+    from score import coverage, names_match  # type: ignore[import-not-found]  # ../shared
 
     records = [json.loads(line) for line in GOLD.open(encoding="utf-8") if line.strip()]
     held = [r for r in records if is_held_aside(r["id"], "ggt_dev")]
@@ -247,6 +247,7 @@ def run(args):
                 pick = ("quote_speaker", {"speaker_name": gold_name, "create": "1"})
                 if best is None or cost < best[0]:
                     best = (cost, len(gold_name), 0, pick)
+        assert best is not None  # the loop always leaves a way: a pick or a new person
         _, n, arrows, pick = best
         typed += n
         keys["typed"] += n

@@ -197,7 +197,11 @@ def quote_set_mention(
     if start is None and end is None:
         if quote.speaker_start is None:
             raise ReviewError("This quote has no speaker mention to clear.")
-        changes = {"speaker_start": None, "speaker_end": None, "speaker_text": ""}
+        changes: dict[str, object] = {
+            "speaker_start": None,
+            "speaker_end": None,
+            "speaker_text": "",
+        }
     else:
         start, end = _check_span(quote.article, start, end)
         if quote.start < end and start < quote.end:
