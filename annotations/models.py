@@ -341,8 +341,8 @@ def strip_format_characters(text: str) -> str:
     spaces, soft hyphens, byte-order marks, direction marks) that copy-paste leaves in
     names, so "Roe\u200b" and "Roe" are one name.
 
-    A zero-width (non-)joiner between two letters is spelling in Persian and Indic
-    scripts, not noise: it is kept there.
+    A zero-width (non-)joiner inside a word is spelling (Persian and Indic scripts, emoji
+    sequences such as a family), not noise: it is kept there.
     """
     if not any(unicodedata.category(c) == "Cf" for c in text):
         return text
@@ -405,7 +405,7 @@ class Speaker(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = " ".join(strip_format_characters(self.name).split())
+        self.name = strip_format_characters(self.name)
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -435,7 +435,7 @@ class SpeakerAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = " ".join(strip_format_characters(self.name).split())
+        self.name = strip_format_characters(self.name)
         self.normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
 
