@@ -99,7 +99,9 @@ def test_an_alias_with_a_zero_width_space_is_the_name_itself_and_not_shown(alice
 
 
 def test_imported_names_lose_format_characters(db):
-    speakers = services.match_speakers(names_by_article={1: [("\ufeffTom\u200b Reed\u00ad", "")]})
+    from annotations.services.speakers import match_speakers
+
+    speakers = match_speakers(names_by_article={1: [("\ufeffTom\u200b Reed\u00ad", "")]})
     (speaker,) = speakers.values()
     assert speaker.name == "Tom Reed"
 

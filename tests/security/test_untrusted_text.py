@@ -451,11 +451,15 @@ def test_the_markup_check_catches_an_injected_element_or_handler():
 
 # What editors type: a new speaker's name ---------------------------------------------------
 
-typed_name = st.one_of(
-    hostile_name,
-    st.text(CHARACTERS, min_size=1, max_size=300).filter(str.strip),
-    st.just("\ufdfa" * 300),  # one letter that NFKD turns into 18
-)
+typed_name = (
+    st.one_of(
+        hostile_name,
+        st.text(CHARACTERS, min_size=1, max_size=300).filter(str.strip),
+        st.just("\ufdfa" * 300),  # one letter that NFKD turns into 18
+    )
+    .map(strip_format_characters)
+    .filter(str.strip)
+)  # names lose format characters (issue 12)
 
 
 @EXAMPLES
