@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-research check-deploy serve-prod bench-load clean clean-all
+.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-editor bench-research check-deploy serve-prod bench-load clean clean-all
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -75,9 +75,18 @@ bench-extraction: install
 bench-pipeline: install postgres
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/extraction_pipeline.py
 
-# Server times of the review page and every editor action (a throw-away database).
+# Server times of the review page, the queue and every editor action: on a throw-away
+# database, then at the working size on the generate_corpus database of BENCH_DATABASE_URL
+# (1M quotes; generated once, about four minutes; the benchmark leaves it as it was).
 bench-review: install postgres
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/review_latency.py
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+		|| { createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) \
+		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0 \
+		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/review_latency.py --corpus
+
 
 # Research pages, API and export memory on a synthetic corpus of 1M quotes in its own
 # database (BENCH_DATABASE_URL, newsquotes_bench by default), generated once (minutes).
@@ -90,6 +99,11 @@ bench-research: install postgres
 		&& DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_corpus; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/research_latency.py
+
+# A scripted editor reviews the held-aside ggt_dev articles from the keyboard: keys and
+# typed characters per candidate, post-review F1 (needs ../shared; skipped without it).
+bench-editor: install postgres
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/scripted_editor.py
 
 bench: bench-extraction bench-pipeline bench-review bench-research
 

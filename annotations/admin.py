@@ -42,6 +42,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [QuoteInline]
     actions = ["queue_extraction"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Quotes edited inline change what the review queue shows for the article.
+        Article.objects.filter(pk=form.instance.pk).refresh_review_counts()
+
     @admin.display(description="extraction", ordering="extraction_state")
     def extraction(self, article):
         return article.extraction_summary
@@ -104,6 +109,20 @@ class QuoteAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "speaker__name", "speaker_text", "article__title"]
     raw_id_fields = ["article", "speaker", "created_by", "updated_by"]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+    # A quote saved or deleted here changes its article's place in the review queue.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Article.objects.filter(pk=obj.article_id).refresh_review_counts()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Article.objects.filter(pk=obj.article_id).refresh_review_counts()
+
+    def delete_queryset(self, request, queryset):
+        ids = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        Article.objects.filter(pk__in=ids).refresh_review_counts()
 
 
 @admin.register(SpeakerMergeSuggestion)

@@ -93,6 +93,22 @@ class SpanForm(VersionForm):
         return data
 
 
+class MentionForm(VersionForm):
+    """Where the text names the speaker: a span of the article, or cleared."""
+
+    start = forms.IntegerField(required=False)
+    end = forms.IntegerField(required=False)
+    clear = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("clear") and (data.get("start") is None or data.get("end") is None):
+            raise forms.ValidationError(
+                "Give the mention's start and end (select the speaker's name), or clear it."
+            )
+        return data
+
+
 class AddQuoteForm(SpeakerFieldsMixin):
     speaker_required = False
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, Exists, Expression, F, Min, OuterRef, Q, Value
+from django.db.models import Count, Exists, Expression, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -121,11 +121,32 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(published__lte=end)
         return qs
 
-    def outlets(self):
-        """The distinct outlet names of these articles, in alphabetical order (values)."""
-        return (
-            self.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True).distinct()
-        )
+    def outlets(self) -> list[str]:
+        """The distinct outlet names of these articles, in alphabetical order.
+
+        Of all articles (the filter forms), in one index probe per outlet: a recursive
+        query walking the outlet index instead of reading 100k articles (36 ms at 1M).
+        """
+        if self.query.where:
+            return list(
+                self.exclude(outlet="")
+                .order_by("outlet")
+                .values_list("outlet", flat=True)
+                .distinct()
+            )
+        table = self.model._meta.db_table
+        sql = f"""
+            WITH RECURSIVE outlets(name) AS (
+                SELECT min(outlet) FROM {table} WHERE outlet > ''
+                UNION ALL
+                SELECT (SELECT min(outlet) FROM {table} WHERE outlet > outlets.name)
+                FROM outlets WHERE outlets.name IS NOT NULL
+            )
+            SELECT name FROM outlets WHERE name IS NOT NULL
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql)
+            return [row[0] for row in cursor.fetchall()]
 
     # Review claims: an editor claims an article so that two do not review it at once.
 
@@ -148,6 +169,37 @@ class ArticleQuerySet(models.QuerySet):
         state = Article.Extraction
         return self.filter(
             Q(extraction_state__in=[state.NOT_STARTED, state.QUEUED, state.FAILED]) | _stalled(None)
+        )
+
+    # The review queue: the counts kept on each article, so it never counts quotes.
+
+    def in_review_queue(self):
+        """Articles with candidates left, the most doubtful first (from the kept counts)."""
+        return self.filter(review_candidates__gt=0).in_review_order()
+
+    def in_review_order(self):
+        return self.order_by(F("review_lowest_confidence").asc(nulls_last=True), "-published", "pk")
+
+    def refresh_review_counts(self) -> int:
+        """Recount the candidates left in these articles and their lowest confidence.
+
+        Called by every service that stores, decides or removes quotes (one UPDATE over
+        the articles' own quotes), so the queue reads two columns instead of counting a
+        million quotes on every page.
+        """
+        candidates = Quote.objects.filter(
+            article=OuterRef("pk"), status=Quote.Status.CANDIDATE
+        ).order_by()
+        per_article = candidates.values("article")
+        every_quote = Quote.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        return self.update(
+            review_quotes=Coalesce(Subquery(every_quote.annotate(n=Count("pk")).values("n")), 0),
+            review_candidates=Coalesce(
+                Subquery(per_article.annotate(n=Count("pk")).values("n")), 0
+            ),
+            review_lowest_confidence=Subquery(
+                per_article.annotate(low=Min("confidence")).values("low")
+            ),
         )
 
 
@@ -211,6 +263,11 @@ class Article(models.Model):
         related_name="claimed_articles",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # What the review queue orders by, kept by ArticleQuerySet.refresh_review_counts
+    # whenever a quote of the article is stored, decided or removed.
+    review_candidates = models.PositiveIntegerField(default=0, editable=False)
+    review_quotes = models.PositiveIntegerField(default=0, editable=False)
+    review_lowest_confidence = models.FloatField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -230,6 +287,26 @@ class Article(models.Model):
             models.Index(fields=["published", "id"], name="article_published_id"),
             # Lets a speaker's counts by outlet and month join articles from the index alone.
             models.Index(fields=["id", "published", "outlet"], name="article_id_published_outlet"),
+            # The review queue: articles with candidates left, most doubtful first.
+            models.Index(
+                F("review_lowest_confidence").asc(nulls_last=True),
+                F("published").desc(),
+                "id",
+                condition=Q(review_candidates__gt=0),
+                name="article_review_queue",
+            ),
+            models.Index(
+                F("outlet"),
+                F("review_lowest_confidence").asc(nulls_last=True),
+                F("published").desc(),
+                "id",
+                condition=Q(review_candidates__gt=0),
+                name="article_review_queue_outlet",
+            ),
+            # The database-wide progress, summed from the index alone.
+            models.Index(
+                fields=["review_candidates", "review_quotes"], name="article_review_progress"
+            ),
         ]
 
     def __str__(self):
@@ -279,6 +356,29 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 NORMALIZED_NAME_LENGTH = 300
+_JOINERS = "\u200c\u200d"  # zero-width non-joiner / joiner
+
+
+def strip_format_characters(text: str) -> str:
+    """``text`` without invisible format characters (Unicode category Cf: zero-width
+    spaces, soft hyphens, byte-order marks, direction marks) that copy-paste leaves in
+    names, so "Roe\u200b" and "Roe" are one name.
+
+    A zero-width (non-)joiner inside a word is spelling (Persian and Indic scripts, emoji
+    sequences such as a family), not noise: it is kept there.
+    """
+    if not any(unicodedata.category(c) == "Cf" for c in text):
+        return text
+    kept = []
+    for i, char in enumerate(text):
+        if unicodedata.category(char) != "Cf" or (
+            char in _JOINERS
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            kept.append(char)
+    return "".join(kept)
 
 
 def normalize_name(name: str) -> str:
@@ -287,7 +387,7 @@ def normalize_name(name: str) -> str:
     Cut to the column's length: NFKD can make a name much longer (U+FDFA is 18 letters),
     and a 300-letter name must not fail to save.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", strip_format_characters(name))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = " ".join(stripped.casefold().replace("\u2019", "'").split())
     return folded[:NORMALIZED_NAME_LENGTH]
@@ -328,6 +428,7 @@ class Speaker(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = strip_format_characters(self.name)
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -357,6 +458,7 @@ class SpeakerAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = strip_format_characters(self.name)
         self.normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -526,6 +628,9 @@ class Quote(models.Model):
     cue_start = models.PositiveIntegerField(null=True, blank=True)
     cue_end = models.PositiveIntegerField(null=True, blank=True)
     cue_text = models.CharField(max_length=100, blank=True)
+    # The engine's other people of the article who may have said it, best first (names):
+    # the review card offers the top three.
+    alternatives = models.JSONField(default=list, blank=True)
 
     confidence = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)

@@ -31,6 +31,13 @@ def is_editor(user) -> bool:
     return user.is_superuser or bool(_groups(user) & {EDITOR, ADMIN})
 
 
+def is_admin(user) -> bool:
+    """Admins may also undo other editors' claims and use the Django admin."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or ADMIN in _groups(user)
+
+
 def is_reader(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False

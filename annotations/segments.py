@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\S+")
+_TRAILING_MARKS = re.compile(r"[\W_]+$")
 
 
 @dataclass
@@ -131,8 +132,29 @@ def grow_end(text: str, end: int) -> int:
     return match.end()
 
 
+def _end_stops(text: str, start: int, end: int) -> list[int]:
+    """Where an end may stop inside [start, end): after each token, and after each
+    token's word when marks follow it ("spring" in 'spring,"')."""
+    stops = set()
+    for match in _WORD.finditer(text, start, end):
+        token = match.group()
+        stops.add(match.end())
+        core = match.start() + len(_TRAILING_MARKS.sub("", token))
+        if match.start() < core:
+            stops.add(core)
+    return sorted(s for s in stops if start < s < end)
+
+
 def shrink_end(text: str, start: int, end: int) -> int:
-    """The end moved back before its last word, never reaching ``start``."""
+    """The end moved back one step, never reaching ``start``.
+
+    It undoes grow_end where it can (so ``}`` then ``{`` comes back to the same end, the
+    quotation marks and comma a step took along included), else it goes back before the
+    last word.
+    """
+    for stop in reversed(_end_stops(text, start, end)):
+        if grow_end(text, stop) == end:
+            return stop
     words = list(_WORD.finditer(text, start, end))
     if len(words) < 2:
         return end

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from .extraction.vocabulary import NAME_PREFIX_WORDS
-from .models import normalize_name
+from .models import normalize_name, strip_format_characters
 
 
 def _words(text: str) -> list[str]:
@@ -82,7 +82,7 @@ def clean_name(raw: str) -> str:
     >>> clean_name("Sen. Lisa Murkowski")
     'Lisa Murkowski'
     """
-    words = " ".join((raw or "").split()).strip(_EDGE_PUNCTUATION).split(" ")
+    words = " ".join(strip_format_characters(raw or "").split()).strip(_EDGE_PUNCTUATION).split(" ")
     if words and words[-1]:
         words[-1] = _POSSESSIVE.sub("", words[-1]).rstrip(".,")
     words = [w for w in words if w.strip(_EDGE_PUNCTUATION)]
@@ -115,6 +115,39 @@ def is_name(raw: str) -> bool:
 
 def surname(key: str) -> str:
     return key.rsplit(" ", 1)[-1]
+
+
+def mention_refers_to(mention: str, keys: Iterable[str]) -> bool:
+    """Whether a speaker mention can refer to the person whose name keys (name and
+    aliases) are ``keys``: a pronoun or a description ("he", "the minister") can refer to
+    anyone, so the engine's mention stands; a name must be one of theirs or their surname
+    ("Osei", "Mr Osei" for "Mark Osei")."""
+    if not is_name(mention):
+        return True
+    key = name_key(mention)
+    return any(key in (k, surname(k)) or surname(key) == surname(k) for k in keys if k)
+
+
+MENTION_WINDOW = 400
+
+
+def find_mention(text: str, start: int, end: int, names: Iterable[str]) -> tuple[int, int] | None:
+    """The nearest place around the quote [start, end) where ``names`` (a speaker's name,
+    aliases and surname) are written, outside the quote: where the text names its speaker.
+    """
+    best = None
+    low, high = max(0, start - MENTION_WINDOW), min(len(text), end + MENTION_WINDOW)
+    for name in {n for n in names if n and len(n) > 1}:
+        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        for match in pattern.finditer(text, low, high):
+            if match.start() < end and start < match.end():
+                continue  # inside the quote: the quote is not its own attribution
+            gap = max(0, start - match.end(), match.start() - end)
+            # The longer name wins a tie ("Mark Osei" over "Osei" at the same place).
+            rank = (gap, -len(name))
+            if best is None or rank < best[0]:
+                best = (rank, (match.start(), match.end()))
+    return best[1] if best else None
 
 
 def resolve_in_article(keys: Iterable[str]) -> dict[str, str]:

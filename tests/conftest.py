@@ -62,3 +62,14 @@ def alice_client(client, alice):
 def rachel_client(client, rachel):
     client.force_login(rachel)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the queue's database-wide progress is cached
+    for a minute, which would carry one test's counts into the next)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

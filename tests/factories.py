@@ -35,4 +35,7 @@ def make_quote(article: Article, fragment: str | None = None, **kwargs) -> Quote
     kwargs.setdefault("end", kwargs["start"] + 10)
     kwargs.setdefault("text", article.text[kwargs["start"] : kwargs["end"]])
     kwargs.setdefault("confidence", 0.5)
-    return Quote.objects.create(article=article, **kwargs)
+    quote = Quote.objects.create(article=article, **kwargs)
+    # As the extraction service does when it stores candidates: the queue's counts.
+    Article.objects.filter(pk=article.pk).refresh_review_counts()
+    return quote

@@ -23,7 +23,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import Article, Quote, quote_fingerprint
+from ..models import Article, Quote, normalize_name, quote_fingerprint
 from ..speakers import is_name
 from ..tasks import extract_batch as extract_batch_task
 from .speakers import match_speakers
@@ -60,6 +60,7 @@ _CANDIDATE_FIELDS = (
     "cue_end",
     "cue_text",
     "confidence",
+    "alternatives",
     "extractor_version",
     "fingerprint",
 )
@@ -457,6 +458,8 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     stats.skipped_reviewed += 1
                     continue
                 fields = _quote_fields(candidate, speaker, extractor_version)
+                if not fields["alternatives"]:
+                    fields["alternatives"] = _nearby_speakers(candidate, wanted.values())
                 stored = mine.pop(key, None)
                 if stored is None:
                     to_create.append(Quote(article_id=article.pk, **fields, created_at=now))
@@ -491,6 +494,7 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
             extraction_state_changed_at=now,
             extraction_candidates=Coalesce(Subquery(left), 0),
         )
+        Article.objects.filter(pk__in=ids).refresh_review_counts()
     stats.articles += len(pairs)
     stats.created += len(to_create)
     stats.updated += len(to_update)
@@ -504,6 +508,33 @@ def _name_of(candidate) -> str:
     if candidate.speaker_name:
         return candidate.speaker_name
     return candidate.speaker_text if is_name(candidate.speaker_text) else ""
+
+
+ALTERNATIVES_KEPT = 5
+
+
+def _nearby_speakers(candidate, candidates) -> list[str]:
+    """A FALLBACK for engines that do not rank alternatives (QuoteCandidate.alternatives
+    empty): the other people the article's candidates resolved to, nearest mention first.
+
+    Proximity in the text is a weak ranking; the attribution engine's own ranker replaces
+    it as soon as it fills ``alternatives``.
+    """
+    own = normalize_name(_name_of(candidate))
+    distance: dict[str, tuple[int, str]] = {}
+    for other in candidates:
+        name = _name_of(other)
+        key = normalize_name(name)
+        if not key or key == own:
+            continue
+        if other.speaker_start is not None:
+            at, until = other.speaker_start, other.speaker_end
+        else:
+            at, until = other.start, other.end
+        gap = max(0, candidate.start - until, at - candidate.end)
+        if key not in distance or gap < distance[key][0]:
+            distance[key] = (gap, name)
+    return [name for _, name in sorted(distance.values())[:ALTERNATIVES_KEPT]]
 
 
 def _quote_fields(candidate, speaker, extractor_version: str) -> dict:
@@ -522,6 +553,7 @@ def _quote_fields(candidate, speaker, extractor_version: str) -> dict:
         "cue_end": candidate.cue_end,
         "cue_text": candidate.cue_text[:100],
         "confidence": candidate.confidence,
+        "alternatives": list(candidate.alternatives),
         # the candidate's own version names the attribution model that chose its speaker
         "extractor_version": getattr(candidate, "version", "") or extractor_version,
         "fingerprint": quote_fingerprint(candidate.text),

@@ -18,7 +18,9 @@ from ..models import (
     SpeakerMergeSuggestion,
     normalize_name,
     quote_fingerprint,
+    strip_format_characters,
 )
+from ..speakers import find_mention, mention_refers_to, name_key, surname
 from .imports import _kind_of
 from .speakers import lock_speaker_matching, speaker_merge_undo
 
@@ -70,10 +72,18 @@ def _conflict(quote_id: int) -> QuoteConflict:
 
 def _ensure_baseline(quote: Quote) -> None:
     """Quotes stored in bulk (extraction) have no history yet: record their state first,
-    so that the first change by an editor can be undone and shown as before/after."""
+    so that the first change by an editor can be undone and shown as before/after.
+
+    The state is read back from the database (the caller may already have set the new
+    speaker on ``quote``), and it is the engine's: no user, whoever is logged in.
+    """
     if not Quote.history.filter(id=quote.pk).exists():
+        stored = Quote.objects.filter(pk=quote.pk).first()
+        if stored is None:
+            return
+        stored._history_user = None
         Quote.history.bulk_history_create(
-            [quote], default_change_reason="baseline", default_date=quote.updated_at
+            [stored], default_change_reason="baseline", default_date=stored.updated_at
         )
 
 
@@ -96,6 +106,8 @@ def _write(*, quote: Quote, editor, version: int, changes: dict, reason: str = "
             ) from None
         if not updated:
             raise _conflict(quote.pk)
+        if "status" in changes:
+            Article.objects.filter(pk=quote.article_id).refresh_review_counts()
         for name, value in changes.items():
             setattr(quote, name, value)
         quote.version = version + 1
@@ -148,22 +160,61 @@ def quote_set_kind(*, quote: Quote, editor, version: int, kind: str) -> Quote:
 
 
 def quote_set_speaker(*, quote: Quote, editor, version: int, speaker: Speaker) -> Quote:
-    """Attribute the quote to ``speaker`` (a merged speaker's quotes go to the one it became)."""
+    """Attribute the quote to ``speaker`` (a merged speaker's quotes go to the one it became).
+
+    The speaker mention is kept when it can refer to the new speaker (a pronoun, their
+    name, an alias or their surname: the engine found the mention and only resolved it
+    wrongly); otherwise it moves to the nearest place the text names the new speaker, or
+    is cleared when the text never does. The editor can still set or clear it.
+    """
     if speaker.merged_into_id:
         speaker = speaker.merged_into
     if speaker.pk == quote.speaker_id:
         return quote_confirm(quote=quote, editor=editor, version=version)
     changes = {"speaker_id": speaker.pk, "status": Quote.Status.CORRECTED}
-    mention = normalize_name(quote.speaker_text)
-    # The mention the engine found named someone else; keep it only if it names this one.
-    if (
-        quote.speaker_start is not None
-        and mention != speaker.normalized_name
-        and not speaker.aliases.filter(normalized=mention).exists()
-    ):
-        changes.update(speaker_start=None, speaker_end=None, speaker_text="")
+    aliases = list(speaker.aliases.values_list("name", flat=True))
+    keys = [speaker.normalized_name, *(name_key(a) for a in aliases)]
+    if quote.speaker_start is None or not mention_refers_to(quote.speaker_text, keys):
+        text = quote.article.text
+        names = [speaker.name, *aliases]
+        names += [surname(n) for n in names if " " in n]
+        found = find_mention(text, quote.start, quote.end, names)
+        if found:
+            changes.update(
+                speaker_start=found[0], speaker_end=found[1], speaker_text=text[found[0] : found[1]]
+            )
+        elif quote.speaker_start is not None:
+            changes.update(speaker_start=None, speaker_end=None, speaker_text="")
     quote.speaker = speaker
     return _write(quote=quote, editor=editor, version=version, changes=changes, reason="speaker")
+
+
+def quote_set_mention(
+    *, quote: Quote, editor, version: int, start: int | None, end: int | None
+) -> Quote:
+    """Set where the text names the quote's speaker ([start, end) of the article), or
+    clear it (start and end None). The quote counts as corrected."""
+    if start is None and end is None:
+        if quote.speaker_start is None:
+            raise ReviewError("This quote has no speaker mention to clear.")
+        changes: dict[str, object] = {
+            "speaker_start": None,
+            "speaker_end": None,
+            "speaker_text": "",
+        }
+    else:
+        start, end = _check_span(quote.article, start, end)
+        if quote.start < end and start < quote.end:
+            raise ReviewError(
+                "The speaker mention must be outside the quote: select the name that "
+                "introduces it (for example before “said”)."
+            )
+        text = quote.article.text[start:end]
+        if len(text) > 300:
+            raise ReviewError("A speaker mention can be at most 300 characters.")
+        changes = {"speaker_start": start, "speaker_end": end, "speaker_text": text}
+    changes["status"] = Quote.Status.CORRECTED
+    return _write(quote=quote, editor=editor, version=version, changes=changes, reason="mention")
 
 
 def _check_span(article: Article, start, end) -> tuple[int, int]:
@@ -252,9 +303,12 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
             Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
         )
         if missing:
-            Quote.history.bulk_history_create(
-                [q for q in quotes if q.pk in missing], default_change_reason="baseline"
-            )
+            baselines = [q for q in quotes if q.pk in missing]
+            for quote in baselines:
+                quote._history_user = None  # the engine's state, not the editor's
+            Quote.history.bulk_history_create(baselines, default_change_reason="baseline")
+            for quote in baselines:
+                del quote._history_user  # the batch's own records are the editor's
         Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(
             status=Quote.Status.CONFIRMED,
             version=F("version") + 1,
@@ -267,6 +321,7 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
         Quote.history.bulk_history_create(
             quotes, update=True, default_user=editor, default_change_reason=token, default_date=now
         )
+        Article.objects.filter(pk=article.pk).refresh_review_counts()
     return len(quotes)
 
 
@@ -384,7 +439,7 @@ def article_release(*, article: Article, editor, force: bool = False) -> Article
 
 def speaker_create(*, name: str, editor) -> Speaker:
     """A new speaker named by an editor; the existing one when the name is already taken."""
-    name = " ".join((name or "").split())
+    name = " ".join(strip_format_characters(name or "").split())
     if not name:
         raise ReviewError("A speaker needs a name.")
     if len(name) > 300:

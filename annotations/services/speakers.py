@@ -19,6 +19,7 @@ from ..models import (
     SpeakerMerge,
     SpeakerMergeSuggestion,
     normalize_name,
+    strip_format_characters,
 )
 from ..speakers import (
     clean_name,
@@ -180,7 +181,7 @@ def _record_aliases(chosen: dict[str, Speaker], forms: dict[str, set[str]], reas
         ).values_list("speaker_id", "normalized")
     )
     aliases = [
-        SpeakerAlias(speaker_id=pk, normalized=normalized, name=name)
+        SpeakerAlias(speaker_id=pk, normalized=normalized, name=strip_format_characters(name))
         for (pk, normalized), name in wanted.items()
         if (pk, normalized) not in have
     ]

@@ -21,7 +21,7 @@
   // ---- the current quote --------------------------------------------------------------
 
   function select(id, options) {
-    const opts = Object.assign({ focus: true, scroll: true }, options || {});
+    const opts = Object.assign({ focus: true, scroll: true, remember: true }, options || {});
     document.querySelectorAll(".quote-row.current").forEach((r) => {
       r.classList.remove("current");
       r.removeAttribute("aria-current");
@@ -35,7 +35,9 @@
     row.setAttribute("aria-current", "true");
     // The address names the current quote, so a reload or a shared link comes back to it
     // (replaceState: moving between quotes adds nothing to the back button's list).
-    if (window.location.hash !== "#quote-" + id) window.history.replaceState(null, "", "#quote-" + id);
+    // Not for the first quote chosen on load: the browser scrolls to the address's
+    // fragment when the page finishes loading, which opened the page 200 px down.
+    if (opts.remember && window.location.hash !== "#quote-" + id) window.history.replaceState(null, "", "#quote-" + id);
     const segs = segmentsOf(id);
     segs.forEach((s) => s.classList.add("current-quote"));
     if (opts.scroll) {
@@ -43,7 +45,6 @@
       row.scrollIntoView({ block: "nearest" });
     }
     if (opts.focus) row.focus({ preventScroll: true });
-    if (canEdit) prefetchEdit(row);
   }
 
   function move(delta) {
@@ -77,15 +78,12 @@
     return details;
   }
 
-  // The edit panel is loaded into the row when first opened (htmx, on "toggle"), and
-  // fetched ahead for the current row. Keys typed after "s" before it arrives are kept
-  // and put into the speaker field, so a fast typist loses nothing.
+  // The edit panel is loaded into the row when first opened (htmx, on "toggle"), not
+  // ahead of time: fetching it for every current row cost a request per action. Keys
+  // typed after "s" before it arrives are kept and put into the speaker field, so a fast
+  // typist loses nothing.
   let focusSpeakerOf = null;
   let typedAhead = "";
-  function prefetchEdit(row) {
-    const details = row && row.querySelector("details.quote-edit");
-    if (details && !row.querySelector(".edit-panel") && window.htmx) htmx.trigger(details, "toggle");
-  }
   function focusSpeaker(row) {
     const input = row.querySelector(".speaker-input");
     // A panel just swapped in is wired up by htmx only when it settles (~20 ms later):
@@ -119,6 +117,50 @@
 
   // ---- htmx answers -------------------------------------------------------------------
 
+  // A refusal (400) or conflict (409) carries the message saying what went wrong, for
+  // the status area. In DEBUG, django-htmx's error handler (on document) would replace
+  // the whole page with it: stopped here, on body, before it gets there; htmx itself
+  // goes on and swaps the answer as configured in _htmx_config.html.
+  document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+    const status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 400 || status === 409) event.stopPropagation();
+  });
+
+  // One action at a time: keys pressed while an action's request is in flight wait in
+  // this queue and run, in order, once its answer is on the page (so "ccc" confirms
+  // three quotes, and "}}}" moves the end three steps).
+  let busy = false;
+  const pendingKeys = [];
+  const isAction = (elt) => elt && elt.closest && elt.closest("form[hx-post]") !== null;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (isAction(event.detail.elt)) busy = true;
+  });
+  function idle() {
+    busy = false;
+    showQueued();
+    const next = pendingKeys.shift();
+    if (next) runKey(next);
+  }
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    // A failed request swaps nothing, so no settle follows: free the queue here.
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (isAction(event.detail.elt) && ![200, 400, 409].includes(status)) idle();
+  });
+  function showQueued() {
+    let note = document.getElementById("queued-keys");
+    if (!pendingKeys.length) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "queued-keys";
+      note.className = "message info";
+      statusEl.after(note);
+    }
+    note.textContent = "Waiting for the server; then: " + pendingKeys.map((k) => k.key).join(" ");
+  }
+
   // htmx fires afterSettle on every swapped element (the out-of-band ones too): act once.
   document.body.addEventListener("htmx:afterSettle", (event) => {
     if (event.target !== statusEl) return;
@@ -133,7 +175,11 @@
       const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
       id = first ? first.dataset.quote : null;
     }
+    // The text was drawn again: a selection made before is gone with it, and its bar must
+    // not move whichever quote is current now onto it.
+    clearSelection();
     select(id, { scroll: true });
+    idle();
   });
 
   document.body.addEventListener("htmx:afterRequest", (event) => {
@@ -145,13 +191,14 @@
     }
   });
 
-  function say(text) {
+  function say(text, level) {
     statusEl.innerHTML = "";
     const p = document.createElement("p");
-    p.className = "message error";
+    p.className = "message " + (level || "error");
     p.textContent = text;
     statusEl.appendChild(p);
   }
+  const sayInfo = (text) => say(text, "info");
   document.body.addEventListener("htmx:responseError", (event) => {
     const status = event.detail.xhr.status;
     say(
@@ -161,6 +208,9 @@
     );
   });
   document.body.addEventListener("htmx:sendError", () => say("Could not reach the server. Nothing was changed."));
+  document.body.addEventListener("htmx:responseError", () => {
+    pendingKeys.length = 0; // after an error, keys meant for what followed no longer apply
+  });
 
   // Confirm and reject move on to the next candidate, as in Prodigy.
   review.addEventListener("click", (event) => {
@@ -177,6 +227,93 @@
     const form = document.getElementById(id);
     if (form) form.requestSubmit();
   }
+
+  // Keys that act on the current quote or the article: while an action is in flight
+  // they wait their turn (see pendingKeys); moving between quotes waits too, so the
+  // next key acts on the quote the editor meant.
+  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "u", "M", "j", "k", "Enter"]);
+  let confirmWithoutSpeaker = null; // the quote whose "no speaker" warning was shown
+
+  function confirmCurrent() {
+    const row = currentId && rowOf(currentId);
+    if (!row) return false;
+    // A quote with nobody as its speaker is rarely what the editor means to publish:
+    // the first press warns, a second one confirms.
+    if (row.querySelector(".speaker-name").textContent === "no speaker" && confirmWithoutSpeaker !== currentId) {
+      confirmWithoutSpeaker = currentId;
+      sayInfo("This quote has no speaker. Press c again to confirm it without one, or s to choose one.");
+      return false;
+    }
+    confirmWithoutSpeaker = null;
+    return pressInCurrent(".act-confirm");
+  }
+
+  function runKey(k) {
+    if (k.key !== "c" && k.key !== "Enter") confirmWithoutSpeaker = null;
+    switch (k.key) {
+      case "j":
+        move(1);
+        break;
+      case "k":
+        move(-1);
+        break;
+      case "Enter":
+      case "c":
+        advanceAfterSwap = confirmCurrent();
+        break;
+      case "x":
+        advanceAfterSwap = pressInCurrent(".act-reject");
+        break;
+      case "s":
+        editSpeaker();
+        break;
+      // A speaker chosen decides the quote (it is then "corrected"): the flow moves on.
+      case "p":
+        advanceAfterSwap = pressInCurrent(".act-previous");
+        break;
+      case "1":
+      case "2":
+      case "3":
+        advanceAfterSwap = pressInCurrent('.act-offer[data-key="' + k.key + '"]');
+        if (!advanceAfterSwap) sayInfo("No alternative speaker " + k.key + " for this quote: press s to choose one.");
+        break;
+      case "M":
+        if (!pressInCurrent(".act-clear-mention")) sayInfo("This quote has no speaker mention to clear.");
+        break;
+      case "[":
+        pressInCurrent('button[value="grow_start"]');
+        break;
+      case "]":
+        pressInCurrent('button[value="shrink_start"]');
+        break;
+      case "{":
+        pressInCurrent('button[value="shrink_end"]');
+        break;
+      case "}":
+        pressInCurrent('button[value="grow_end"]');
+        break;
+      case "t":
+        caretStart(false);
+        break;
+      case "a":
+        caretStart(true);
+        break;
+      case "u":
+        submitForm("undo-form");
+        break;
+      case "n":
+        submitForm("next-article-form");
+        break;
+      case "C":
+        submitForm("claim-form");
+        break;
+      case "R":
+        submitForm("release-form");
+        break;
+    }
+  }
+
+  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "1", "2", "3", "M", "[", "]", "{", "}", "t", "a", "u", "n", "C", "R"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -195,6 +332,14 @@
       event.preventDefault();
       return;
     }
+    if (caret.active && caretKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (selection && selectionKey(event)) {
+      event.preventDefault();
+      return;
+    }
     const target = event.target;
     if (target.closest && target.closest("input, select, textarea, [contenteditable]")) {
       if (event.key === "Escape" && !target.closest("dialog")) {
@@ -205,61 +350,207 @@
     }
     if (document.querySelector("dialog[open]")) return;
     const onRowOrPage = target === document.body || target.id === "main" || target.classList.contains("quote-row");
-    switch (event.key) {
-      case "j":
-        move(1);
-        break;
-      case "k":
-        move(-1);
-        break;
-      case "Enter":
-        if (!onRowOrPage || !canEdit) return;
-        advanceAfterSwap = pressInCurrent(".act-confirm");
-        break;
-      case "c":
-        if (!canEdit) return;
-        advanceAfterSwap = pressInCurrent(".act-confirm");
-        break;
-      case "x":
-        if (!canEdit) return;
-        advanceAfterSwap = pressInCurrent(".act-reject");
-        break;
-      case "s":
-        if (!canEdit) return;
-        editSpeaker();
-        break;
-      case "p":
-        if (!canEdit) return;
-        pressInCurrent(".act-previous");
-        break;
-      case "[":
-        pressInCurrent('button[value="grow_start"]');
-        break;
-      case "]":
-        pressInCurrent('button[value="shrink_start"]');
-        break;
-      case "{":
-        pressInCurrent('button[value="shrink_end"]');
-        break;
-      case "}":
-        pressInCurrent('button[value="grow_end"]');
-        break;
-      case "u":
-        if (!canEdit) return;
-        submitForm("undo-form");
-        break;
-      case "n":
-        if (!canEdit) return;
-        submitForm("next-article-form");
-        break;
-      case "?":
-        if (help) help.showModal();
-        break;
-      default:
-        return;
+    if (event.key === "?") {
+      if (help) help.showModal();
+      event.preventDefault();
+      return;
     }
+    if (event.key === "Enter" && !onRowOrPage) return; // Enter on a focused button clicks it
+    if (!(event.key === "j" || event.key === "k" || (canEdit && EDITOR_KEYS.has(event.key)))) return;
     event.preventDefault();
+    const k = { key: event.key };
+    if (busy && QUEUED.has(k.key)) {
+      pendingKeys.push(k);
+      showQueued();
+      return;
+    }
+    runKey(k);
   });
+
+  // ---- text caret: marking a span from the keyboard ------------------------------------
+
+  // The caret moves over stops computed from the article text (ends of sentences,
+  // clauses and words); Space marks the start, a second Space the end, and the marked
+  // text becomes the selection, as if dragged with the mouse.
+  const caret = { active: false, at: 0, mark: null, forAdd: false };
+  const caretHelp = document.getElementById("caret-help");
+  const articleText = () => textEl.textContent;
+
+  // Stops are where units start (the end of a marked span is the start of the unit after
+  // it, and the spaces between are trimmed away, as for a mouse selection); a word whose
+  // marks follow it ('spring,"') also stops after the word, before the marks.
+  const QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb';
+  function stops(kind) {
+    const text = articleText();
+    const found = new Set([0, text.length]);
+    const patterns = {
+      word: /\S+/g,
+      clause: /[^\s,;:\u2013\u2014.!?][^,;:\u2013\u2014.!?\n]*/g,
+      sentence: /[^\s.!?]([^.!?\n]|[.!?](?=\S))*/g,
+    };
+    if (kind === "quote") {
+      // Before an opening quotation mark, after a closing one: a quoted passage is two
+      // presses of ". A mark after a space or a bracket opens; any other closes.
+      for (let i = 0; i < text.length; i++) {
+        if (!QUOTE_MARKS.includes(text[i])) continue;
+        found.add(i === 0 || /[\s(\[]/.test(text[i - 1]) ? i : i + 1);
+      }
+      return Array.from(found).sort((a, b) => a - b);
+    }
+    let m;
+    const re = patterns[kind];
+    while ((m = re.exec(text)) !== null) {
+      found.add(m.index);
+      if (kind === "word") {
+        const core = m[0].replace(/[^\p{L}\p{N}]+$/u, "").length;
+        if (core && core < m[0].length) found.add(m.index + core);
+      }
+    }
+    return Array.from(found).sort((a, b) => a - b);
+  }
+
+  function nodeAt(offset) {
+    const pieces = textEl.children;
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      const start = Number(pieces[i].dataset.offset);
+      if (start <= offset) {
+        const node = pieces[i].firstChild || pieces[i];
+        return { node: node, offset: Math.min(offset - start, node.textContent.length) };
+      }
+    }
+    return { node: textEl, offset: 0 };
+  }
+
+  function drawCaret() {
+    const text = articleText();
+    let from = caret.mark !== null ? Math.min(caret.mark, caret.at) : caret.at;
+    let to = caret.mark !== null ? Math.max(caret.mark, caret.at) : caret.at;
+    if (from === to) {
+      // Nothing marked yet: show the word after the caret, so the caret can be seen.
+      const next = stops("word").find((s) => s > caret.at);
+      to = next === undefined ? text.length : next;
+      if (from === to && from > 0) from -= 1;
+    }
+    const a = nodeAt(from);
+    const b = nodeAt(to);
+    const range = document.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    const rect = range.getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) a.node.parentElement.scrollIntoView({ block: "center" });
+  }
+
+  function caretStart(forAdd) {
+    const row = currentId && rowOf(currentId);
+    const segs = row ? segmentsOf(currentId) : [];
+    let at = 0;
+    if (segs.length) {
+      const first = Number(segs[0].dataset.offset);
+      const last = segs[segs.length - 1];
+      at = forAdd ? Number(last.dataset.offset) + last.textContent.length : first;
+    }
+    if (forAdd) {
+      // After the current quote, at the start of the next sentence: where a missed quote
+      // most often is.
+      const next = stops("sentence").find((s) => s > at);
+      at = next === undefined ? at : next;
+      const text = articleText();
+      while (at < text.length && /\s/.test(text[at])) at++;
+    }
+    Object.assign(caret, { active: true, at: at, mark: null, forAdd: forAdd });
+    if (caretHelp) caretHelp.hidden = false;
+    drawCaret();
+  }
+
+  function caretStop() {
+    caret.active = false;
+    caret.mark = null;
+    if (caretHelp) caretHelp.hidden = true;
+  }
+
+  function caretKey(event) {
+    const kind = event.shiftKey ? "clause" : "word";
+    const step = (list, forward) =>
+      forward ? list.find((s) => s > caret.at) : list.slice().reverse().find((s) => s < caret.at);
+    let to;
+    switch (event.key) {
+      case "ArrowRight":
+        to = step(stops(kind), true);
+        break;
+      case "ArrowLeft":
+        to = step(stops(kind), false);
+        break;
+      case "ArrowDown":
+        to = step(stops("sentence"), true);
+        break;
+      case "ArrowUp":
+        to = step(stops("sentence"), false);
+        break;
+      case '"':
+        to = step(stops("quote"), true);
+        break;
+      case "Home":
+      case "End": {
+        // The current quote's own start or end: one key when only the other end moves.
+        const segs = currentId ? segmentsOf(currentId) : [];
+        if (!segs.length) return true;
+        const last = segs[segs.length - 1];
+        to = event.key === "Home" ? Number(segs[0].dataset.offset) : Number(last.dataset.offset) + last.textContent.length;
+        break;
+      }
+      case " ":
+        if (caret.mark === null) {
+          caret.mark = caret.at;
+          const next = stops("word").find((s) => s > caret.at);
+          if (next !== undefined) caret.at = next;
+          drawCaret();
+        } else {
+          const forAdd = caret.forAdd;
+          caretStop();
+          captureSelection();
+          if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+        }
+        return true;
+      case "Escape":
+        caretStop();
+        window.getSelection().removeAllRanges();
+        clearSelection();
+        return true;
+      default:
+        return event.key.length === 1; // letters do nothing while the caret is out
+    }
+    if (to !== undefined) {
+      caret.at = to;
+      drawCaret();
+    }
+    return true;
+  }
+
+  // With a selection (mouse or caret): Enter sets the current quote's span, m the
+  // speaker mention, a adds a new quote, Escape drops it.
+  function selectionKey(event) {
+    const target = event.target;
+    if (target.closest && target.closest("input, select, textarea, dialog")) return false;
+    switch (event.key) {
+      case "Enter":
+        document.getElementById("selection-span").click();
+        return true;
+      case "m":
+        document.getElementById("selection-mention").click();
+        return true;
+      case "a":
+        document.getElementById("selection-add").click();
+        return true;
+      case "Escape":
+        window.getSelection().removeAllRanges();
+        clearSelection();
+        return true;
+    }
+    return false;
+  }
 
   // ---- highlights linked to rows ------------------------------------------------------
 
@@ -286,11 +577,9 @@
   };
   list.addEventListener("mouseover", (e) => link(rowIds(e), true));
   list.addEventListener("mouseout", (e) => link(rowIds(e), false));
-  list.addEventListener("focusin", (e) => {
-    link(rowIds(e), true);
-    const row = e.target.closest(".quote-row");
-    if (row && row.dataset.quote !== currentId) select(row.dataset.quote, { focus: false, scroll: false });
-  });
+  // Focus (Tab) only shows which quote a button belongs to: it does not change the
+  // current quote, so the next key still acts on the one the editor chose.
+  list.addEventListener("focusin", (e) => link(rowIds(e), true));
   list.addEventListener("focusout", (e) => link(rowIds(e), false));
   list.addEventListener("click", (e) => {
     const row = e.target.closest(".quote-row");
@@ -350,10 +639,17 @@
     selection = readSelection();
     updateSelectionBar();
   }
+  function clearSelection() {
+    selection = null;
+    updateSelectionBar();
+  }
   textEl.addEventListener("mouseup", () => setTimeout(captureSelection, 0));
-  textEl.addEventListener("keyup", captureSelection);
+  textEl.addEventListener("keyup", () => {
+    if (!caret.active) captureSelection();
+  });
   document.addEventListener("selectionchange", () => {
     const sel = window.getSelection();
+    if (caret.active) return;
     if (sel && sel.isCollapsed && bar && !bar.contains(document.activeElement)) {
       // keep the last selection for the bar's buttons; hide the bar when nothing is selected
       if (!textEl.contains(sel.anchorNode)) return;
@@ -362,21 +658,29 @@
     }
   });
 
-  function setSpanOf(row) {
+  // A selection is used once: after it set a span or a mention, or started a new quote,
+  // the bar goes, so it can never move another quote onto the same words.
+  function useSelectionIn(row, formSelector) {
     if (!selection || !row) return;
-    const form = row.querySelector(".span-form");
+    const form = row.querySelector(formSelector);
     form.querySelector('input[name="start"]').value = selection.start;
     form.querySelector('input[name="end"]').value = selection.end;
+    window.getSelection().removeAllRanges();
+    clearSelection();
     form.requestSubmit();
   }
+  const setSpanOf = (row) => useSelectionIn(row, ".span-form");
 
   if (canEdit && bar) {
     document.getElementById("selection-span").addEventListener("click", () => setSpanOf(currentId && rowOf(currentId)));
+    document.getElementById("selection-mention").addEventListener("click", () => useSelectionIn(currentId && rowOf(currentId), ".mention-form"));
     document.getElementById("selection-add").addEventListener("click", () => {
       if (!selection) return;
       document.getElementById("add-start").value = selection.start;
       document.getElementById("add-end").value = selection.end;
       document.getElementById("add-quote-preview").textContent = selection.text;
+      window.getSelection().removeAllRanges();
+      clearSelection();
       const details = document.getElementById("add-quote");
       details.open = true;
       details.scrollIntoView({ block: "nearest" });
@@ -417,6 +721,7 @@
     field.querySelector(".suggestions").innerHTML = "";
     input.setAttribute("aria-expanded", "false");
     const ready = form.id !== "add-quote-form" || (form.elements.start.value && form.elements.end.value);
+    if (form.classList.contains("speaker-form")) advanceAfterSwap = true; // decided: move on
     if (ready) form.requestSubmit();
     else input.focus();
   }
@@ -430,25 +735,44 @@
     if (!e.target.classList.contains("speaker-input")) return;
     const field = e.target.closest(".speaker-field");
     field.querySelector('input[name="speaker"]').value = ""; // typed again: the old pick no longer holds
+    // The suggestions shown are for what was typed before, until the new ones arrive.
+    field.querySelector(".suggestions").classList.add("stale");
   });
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const box = e.detail.target;
     if (!box.classList || !box.classList.contains("suggestions")) return;
+    box.classList.remove("stale");
     const input = box.closest(".speaker-field").querySelector(".speaker-input");
     const first = box.querySelector(".suggestion");
     input.setAttribute("aria-expanded", first ? "true" : "false");
-    if (first) {
-      first.setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", "");
+    // The server chose what Enter takes (an exact name, else "Create new speaker").
+    const chosen = box.querySelector('.suggestion[aria-selected="true"]');
+    if (chosen) {
+      chosen.id = chosen.id || "suggestion-" + Math.random().toString(36).slice(2);
+      input.setAttribute("aria-activedescendant", chosen.id);
+    }
+    if (pendingEnter === input) {
+      // Enter was pressed before the suggestions came: take the chosen one now.
+      pendingEnter = null;
+      const option = chosen || (input.value.trim() ? null : first);
+      if (option) pick(option);
     }
   });
+  let pendingEnter = null;
 
   review.addEventListener("keydown", (e) => {
     const input = e.target;
     if (!input.classList || !input.classList.contains("speaker-input")) return;
     const field = input.closest(".speaker-field");
     const opts = options(field);
+    if (e.key === "Enter" && (!opts.length || field.querySelector(".suggestions.stale"))) {
+      // The suggestions for what was typed are not here yet: wait for them rather than
+      // send a name the server cannot resolve.
+      e.preventDefault();
+      if (input.value.trim()) pendingEnter = input;
+      return;
+    }
     if (!opts.length) return;
     let index = opts.findIndex((o) => o.getAttribute("aria-selected") === "true");
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -457,9 +781,13 @@
       opts[index].id = opts[index].id || "suggestion-" + Math.random().toString(36).slice(2);
       input.setAttribute("aria-activedescendant", opts[index].id);
       e.preventDefault();
+    } else if (e.key === "Enter" && e.shiftKey) {
+      e.preventDefault();
+      const create = field.querySelector(".suggestion-new");
+      if (create) pick(create);
     } else if (e.key === "Enter") {
       e.preventDefault();
-      pick(opts[Math.max(0, index)]);
+      if (index >= 0) pick(opts[index]);
     } else if (e.key === "Escape") {
       field.querySelector(".suggestions").innerHTML = "";
       input.setAttribute("aria-expanded", "false");
@@ -473,6 +801,6 @@
     select(fromHash[1]);
   } else {
     const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
-    if (first) select(first.dataset.quote, { scroll: false });
+    if (first) select(first.dataset.quote, { scroll: false, remember: false });
   }
 })();

@@ -23,7 +23,7 @@ def test_a_failure_after_the_confirm_was_written_says_to_reload_not_that_nothing
     alice_client, quote
 ):
     with mock.patch(
-        "annotations.views.review._respond", side_effect=OperationalError("server closed")
+        "annotations.views.review_actions._respond", side_effect=OperationalError("server closed")
     ):
         response = alice_client.post(
             reverse("quote_confirm", args=[quote.pk]), {"version": 1}, HTTP_HX_REQUEST="true"

@@ -179,8 +179,21 @@ def test_an_unknown_speaker_name_without_create_is_refused(alice_client, budget_
     assert budget_quote.speaker == ana
 
 
-def test_a_speaker_change_drops_a_mention_that_named_someone_else(alice_client, bridge_quote, tom):
+def test_a_speaker_change_moves_a_mention_that_named_someone_else_to_the_new_speakers_name(
+    alice_client, article, bridge_quote, tom
+):
     post(alice_client, "quote_speaker", bridge_quote.pk, {"version": 1, "speaker": tom.pk})
+    bridge_quote.refresh_from_db()
+    # "Mayor Ana Lopez" named Ana; the text names Tom Reed on the next line.
+    tom_at = article.text.index("Tom Reed")
+    assert (bridge_quote.speaker_start, bridge_quote.speaker_text) == (tom_at, "Tom Reed")
+
+
+def test_a_speaker_change_clears_a_mention_when_the_text_never_names_the_new_speaker(
+    alice_client, bridge_quote
+):
+    nobody = Speaker.objects.create(name="Priya Natarajan")
+    post(alice_client, "quote_speaker", bridge_quote.pk, {"version": 1, "speaker": nobody.pk})
     bridge_quote.refresh_from_db()
     assert (bridge_quote.speaker_start, bridge_quote.speaker_text) == (None, "")
 

@@ -67,6 +67,17 @@ def _version(s):
     return {"version": s.quote.version}
 
 
+def _a_word_outside(quote):
+    """The first word of the article that is not in the quote: a mention to set."""
+    import re
+
+    text = quote.article.text
+    word = next(
+        m for m in re.finditer(r"\w+", text) if m.end() <= quote.start or m.start() >= quote.end
+    )
+    return {"start": word.start(), "end": word.end()}
+
+
 # route (as Django prints the pattern) → how to call it and who may.
 # 405: the method is refused once the gate is passed (views check the role first, so a
 # refused method tells a stranger nothing either).
@@ -219,6 +230,12 @@ MATRIX = {
         Rule("editor", 405),
         Rule("editor", 303),
         data=lambda s: {**_version(s), "adjust": "shrink_end"},
+    ),
+    "quotes/<int:pk>/mention/": Endpoint(
+        _quote_path("mention"),
+        Rule("editor", 405),
+        Rule("editor", 303),
+        data=lambda s: {**_version(s), **_a_word_outside(s.quote)},
     ),
 }
 

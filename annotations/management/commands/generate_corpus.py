@@ -226,6 +226,8 @@ class Command(BaseCommand):
                         )
             self._copy_quotes(cursor, quote_rows, now)
             self.stdout.write(f"{quote_id:,} quotes ({time.monotonic() - started:.0f}s)")
+            # The review queue's counts, as the services keep them (COPY bypasses those).
+            Article.objects.refresh_review_counts()
             for table in ("annotations_article", "annotations_quote", "annotations_speaker"):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -1,0 +1,525 @@
+"""A scripted careful editor: what reviewing unseen news to a correct attribution set costs.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsquotes \\
+        .venv/bin/python benchmarks/scripted_editor.py [--articles N]
+
+Over the held-aside ggt_dev articles (annotations/extraction/splits.py: never tuned on),
+read from ../shared (skipped cleanly without it): each article is imported without its
+gold quotes into a throw-away database, the engine extracts candidates, and the editor
+takes each candidate in page order to its gold decision through the review page's own
+endpoints (the requests its keys send), counting the keys the page needs for it:
+
+* a right candidate: ``c``; a candidate with no gold quote: ``x``;
+* a wrong speaker: ``p`` (previous speaker) or ``1``-``3`` (the card's alternatives) when
+  they hold the right person, else ``s`` and the fewest typed characters of the name or
+  surname after which the autocomplete's pre-selected option is the right one (asking
+  the server after each character, as the page does), ``↓`` to reach it, ``Enter``
+  (``Shift+Enter`` creates a person nobody has yet);
+* a span off the gold one (covering under 80% of it, or over twice as long): the word
+  steps ``[ ] { }`` when they reach it, else the text caret (``t``, arrows, Space, arrows,
+  Space, Enter), whichever takes fewer keys;
+* a gold quote no candidate found: ``a`` (caret at the next sentence), arrows, Space,
+  arrows, Space, ``a``, the speaker as above;
+* ``n`` for the next article: the only page load.
+
+No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
+quotes are scored against gold with ../shared/eval/score.py (quote and attributed F1 at
+its thresholds), and speaker mentions after a speaker correction are counted as kept
+or set. This drives the endpoints, not Chromium: the browser tests cover the keys.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "data" / "ggt_dev.jsonl"
+SCORE = SHARED / "eval" / "score.py"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsquotes.settings")
+os.environ.setdefault("TEST_DATABASE_NAME", "nq_bench_editor")
+
+WORD = re.compile(r"\S+")
+SENTENCE = re.compile(r"[^\s.!?]([^.!?\n]|[.!?](?=\S))*")
+TRAILING_MARKS = re.compile(r"[\W_]+$")
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def word_stops(text: str) -> list[int]:
+    """The text caret's word stops (review.js stops("word")): word starts, and after a
+    word before its trailing marks."""
+    found = {0, len(text)}
+    for m in WORD.finditer(text):
+        found.add(m.start())
+        core = len(TRAILING_MARKS.sub("", m.group()))
+        if 0 < core < len(m.group()):
+            found.add(m.start() + core)
+    return sorted(found)
+
+
+def sentence_stops(text: str) -> list[int]:
+    return sorted({0, len(text), *(m.start() for m in SENTENCE.finditer(text))})
+
+
+CLAUSE = re.compile(r"[^\s,;:\u2013\u2014.!?][^,;:\u2013\u2014.!?\n]*")
+
+
+def clause_stops(text: str) -> list[int]:
+    return sorted({0, len(text), *(m.start() for m in CLAUSE.finditer(text))})
+
+
+QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
+
+
+def quote_stops(text: str) -> list[int]:
+    """Before an opening quotation mark, after a closing one (review.js stops("quote"))."""
+    found = {len(text)}
+    for i, char in enumerate(text):
+        if char in QUOTE_MARKS:
+            found.add(i if i == 0 or text[i - 1].isspace() or text[i - 1] in "([" else i + 1)
+    return sorted(found)
+
+
+def caret_moves(text: str, start: int, target: int, extra=()) -> int:
+    """Fewest arrow presses taking the caret from ``start`` to ``target`` (a stop): each
+    press goes to the next or previous word (← →), clause (Shift+← →) or sentence (↑ ↓)
+    stop, as review.js moves it; ``extra`` are positions one key reaches (Home, End)."""
+    import bisect
+    from collections import deque
+
+    lists = [word_stops(text), clause_stops(text), sentence_stops(text)]
+    quotes = quote_stops(text)  # '"' moves forward only
+    if start == target:
+        return 0
+    if target in extra:
+        return 1
+    seen, queue = {start: 0}, deque([start])
+    while queue:
+        at = queue.popleft()
+        for stops in lists:
+            i = bisect.bisect_right(stops, at)
+            j = bisect.bisect_left(stops, at) - 1
+            for nxt in (stops[i] if i < len(stops) else None, stops[j] if j >= 0 else None):
+                if nxt is None or nxt in seen:
+                    continue
+                seen[nxt] = seen[at] + 1
+                if nxt == target:
+                    return seen[nxt]
+                queue.append(nxt)
+        i = bisect.bisect_right(quotes, at)
+        if i < len(quotes) and quotes[i] not in seen:
+            seen[quotes[i]] = seen[at] + 1
+            if quotes[i] == target:
+                return seen[quotes[i]]
+            queue.append(quotes[i])
+    return 10**6
+
+
+def reachable_span(text: str, gs: int, ge: int) -> tuple[int, int]:
+    """The span the caret can mark for gold [gs, ge): its start is the word stop at or
+    just before gs; its end the stop at or after ge, less the spaces the page trims."""
+    stops = sorted({*word_stops(text), *quote_stops(text)})
+    start = max(s for s in stops if s <= gs)
+    end_stop = end_stop_for(text, ge)
+    end = end_stop - (len(text[start:end_stop]) - len(text[start:end_stop].rstrip()))
+    return start, max(end, start + 1)
+
+
+def end_stop_for(text: str, end: int) -> int:
+    """Where the caret must stand for a marked span to end at ``end`` or just after it
+    (the selection is trimmed of spaces)."""
+    stops = sorted({*word_stops(text), *quote_stops(text)})
+    for s in stops:
+        if s >= end and not text[end:s].strip():
+            return s
+    return next((s for s in stops if s >= end), len(text))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=0, help="At most this many (0: all).")
+    args = parser.parse_args()
+    if not GOLD.exists() or not SCORE.exists():
+        print(f"skipped: {GOLD} or {SCORE} not found (the shared data folder is not here)")
+        return
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(args):
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+    from django.urls import reverse
+
+    from annotations import segments, services
+    from annotations.extraction.splits import is_held_aside
+    from annotations.models import Article, Quote, Speaker
+    from annotations.roles import EDITOR
+
+    sys.path.insert(0, str(SCORE.parent))
+    from score import coverage, names_match  # type: ignore[import-not-found]  # ../shared
+
+    records = [json.loads(line) for line in GOLD.open(encoding="utf-8") if line.strip()]
+    held = [r for r in records if is_held_aside(r["id"], "ggt_dev")]
+    if args.articles:
+        held = held[: args.articles]
+    editor = User.objects.create_user("scripted-editor")
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    client = Client()
+    client.force_login(editor)
+
+    keys, typed = Counter(), 0
+    counts = Counter()
+    predictions = []
+    machine = 0.0
+
+    def post(name, pk, data):
+        response = client.post(reverse(name, args=[pk]), data, **HTMX)
+        if response.status_code != 200:
+            counts["errors"] += 1
+            print(f"  {name} {pk}: HTTP {response.status_code}: {response.content[:200]!r}")
+        return response
+
+    def choose_speaker(quote, gold_name, article_quotes, previous) -> tuple[str, dict]:
+        """The keys for ``gold_name`` on ``quote``'s card, and the request they send."""
+        nonlocal typed
+        if previous is not None and names_match(gold_name, previous.name):
+            keys["p"] += 1
+            return "quote_speaker", {"speaker": previous.pk}
+        for i, name in enumerate(_offers(quote, previous)[:3], 1):
+            if names_match(gold_name, name):
+                speaker = Speaker.objects.active().get(normalized_name=_key(name))
+                keys[str(i)] += 1
+                return "quote_speaker", {"speaker": speaker.pk}
+        keys["s"] += 1
+        best = None
+        for form in dict.fromkeys([gold_name, gold_name.split()[-1]]):
+            for n in range(1, len(form) + 1):
+                body = client.get(
+                    reverse("speaker_suggest"),
+                    {"speaker_name": form[:n], "quote": quote.pk},
+                    **HTMX,
+                ).content.decode()
+                options = re.findall(
+                    r'aria-selected="(\w+)"[^>]*?(?:data-speaker-id="(\d+)" '
+                    r'data-speaker-name="([^"]*)"|data-new-speaker="([^"]*)")',
+                    body,
+                )
+                right = [
+                    i
+                    for i, (_, _, name, _) in enumerate(options)
+                    if name and names_match(gold_name, name)
+                ]
+                chosen = next((i for i, o in enumerate(options) if o[0] == "true"), None)
+                if right and chosen is not None:
+                    cost = n + abs(right[0] - chosen)
+                    pick = ("quote_speaker", {"speaker": options[right[0]][1]})
+                    if best is None or cost < best[0]:
+                        best = (cost, n, abs(right[0] - chosen), pick)
+                    if right[0] == chosen:
+                        break
+            else:
+                if best is not None:
+                    continue  # the person exists, only not pre-selected: no duplicate
+                # Nobody by that name yet: type it all and create it (Shift+Enter).
+                cost = len(gold_name)
+                pick = ("quote_speaker", {"speaker_name": gold_name, "create": "1"})
+                if best is None or cost < best[0]:
+                    best = (cost, len(gold_name), 0, pick)
+        assert best is not None  # the loop always leaves a way: a pick or a new person
+        _, n, arrows, pick = best
+        typed += n
+        keys["typed"] += n
+        keys["↓"] += arrows
+        keys["Enter"] += 1
+        return pick
+
+    for number, record in enumerate(held, 1):
+        started = time.perf_counter()
+        text = record["text"]
+        article = Article.objects.create(
+            title=f"Held-aside {record['id']}", outlet=record.get("outlet", ""), text=text
+        )
+        services.extract_articles(articles_or_ids=[article.pk], force=True)
+        client.get(article.get_absolute_url())  # the page load of this article
+        counts["page loads"] += 1
+        gold = [
+            q
+            for q in record["quotes"]
+            if q.get("quote_span") and q["quote_span"][1] > q["quote_span"][0]
+        ]
+        candidates = list(Quote.objects.filter(article=article).order_by("start", "end", "pk"))
+        counts["candidates"] += len(candidates)
+        counts["gold"] += len(gold)
+        # Which gold quote each candidate is (score.py's greedy rule, threshold 0.3).
+        match, taken = {}, set()
+        for g_index, g in enumerate(gold):
+            span = tuple(g["quote_span"])
+            best = max(
+                (c for c in candidates if c.pk not in taken),
+                key=lambda c: coverage(span, (c.start, c.end)),
+                default=None,
+            )
+            if best is not None and coverage(span, (best.start, best.end)) > 0.3:
+                match[best.pk] = g_index
+                taken.add(best.pk)
+        previous = None
+        for candidate in candidates:
+            quote = Quote.objects.select_related("speaker").get(pk=candidate.pk)
+            g_index = match.get(quote.pk)
+            if g_index is None:
+                keys["x"] += 1
+                post("quote_reject", quote.pk, {"version": quote.version})
+                continue
+            g = gold[g_index]
+            changed = False
+            gs, ge = g["quote_span"]
+            cov = coverage((gs, ge), (quote.start, quote.end))
+            if cov < 0.8 or (quote.end - quote.start) > 2 * (ge - gs):
+                span_keys, (ns, ne) = _span_fix(segments, text, quote, gs, ge)
+                keys["span"] += span_keys
+                if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+                    print(
+                        f"  span {span_keys} keys: {text[quote.start : quote.end]!r}\n"
+                        f"       -> {text[gs:ge]!r}"
+                    )
+                counts["spans fixed"] += 1
+                post(
+                    "quote_span",
+                    quote.pk,
+                    {"version": quote.version, "start": ns, "end": ne},
+                )
+                quote.refresh_from_db()
+                changed = True
+            gold_name = g.get("speaker_name") or ""
+            if gold_name and not (quote.speaker_id and names_match(gold_name, quote.speaker.name)):
+                name, data = choose_speaker(quote, gold_name, candidates, previous)
+                post(name, quote.pk, {"version": quote.version, **data})
+                quote.refresh_from_db()
+                counts["speakers corrected"] += 1
+                if quote.speaker_start is not None:
+                    counts["mentions kept or set"] += 1
+                changed = True
+            if not changed:
+                keys["c"] += 1
+                post("quote_confirm", quote.pk, {"version": quote.version})
+            quote = Quote.objects.select_related("speaker").get(pk=quote.pk)
+            if quote.speaker_id:
+                previous = quote.speaker
+        # Gold quotes no candidate found: added from the keyboard.
+        for g_index, g in enumerate(gold):
+            if g_index in match.values():
+                continue
+            gs, ge = g["quote_span"]
+            counts["added"] += 1
+            before = max((c.end for c in candidates if c.end <= gs), default=0)
+            after = next((s for s in sentence_stops(text) if s > before), 0)
+            while after < len(text) and text[after].isspace():
+                after += 1
+            span = reachable_span(text, gs, ge)
+            keys["a"] += 2  # a (caret), a (add the marked span)
+            cost = mark_keys(text, after, span)
+            keys["caret"] += cost
+            if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+                print(f"  add {cost} keys from {text[after : after + 30]!r}: {text[gs:ge]!r}")
+            data = {"start": span[0], "end": span[1]}
+            if g.get("speaker_name"):
+                _, picked = choose_speaker_for_add(
+                    client, reverse, names_match, keys, g["speaker_name"], article.pk
+                )
+                typed += picked.pop("_typed")
+                data.update(picked)
+            response = client.post(reverse("quote_add", args=[article.pk]), data, **HTMX)
+            if response.status_code != 200:
+                counts["errors"] += 1
+                print(f"  add {gs}-{ge}: HTTP {response.status_code}")
+        keys["n"] += 1
+        machine += time.perf_counter() - started
+        for quote in Quote.objects.filter(article=article).reviewed().select_related("speaker"):
+            predictions.append((record["id"], quote))
+        print(f"article {number}/{len(held)}: {len(candidates)} candidates, {len(gold)} gold")
+
+    _report(keys, typed, counts, machine, len(held), predictions, held)
+
+
+def _key(name):
+    from annotations.models import normalize_name
+
+    return normalize_name(name)
+
+
+def _offers(quote, previous) -> list[str]:
+    """The alternatives the card shows (review_rows: known speakers, not the current)."""
+    from annotations.models import Speaker
+
+    known = {
+        s.normalized_name: s
+        for s in Speaker.objects.active().filter(
+            normalized_name__in=[_key(n) for n in quote.alternatives or ()]
+        )
+    }
+    out = []
+    for name in quote.alternatives or ():
+        speaker = known.get(_key(name))
+        if speaker and speaker.pk != quote.speaker_id and speaker.name not in out:
+            out.append(speaker.name)
+    return out
+
+
+def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, article_pk):
+    """The add form's speaker field: the article's people are offered before anything is
+    typed (↓ to the right one), or type until the right person is pre-selected: the
+    cheaper of the two (typed characters plus arrows)."""
+    best = None
+    for form in dict.fromkeys([gold_name.split()[-1], gold_name]):
+        for n in range(0, len(form) + 1):
+            body = client.get(
+                reverse("speaker_suggest"),
+                {"speaker_name": form[:n], "article": article_pk},
+                **HTMX,
+            ).content.decode()
+            options = re.findall(r'aria-selected="(\w+)"[^>]*?data-speaker-name="([^"]*)"', body)
+            chosen = next((i for i, o in enumerate(options) if o[0] == "true"), None)
+            right = [i for i, o in enumerate(options) if names_match(gold_name, o[1])]
+            if right and chosen is not None:
+                arrows = abs(right[0] - chosen)
+                if best is None or n + arrows < best[0] + best[1]:
+                    best = (n, arrows, options[right[0]][1])
+                if arrows == 0:
+                    break
+    if best is None:
+        keys["typed"] += len(gold_name)
+        keys["Enter"] += 1
+        return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
+    n, arrows, name = best
+    keys["typed"] += n
+    keys["↓"] += arrows
+    keys["Enter"] += 1
+    return "quote_add", {"speaker_name": name, "_typed": n}
+
+
+def _next_word_stop(text: str, at: int) -> int:
+    return next((s for s in word_stops(text) if s > at), len(text))
+
+
+def mark_keys(text: str, caret: int, span: tuple[int, int], quote=None) -> int:
+    """Arrows, Space, arrows, Space: marking ``span`` with the caret starting at
+    ``caret``; Home and End reach the current ``quote``'s own start and end."""
+    extra = (quote.start, quote.end) if quote is not None else ()
+    start, end = span
+    moves = caret_moves(text, caret, start, extra)
+    after_space = _next_word_stop(text, start)  # Space marks, then takes one word
+    end_stop = end_stop_for(text, end)
+    if quote is not None and end == quote.end:
+        end_stop = quote.end
+    return moves + 1 + caret_moves(text, after_space, end_stop, extra) + 1
+
+
+def _span_fix(segments, text, quote, gs, ge) -> tuple[int, tuple[int, int]]:
+    """Fewest keys to move the quote onto gold [gs, ge), and the span they give: the word
+    steps [ ] { } when they reach it exactly, else the text caret (t ... Enter)."""
+    steps, s, e = 0, quote.start, quote.end
+    for _ in range(60):
+        if s == gs:
+            break
+        new = segments.grow_start(text, s) if s > gs else segments.shrink_start(text, s, e)
+        if new == s:
+            break
+        s, steps = new, steps + 1
+    for _ in range(60):
+        if e == ge:
+            break
+        new = segments.grow_end(text, e) if e < ge else segments.shrink_end(text, s, e)
+        if new == e:
+            break
+        e, steps = new, steps + 1
+    by_steps = steps if (s, e) == (gs, ge) else 10**6
+    span = reachable_span(text, gs, ge)
+    by_caret = 1 + mark_keys(text, quote.start, span, quote) + 1  # t ... Enter
+    if by_steps <= by_caret:
+        return by_steps, (gs, ge)
+    return by_caret, span
+
+
+def _report(keys, typed, counts, machine, n_articles, predictions, held):
+    candidates = counts["candidates"] or 1
+    presses = sum(v for k, v in keys.items() if k != "typed")
+    by_keyboard_now = keys["span"] + keys["caret"] + keys["a"]  # were mouse drags and clicks
+    print()
+    print(
+        f"held-aside ggt_dev articles: {n_articles}; candidates {counts['candidates']}; "
+        f"gold quotes {counts['gold']}"
+    )
+    print(
+        f"key presses (typed characters apart): {presses} ({presses / candidates:.2f} per "
+        f"candidate); without the {by_keyboard_now} for spans and added quotes (mouse work "
+        f"before): {(presses - by_keyboard_now) / candidates:.2f} per candidate"
+    )
+    print(f"typed characters: {typed} ({typed / candidates:.2f} per candidate)")
+    print("mouse actions: 0")
+    print(f"page loads: {counts['page loads']} (one per article); errors: {counts['errors']}")
+    print(f"machine time: {machine / max(1, n_articles):.1f} s per article")
+    print("keys by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(keys.items())))
+    print(
+        f"decisions: spans fixed {counts['spans fixed']}, speakers corrected "
+        f"{counts['speakers corrected']}, quotes added {counts['added']}"
+    )
+    corrected = counts["speakers corrected"]
+    if corrected:
+        kept = counts["mentions kept or set"]
+        print(
+            f"speaker mentions kept or set: {kept} of {corrected} ({100 * kept / corrected:.0f}%)"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        gold_path, pred_path = Path(tmp, "gold.jsonl"), Path(tmp, "pred.jsonl")
+        gold_path.write_text("".join(json.dumps(r) + "\n" for r in held), encoding="utf-8")
+        by_article = {r["id"]: [] for r in held}
+        for article_id, q in predictions:
+            by_article[article_id].append(
+                {
+                    "quote": q.text,
+                    "quote_span": [q.start, q.end],
+                    "speaker": q.speaker_text,
+                    "speaker_span": [q.speaker_start, q.speaker_end]
+                    if q.speaker_start is not None
+                    else None,
+                    "speaker_name": q.speaker.name if q.speaker_id else "",
+                    "is_floating": q.speaker_start is None,
+                }
+            )
+        pred_path.write_text(
+            "".join(json.dumps({"id": k, "quotes": v}) + "\n" for k, v in by_article.items()),
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [sys.executable, str(SCORE), str(gold_path), str(pred_path), "--split", "all"],
+            capture_output=True,
+            text=True,
+        )
+        print("post-review score (../shared/eval/score.py):")
+        print(result.stdout.strip() or result.stderr.strip())
+
+
+if __name__ == "__main__":
+    main()
