@@ -224,10 +224,44 @@ def normalize_name(name: str) -> str:
     return folded[:NORMALIZED_NAME_LENGTH]
 
 
+class SpeakerType(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANISATION = "organisation", "organisation"
+    GROUP = "group", "group"
+    UNKNOWN = "unknown", "unknown"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "woman"
+    MALE = "male", "man"
+    NONBINARY = "nonbinary", "non-binary"
+    UNKNOWN = "unknown", "unknown"
+
+
+class GenderSource(models.TextChoices):
+    """Where a speaker's gender came from, strongest first (annotations.extraction.profiles)."""
+
+    EDITOR = "editor", "set by an editor"
+    TITLE = "title", "a gendered title in the text"
+    PRONOUN = "pronoun", "pronouns that refer to them in the text"
+    NAME = "name", "first-name statistics"
+    NONE = "none", "no evidence"
+
+
+class ProfileSource(models.TextChoices):
+    """Who set a profile field: the extraction engine, or an editor (never overwritten)."""
+
+    INFERRED = "inferred", "inferred from the text"
+    EDITOR = "editor", "set by an editor"
+
+
 class Speaker(models.Model):
     class Origin(models.TextChoices):
         MODEL = "model", "extraction model"
         HUMAN = "human", "person"
+
+    Type = SpeakerType
+    Gender = Gender
 
     name = models.CharField(max_length=300)
     normalized_name = models.CharField(max_length=300, db_index=True, editable=False)
@@ -241,6 +275,58 @@ class Speaker(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # The profile (migration 0012_a). Each field says who set it; an editor's value is
+    # never replaced by an inferred one (services.profiles, and on PostgreSQL a trigger).
+    speaker_type = models.CharField(
+        "type",
+        max_length=12,
+        choices=SpeakerType.choices,
+        default=SpeakerType.UNKNOWN,
+        db_default=SpeakerType.UNKNOWN,
+    )
+    speaker_type_source = models.CharField(
+        "type set by",
+        max_length=8,
+        choices=ProfileSource.choices,
+        default=ProfileSource.INFERRED,
+        db_default=ProfileSource.INFERRED,
+    )
+    gender = models.CharField(
+        max_length=9, choices=Gender.choices, default=Gender.UNKNOWN, db_default=Gender.UNKNOWN
+    )
+    gender_source = models.CharField(
+        "gender evidence",
+        max_length=8,
+        choices=GenderSource.choices,
+        default=GenderSource.NONE,
+        db_default=GenderSource.NONE,
+    )
+    gender_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The words it came from: 'she said', 'Ms Lowe'.",
+    )
+    gender_quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(
+        max_length=200, blank=True, default="", db_default="", help_text="The latest role seen."
+    )
+    affiliation = models.CharField(max_length=200, blank=True, default="", db_default="")
+    role_source = models.CharField(
+        "role set by",
+        max_length=8,
+        choices=ProfileSource.choices,
+        default=ProfileSource.INFERRED,
+        db_default=ProfileSource.INFERRED,
+    )
+    role_evidence = models.CharField(max_length=300, blank=True, default="", db_default="")
+    role_quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     history = HistoricalRecords()
     objects = SpeakerQuerySet.as_manager()
 
@@ -253,6 +339,26 @@ class Speaker(models.Model):
                 name="speaker_external_id_unique_when_present",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+            # A gender always says where it came from: no evidence means unknown, and a
+            # title or a pronoun always gives a gender (an ambiguous first name may not).
+            models.CheckConstraint(
+                condition=~Q(gender_source=GenderSource.NONE) | Q(gender=Gender.UNKNOWN),
+                name="speaker_gender_none_is_unknown",
+            ),
+            models.CheckConstraint(
+                condition=~Q(gender_source__in=[GenderSource.TITLE, GenderSource.PRONOUN])
+                | ~Q(gender=Gender.UNKNOWN),
+                name="speaker_gender_text_evidence_gives_gender",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_type__in=SpeakerType.values), name="speaker_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="speaker_gender_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["gender", "speaker_type"], name="speaker_gender_type"),
         ]
 
     def __str__(self):
@@ -264,6 +370,16 @@ class Speaker(models.Model):
 
     def get_absolute_url(self):
         return reverse("speaker_detail", args=[self.pk])
+
+    @property
+    def gender_set_by_editor(self) -> bool:
+        return self.gender_source == GenderSource.EDITOR
+
+    @property
+    def heading(self) -> str:
+        """What the speaker page calls them: the name, and the role where known."""
+        described = ", ".join(part for part in (self.role, self.affiliation) if part)
+        return f"{self.name} ({described})" if described else self.name
 
 
 class SpeakerAlias(models.Model):
@@ -290,6 +406,111 @@ class SpeakerAlias(models.Model):
     def save(self, *args, **kwargs):
         self.normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class SpeakerRole(models.Model):
+    """The role and affiliation a speaker had in one article: people change jobs, so each
+    article keeps its own ("Defence Secretary" in 2021, "former Defence Secretary" later)."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="speaker_roles")
+    role = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    evidence = models.CharField(max_length=300, blank=True, help_text="The words it was seen in.")
+    quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(
+        max_length=8, choices=ProfileSource.choices, default=ProfileSource.INFERRED
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-article__published", "-article_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "article"], name="speaker_role_per_article"),
+            models.CheckConstraint(
+                condition=~Q(role="", affiliation=""), name="speaker_role_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+
+class VoiceCountQuerySet(models.QuerySet):
+    """Filters of the Voices summary: the same concepts as QuoteQuerySet's, on its columns."""
+
+    def with_status(self, statuses):
+        return self.filter(status__in=statuses)
+
+    def with_kind(self, kinds):
+        return self.filter(kind__in=kinds) if kinds else self
+
+    def by_outlet(self, outlet):
+        return self.filter(outlet=outlet)
+
+    def published_between(self, start=None, end=None):
+        """Rows of months in [start, end]; callers pass month-aligned bounds."""
+        qs = self
+        if start:
+            qs = qs.filter(month__gte=start)
+        if end:
+            qs = qs.filter(month__lte=end)
+        return qs
+
+
+class VoiceCount(models.Model):
+    """Quotes per (speaker, outlet, month, status, kind): the Voices dashboard's summary.
+
+    PostgreSQL keeps it exact on every write to quotes (and to an article's outlet or
+    date), whoever writes, with statement-level triggers (migration 0012_b), as for
+    Statement. The speaker's gender and type are joined at read time, so an editor's
+    change to a profile shows at once without rewriting any row. SQLite has no triggers
+    here; the dashboard counts quotes there instead (annotations.voices).
+    """
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    outlet = models.CharField(max_length=200)
+    month = models.DateField(null=True)
+    status = models.CharField(max_length=10)
+    kind = models.CharField(max_length=8)
+    # Not Positive: the triggers add negative deltas through ON CONFLICT, and PostgreSQL
+    # checks a CHECK on the proposed row before it finds the conflict. Rows that reach 0
+    # are deleted in the same statement.
+    quotes = models.IntegerField()
+
+    objects = VoiceCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "outlet", "month", "status", "kind"],
+                name="voice_count_unique",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "outlet", "month", "kind", "speaker", "quotes"],
+                name="voice_count_filter",
+            ),
+            models.Index(fields=["speaker", "status"], name="voice_count_speaker"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.speaker_id} {self.outlet} {self.month} {self.status} {self.kind}: {self.quotes}"
+        )
+
+    @staticmethod
+    def is_maintained(connection_alias: str = "default") -> bool:
+        """Whether the database keeps this table (PostgreSQL's triggers)."""
+        return connections[connection_alias].vendor == "postgresql"
 
 
 class QuoteQuerySet(models.QuerySet):

@@ -1,6 +1,10 @@
 """The record the engine hands out: one candidate quote with its attribution."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .profiles import SpeakerProfile
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,13 @@ class QuoteCandidate:
     cue_text: str  # "said", "according to"; "" when there is none
     confidence: float  # in [0, 1]; higher means right more often
     is_floating: bool  # no speaker mention of its own; speaker taken from context
+    speaker_gender: str = "unknown"  # "female" | "male" | "nonbinary" | "unknown" (profiles.py)
+    speaker_profile: "SpeakerProfile | None" = None  # the evidence (profiles.py)
     version: str = ""
+    speaker_type: str = "unknown"  # "person" | "organisation" | "group" | "unknown"
+    alternatives: tuple[
+        str, ...
+    ] = ()  # other people of the article who may have said it, best first
 
     def to_json(self) -> dict:
         """The prediction-record quote dict (shared/data/README.md format) plus extras."""
@@ -42,5 +52,7 @@ class QuoteCandidate:
             "kind": self.kind,
             "confidence": round(self.confidence, 4),
             "is_floating": self.is_floating,
+            "speaker_type": self.speaker_type,
+            "speaker_gender": self.speaker_gender,
             "extractor_version": self.version,
         }

