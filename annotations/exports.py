@@ -32,6 +32,8 @@ CSV_COLUMNS = [
     "speaker_name",
     "speaker_url",
     "speaker_mention",
+    "speaker_type",
+    "speaker_gender",
     "verb",
     "article_id",
     "article_url",
@@ -52,6 +54,8 @@ QUOTE_FIELDS = [
     "status",
     "speaker_id",
     "speaker__name",
+    "speaker__speaker_type",
+    "speaker__gender",
     "speaker_name",
     "speaker_text",
     "speaker_start",
@@ -146,6 +150,7 @@ def csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
                 as_text_cell(row["speaker__name"] or row["speaker_name"]),
                 speaker_link,
                 as_text_cell(row["speaker_text"]),
+                *speaker_profile(row).values(),
                 as_text_cell(row["cue_text"]),
                 row["article_id"],
                 article_link,
@@ -157,6 +162,14 @@ def csv_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
                 row["fingerprint"],
             ]
         )
+
+
+def speaker_profile(row: dict) -> dict:
+    """The speaker_type and speaker_gender columns (voices): "unknown" with no speaker."""
+    return {
+        "speaker_type": row["speaker__speaker_type"] or "unknown",
+        "speaker_gender": row["speaker__gender"] or "unknown",
+    }
 
 
 def _span(start, end):
@@ -186,6 +199,7 @@ def jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
             "quote_url": quote_link,
             "speaker_id": row["speaker_id"],
             "speaker_url": speaker_link,
+            **speaker_profile(row),
             "fingerprint": row["fingerprint"],
         }
         if current is None or current[0]["article_id"] != row["article_id"]:

@@ -25,7 +25,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from .models import SEARCH_CONFIG, Article, Quote, Speaker
+from .models import SEARCH_CONFIG, Article, Gender, Quote, Speaker, SpeakerType
 
 DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
 DEFAULT_PAGE_SIZE = 50
@@ -111,6 +111,13 @@ class QuoteFilter(ResearchFilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
+    # The speaker profile (voices): what the Voices dashboard's numbers link to.
+    speaker_type = django_filters.ChoiceFilter(
+        choices=SpeakerType.choices, label="Speaker type", method="by_speaker_type"
+    )
+    speaker_gender = django_filters.ChoiceFilter(
+        choices=Gender.choices, label="Speaker gender", method="by_speaker_gender"
+    )
     q = django_filters.CharFilter(method="search_text", label="Words in the quote")
     sort = django_filters.ChoiceFilter(
         choices=[("date", "newest first"), ("relevance", "best match first")],
@@ -133,6 +140,12 @@ class QuoteFilter(ResearchFilterSet):
 
     def search_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def by_speaker_type(self, queryset, name, value):
+        return queryset.by_speaker_type(value)
+
+    def by_speaker_gender(self, queryset, name, value):
+        return queryset.by_speaker_gender(value)
 
     def no_filter(self, queryset, name, value):
         return queryset  # sorting is the pager's job

@@ -530,6 +530,18 @@ class QuoteQuerySet(models.QuerySet):
     def by_outlet(self, outlet):
         return self.filter(article__outlet=outlet)
 
+    def by_speaker_type(self, speaker_type):
+        """Quotes whose speaker is of this type; "unknown" includes quotes with no speaker."""
+        if speaker_type == SpeakerType.UNKNOWN:
+            return self.filter(Q(speaker__isnull=True) | Q(speaker__speaker_type=speaker_type))
+        return self.filter(speaker__speaker_type=speaker_type)
+
+    def by_speaker_gender(self, gender):
+        """Quotes whose speaker has this gender; "unknown" includes quotes with no speaker."""
+        if gender == Gender.UNKNOWN:
+            return self.filter(Q(speaker__isnull=True) | Q(speaker__gender=gender))
+        return self.filter(speaker__gender=gender)
+
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
@@ -873,6 +885,9 @@ class SpeakerMerge(models.Model):
     moved_alias_ids = models.JSONField(default=list)
     # The source's own name, added to the target as an alias by the merge (undo removes it).
     added_alias_ids = models.JSONField(default=list)
+    # Which profile values won and why ({"gender": {"won", "from", "lost", "why"}, ...}),
+    # and the target's values before, for undo (services.profiles.merge_profiles).
+    profile_outcome = models.JSONField(default=dict, blank=True)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from ..models import Article, Quote, quote_fingerprint
 from ..speakers import is_name
+from .profiles import Observation, record_observations
 from .speakers import match_speakers
 
 log = logging.getLogger(__name__)
@@ -434,6 +435,7 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
         speakers = match_speakers(names_by_article=names_by_article)
 
         to_create, to_update, to_delete = [], [], []
+        seen = []  # (speaker, article id, quote, profile): what the text says of each speaker
         for article, wanted in plans:
             mine = {}
             protected = []
@@ -450,7 +452,8 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                 fields = _quote_fields(candidate, speaker, extractor_version)
                 quote = mine.pop(key, None)
                 if quote is None:
-                    to_create.append(Quote(article_id=article.pk, **fields, created_at=now))
+                    quote = Quote(article_id=article.pk, **fields, created_at=now)
+                    to_create.append(quote)
                 elif any(getattr(quote, name) != fields[name] for name in _CANDIDATE_FIELDS):
                     for name in _CANDIDATE_FIELDS:
                         setattr(quote, name, fields[name])
@@ -459,12 +462,22 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     to_update.append(quote)
                 else:
                     stats.unchanged += 1
+                profile = getattr(candidate, "speaker_profile", None)
+                if speaker is not None and profile is not None:
+                    seen.append((speaker, article.pk, quote, profile))
             to_delete.extend(quote.pk for quote in mine.values())
 
         _delete_untouched(to_delete)
         if to_update:
             Quote.objects.bulk_update(to_update, [*_CANDIDATE_FIELDS, "version", "updated_at"])
         Quote.objects.bulk_create(to_create)
+        # After the quotes exist: each profile value points at the quote it was seen with.
+        record_observations(
+            [
+                Observation(speaker.pk, article_id, quote.pk, profile)
+                for speaker, article_id, quote, profile in seen
+            ]
+        )
         # One UPDATE for the batch (bulk_update's CASE over every field costs more to build
         # than the quotes' INSERT); the count is what is left for review.
         left = (
