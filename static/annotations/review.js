@@ -173,6 +173,19 @@
   const helpOpen = document.getElementById("help-open");
   if (helpOpen && help) helpOpen.addEventListener("click", () => help.showModal());
 
+  // The speaker's profile in a dialog (views/profiles.py): "P", or the card's Profile button.
+  function openProfile(button) {
+    const dialog = document.getElementById("profile-dialog");
+    const row = currentId && rowOf(currentId);
+    button = button || (row && row.querySelector(".act-profile"));
+    if (!dialog || !button) return;
+    htmx.ajax("GET", button.dataset.profileUrl, { target: "#profile-dialog-body" }).then(() => dialog.showModal());
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".act-profile");
+    if (button) openProfile(button);
+  });
+
   function submitForm(id) {
     const form = document.getElementById(id);
     if (form) form.requestSubmit();
@@ -231,6 +244,9 @@
       case "p":
         if (!canEdit) return;
         pressInCurrent(".act-previous");
+        break;
+      case "P":
+        openProfile();
         break;
       case "[":
         pressInCurrent('button[value="grow_start"]');
