@@ -321,18 +321,18 @@ def _split_role(words: list[Token], doc: Doc) -> tuple[str, str]:
     'Defence Secretary' -> ('Defence Secretary', '')."""
     if not words:
         return "", ""
-    org_end = 0
-    for k, t in enumerate(words):
-        if t.ent_type_ in ORGANISATION_LABELS:
-            org_end = k + 1
-    if 0 < org_end < len(words):
-        return _clean(doc[words[org_end].i : words[-1].i + 1].text), _clean(
-            doc[words[0].i : words[org_end - 1].i + 1].text
-        )
     lower = next((k for k, t in enumerate(words) if t.text[:1].islower()), None)
     if lower:  # capitalised words before the first lower-case one: the organisation
         return _clean(doc[words[lower].i : words[-1].i + 1].text), _clean(
             doc[words[0].i : words[lower - 1].i + 1].text
+        )
+    org_end = 0
+    for k, t in enumerate(words):
+        if t.ent_type_ in ORGANISATION_LABELS:
+            org_end = k + 1
+    if 0 < org_end < len(words):  # 'Labour leader'-like all-capitalised: the entity part
+        return _clean(doc[words[org_end].i : words[-1].i + 1].text), _clean(
+            doc[words[0].i : words[org_end - 1].i + 1].text
         )
     return _clean(doc[words[0].i : words[-1].i + 1].text), ""
 
