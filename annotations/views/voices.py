@@ -176,7 +176,7 @@ def month_chart(groups: list[dict], *, width=720, height=200) -> dict | None:
 @reader_required
 @vary_on_headers("HX-Request")
 def voices(request):
-    filterset = VoiceFilter(request.GET or None, queryset=None)
+    filterset = VoiceFilter(request.GET, queryset=None)
     template = "annotations/research/voices.html"
     context = {"filter": filterset, "outlets": known_outlets(), "colours": GENDER_COLOURS}
     try:
@@ -220,7 +220,7 @@ class _Echo:
 @require_GET
 @reader_required
 def voices_csv(request):
-    filterset = VoiceFilter(request.GET or None, queryset=None)
+    filterset = VoiceFilter(request.GET, queryset=None)
     try:
         criteria = filterset.criteria()
         by = criteria.by or "outlet,month"
