@@ -224,7 +224,8 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     peak = max(counts.values())
     plot_top, plot_bottom, left = 12, height - 24, 36
-    slot = (width - left) / len(months)
+    # at most 48 px a month: one month or a few stay bars, not a wall of colour
+    slot = min((width - left) / len(months), 48)
     bars = []
     for index, day in enumerate(months):
         value = counts.get(day, 0)

@@ -122,7 +122,7 @@ def month_chart(groups: list[dict], *, width=720, height=200) -> dict | None:
         months.append(datetime.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     share = {g["month_start"]: g["share_women_people"] for g in dated}
-    left, right, top, bottom = 40, 10, 10, height - 28
+    left, right, top, bottom = 40, 30, 10, height - 28
     slot = (width - left - right) / max(1, len(months) - 1) if len(months) > 1 else 0
     points, runs, run = [], [], []
     for index, day in enumerate(months):
