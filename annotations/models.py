@@ -844,6 +844,89 @@ class Statement(models.Model):
         return cls.objects.values("speaker", "fingerprint", "appearances", "first_quote")
 
 
+class VoiceGrain(models.IntegerChoices):
+    ALL = 0, "everything"
+    OUTLET = 1, "per outlet"
+    MONTH = 2, "per month"
+    OUTLET_MONTH = 3, "per outlet and month"
+
+
+class VoiceScope(models.IntegerChoices):
+    REVIEWED = 1, "confirmed and corrected"
+    WITH_CANDIDATES = 2, "confirmed, corrected and candidate"
+
+
+class VoicePresence(models.Model):
+    """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
+    scope: the rows whose appearance or disappearance changes VoicePeople's counts.
+    Kept by PostgreSQL's triggers (migration 0012_c); read for the most quoted lists."""
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    scope = models.SmallIntegerField(choices=VoiceScope.choices)
+    grain = models.SmallIntegerField(choices=VoiceGrain.choices)
+    # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
+    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
+    month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
+    quotes = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "scope", "grain", "outlet", "month"],
+                name="voice_presence_unique",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope", "grain", "outlet", "month", "quotes"], name="voice_presence_cell"
+            ),
+        ]
+
+    def __str__(self):
+        cell = f"{self.scope}/{self.grain} {self.outlet} {self.month}"
+        return f"{self.speaker_id} {cell}: {self.quotes}"
+
+
+class VoicePeople(models.Model):
+    """Quotes and distinct speakers per cell and profile (type, gender, its source), per
+    scope: the Voices dashboard's unfiltered, per-outlet and per-month numbers in a few
+    hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers on quotes,
+    articles and speakers' profiles (migration 0012_c)."""
+
+    scope = models.SmallIntegerField(choices=VoiceScope.choices)
+    grain = models.SmallIntegerField(choices=VoiceGrain.choices)
+    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
+    month = models.DateField(null=True)
+    speaker_type = models.CharField(max_length=12)
+    gender = models.CharField(max_length=9)
+    gender_source = models.CharField(max_length=8)
+    people = models.IntegerField(help_text="Distinct speakers (not counting unattributed quotes).")
+    quotes = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "scope",
+                    "grain",
+                    "outlet",
+                    "month",
+                    "speaker_type",
+                    "gender",
+                    "gender_source",
+                ],
+                name="voice_people_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}/{self.grain} {self.outlet} {self.month} {self.gender}: {self.people}"
+
+
 class SpeakerMergeSuggestion(models.Model):
     """Two speakers that may be one person, for an editor to decide: never merged blindly."""
 

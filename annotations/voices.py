@@ -1,10 +1,12 @@
 """Whose voices: quotes and distinct people by gender and by speaker type, for the filters.
 
-One aggregate for the Voices page, its CSV and ``GET /api/voices``. It is read from the
-VoiceCount summary (PostgreSQL keeps it exact with triggers, migration 0012_b) when the
-filters fall on whole months, the only grain the summary has; otherwise, and on SQLite,
-from the quotes themselves. Both give the same numbers (tests/voices/test_aggregate.py
-checks them against a hand count).
+One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
+source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
+migrations 0012_b and 0012_c): with no date or kind filter, from VoicePeople (distinct
+speakers and quotes already counted per outlet, month and profile: a few hundred rows);
+with dates on month boundaries or kinds, from VoiceCount (per speaker, outlet, month,
+status and kind); otherwise, and on SQLite, from the quotes themselves. All give the
+same numbers (tests/voices/test_aggregate.py checks each against a hand count).
 
 Counts: ``quotes`` is the number of quotes; ``people`` the number of distinct speakers
 (for types other than person: distinct organisations, groups...). A quote with no
@@ -24,7 +26,17 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 
 from .filters import BadParameter, ResearchFilterSet, iso_date
-from .models import Gender, GenderSource, Quote, SpeakerType, VoiceCount
+from .models import (
+    Gender,
+    GenderSource,
+    Quote,
+    SpeakerType,
+    VoiceCount,
+    VoiceGrain,
+    VoicePeople,
+    VoicePresence,
+    VoiceScope,
+)
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.NONBINARY, Gender.UNKNOWN]
 TYPES = [SpeakerType.PERSON, SpeakerType.ORGANISATION, SpeakerType.GROUP, SpeakerType.UNKNOWN]
@@ -224,6 +236,9 @@ def _profile_columns():
 def aggregate(criteria: Criteria, *, groupings=None, using: str = "default") -> dict:
     """The whole aggregate: totals, groups per each of ``groupings`` (default: the
     criteria's ``by``), the most quoted speakers, and how many candidates are left out."""
+    groupings = groupings or [criteria.by or "outlet,month"]
+    if people_can_answer(criteria, using):
+        return _from_people(criteria, groupings)
     rows, quote_count = _source(criteria, using)
     columns = _profile_columns()
     total = Cell()
@@ -233,7 +248,6 @@ def aggregate(criteria: Criteria, *, groupings=None, using: str = "default") -> 
         .annotate(n=quote_count, speakers=Count("speaker", distinct=True))
     ):
         total.add(*_profile(row), row["n"], row["speakers"])
-    groupings = groupings or [criteria.by or "outlet,month"]
     result = {
         "filters": _describe(criteria),
         "total": total.as_dict(),
@@ -242,6 +256,83 @@ def aggregate(criteria: Criteria, *, groupings=None, using: str = "default") -> 
         "candidates": candidate_count(criteria, using=using),
     }
     return result
+
+
+# ---------------------------------------------------------------- the people summary
+
+# The grain that answers each grouping, without and with an outlet filter.
+GRAINS = {
+    "": (VoiceGrain.ALL, VoiceGrain.OUTLET),
+    "outlet": (VoiceGrain.OUTLET, VoiceGrain.OUTLET),
+    "month": (VoiceGrain.MONTH, VoiceGrain.OUTLET_MONTH),
+    "outlet,month": (VoiceGrain.OUTLET_MONTH, VoiceGrain.OUTLET_MONTH),
+}
+
+
+def people_can_answer(criteria: Criteria, using: str = "default") -> bool:
+    """VoicePeople has no dates or kinds: it answers the whole corpus or one outlet."""
+    return (
+        VoiceCount.is_maintained(using)
+        and not criteria.kinds
+        and not (criteria.date_from or criteria.date_to)
+    )
+
+
+def _scope(criteria: Criteria) -> int:
+    return VoiceScope.WITH_CANDIDATES if criteria.include_candidates else VoiceScope.REVIEWED
+
+
+def _cells(scope: int, by: str, outlet: str):
+    grain = GRAINS[by][1 if outlet else 0]
+    rows = VoicePeople.objects.filter(scope=scope, grain=grain)
+    return rows.filter(outlet=outlet) if outlet else rows
+
+
+def _from_people(criteria: Criteria, groupings) -> dict:
+    """The aggregate from VoicePeople and VoicePresence: a few hundred rows per request
+    whatever the corpus size (no date or kind filter; whole corpus or one outlet)."""
+    scope, outlet = _scope(criteria), criteria.outlet
+    total = Cell()
+    for row in _cells(scope, "", outlet):
+        total.add(row.gender, row.speaker_type, row.gender_source, row.quotes, row.people)
+    groups = {}
+    for by in groupings:
+        keys = GROUPINGS[by]
+        cells: dict[tuple, Cell] = defaultdict(Cell)
+        for row in _cells(scope, by, outlet):
+            key = tuple(getattr(row, k) for k in keys)
+            cells[key].add(row.gender, row.speaker_type, row.gender_source, row.quotes, row.people)
+        groups[by] = [
+            _group(keys, key, cell)
+            for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
+        ]
+    reviewed = _cells(VoiceScope.REVIEWED, "", outlet).aggregate(n=Sum("quotes"))["n"] or 0
+    everything = _cells(VoiceScope.WITH_CANDIDATES, "", outlet).aggregate(n=Sum("quotes"))["n"] or 0
+    grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
+    presence = VoicePresence.objects.filter(scope=scope, grain=grain, outlet=outlet or None)
+    top = {}
+    for label, condition in TOP_CONDITIONS.items():
+        top[label] = [
+            {"speaker_id": r["speaker"], "name": r["speaker__name"], "quotes": r["quotes"]}
+            for r in presence.filter(**condition)
+            .order_by("-quotes", "speaker")
+            .values("speaker", "speaker__name", "quotes")[:TOP]
+        ]
+    return {
+        "filters": _describe(criteria),
+        "total": total.as_dict(),
+        "groups": groups,
+        "top": top,
+        "candidates": everything - reviewed,
+    }
+
+
+def _group(keys, key, cell) -> dict:
+    group = {**dict(zip(keys, key, strict=True)), **cell.as_dict()}
+    if "month" in group:
+        group["month_start"] = group["month"]
+        group["month"] = group["month"].strftime("%Y-%m") if group["month"] else None
+    return group
 
 
 def _groups(rows, quote_count, by: str) -> list[dict]:
@@ -253,14 +344,10 @@ def _groups(rows, quote_count, by: str) -> list[dict]:
         .annotate(n=quote_count, speakers=Count("speaker", distinct=True))
     ):
         cells[tuple(row[k] for k in keys)].add(*_profile(row), row["n"], row["speakers"])
-    out = []
-    for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0])):
-        group = {**dict(zip(keys, key, strict=True)), **cell.as_dict()}
-        if "month" in group:
-            group["month_start"] = group["month"]
-            group["month"] = group["month"].strftime("%Y-%m") if group["month"] else None
-        out.append(group)
-    return out
+    return [
+        _group(keys, key, cell)
+        for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
+    ]
 
 
 def _profile(row):
@@ -274,15 +361,17 @@ def _group_order(key):
     return tuple((value is None or value == "", str(value or "")) for value in key)
 
 
+TOP_CONDITIONS = {
+    "women": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.FEMALE},
+    "men": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.MALE},
+    "organisations": {"speaker__speaker_type": SpeakerType.ORGANISATION},
+}
+
+
 def top_speakers(rows, quote_count) -> dict:
     """The most quoted women, men and organisations among the filtered quotes."""
     out = {}
-    wanted = {
-        "women": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.FEMALE},
-        "men": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.MALE},
-        "organisations": {"speaker__speaker_type": SpeakerType.ORGANISATION},
-    }
-    for label, condition in wanted.items():
+    for label, condition in TOP_CONDITIONS.items():
         out[label] = [
             {"speaker_id": r["speaker"], "name": r["speaker__name"], "quotes": r["n"]}
             for r in rows.filter(**condition)
