@@ -45,6 +45,7 @@ GENDERED_TITLES = {
     "lady": FEMALE,
     "mx": NONBINARY,
 }
+HONORIFICS = {*GENDERED_TITLES, "dr", "rev", "revd"}
 PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
 GROUP_WORDS = {"they", "we", "them", "us"}
 ORGANISATION_LABELS = {"ORG", "GPE", "NORP", "FAC"}
@@ -367,7 +368,8 @@ def role_evidence(doc: Doc, name: str) -> list[tuple[str, str, str, int]]:
                 k -= 1
                 continue
             break
-        before = [t for t in before if fold(t.text).rstrip(".") not in GENDERED_TITLES]
+        # honorifics are not roles ('marine biologist Dr Helen Strachan')
+        before = [t for t in before if fold(t.text).rstrip(".") not in HONORIFICS]
         if before and any(t.pos_ == "NOUN" or fold(t.text) in TITLE_WORDS for t in before):
             role, affiliation = _split_role(before, doc)
             start = before[0].idx

@@ -173,3 +173,12 @@ def test_the_speaker_page_has_a_proper_heading_and_the_profile(rachel_client, co
     assert "Speaker #" not in html
     assert "Ben <span" in html and "chief executive, Harbour Transit" in html
     assert "a gendered title in the text" in html
+
+
+@pytest.mark.django_db
+def test_the_page_and_api_take_dates(rachel_client, corpus):
+    page = rachel_client.get("/voices/?date_from=2024-01-15&date_to=2024-02-10")
+    assert page.status_code == 200
+    body = rachel_client.get("/api/voices?by=month&date_from=2024-01-01&date_to=2024-01-31").json()
+    assert [g["month"] for g in body["groups"]] == ["2024-01"]
+    assert body["total"]["total_quotes"] == 7
