@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from .filters import BadParameter, ResearchFilterSet, iso_date
@@ -289,20 +289,54 @@ def _cells(scope: int, by: str, outlet: str):
     return rows.filter(outlet=outlet) if outlet else rows
 
 
+def _summed(rows, keys):
+    """One row per group with its sums per profile, added up by the database (a group
+    has up to 4 types x 4 genders x 5 sources rows)."""
+    sums = {}
+    for speaker_type in TYPES:
+        condition = Q(speaker_type=speaker_type)
+        sums[f"tq_{speaker_type}"] = Sum("quotes", filter=condition)
+        sums[f"tp_{speaker_type}"] = Sum("people", filter=condition)
+    person = Q(speaker_type=SpeakerType.PERSON)
+    for gender in GENDERS:
+        sums[f"gq_{gender}"] = Sum("quotes", filter=person & Q(gender=gender))
+        sums[f"gp_{gender}"] = Sum("people", filter=person & Q(gender=gender))
+    unknown = person & Q(gender=Gender.UNKNOWN)
+    for why, condition in (
+        ("name", Q(gender_source=GenderSource.NAME)),
+        ("none", ~Q(gender_source=GenderSource.NAME)),
+    ):
+        sums[f"uq_{why}"] = Sum("quotes", filter=unknown & condition)
+        sums[f"up_{why}"] = Sum("people", filter=unknown & condition)
+    return rows.order_by().values(*keys).annotate(**sums) if keys else [rows.aggregate(**sums)]
+
+
+def _cell_of(row) -> "Cell":
+    cell = Cell()
+    for speaker_type in TYPES:
+        cell.type_quotes[speaker_type] = row[f"tq_{speaker_type}"] or 0
+        cell.type_speakers[speaker_type] = row[f"tp_{speaker_type}"] or 0
+    for gender in GENDERS:
+        cell.quotes[gender] = row[f"gq_{gender}"] or 0
+        cell.people[gender] = row[f"gp_{gender}"] or 0
+    for why in ("name", "none"):
+        cell.unknown_quotes[why] = row[f"uq_{why}"] or 0
+        cell.unknown_people[why] = row[f"up_{why}"] or 0
+    return cell
+
+
 def _from_people(criteria: Criteria, groupings) -> dict:
     """The aggregate from VoicePeople and VoicePresence: a few hundred rows per request
     whatever the corpus size (no date or kind filter; whole corpus or one outlet)."""
     scope, outlet = _scope(criteria), criteria.outlet
-    total = Cell()
-    for row in _cells(scope, "", outlet):
-        total.add(row.gender, row.speaker_type, row.gender_source, row.quotes, row.people)
+    total = _cell_of(_summed(_cells(scope, "", outlet), ())[0])
     groups = {}
     for by in groupings:
         keys = GROUPINGS[by]
-        cells: dict[tuple, Cell] = defaultdict(Cell)
-        for row in _cells(scope, by, outlet):
-            key = tuple(getattr(row, k) for k in keys)
-            cells[key].add(row.gender, row.speaker_type, row.gender_source, row.quotes, row.people)
+        cells = {
+            tuple(row[k] for k in keys): _cell_of(row)
+            for row in _summed(_cells(scope, by, outlet), keys)
+        }
         groups[by] = [
             _group(keys, key, cell)
             for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
