@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsquotes
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-research check-deploy serve-prod bench-load clean
+.PHONY: run test install postgres browser lint bench bench-extraction bench-pipeline bench-review bench-research check-deploy serve-prod bench-load clean clean-all
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (e.g. pyenv install 3.12) and try again."; exit 1; }
@@ -56,9 +56,13 @@ browser:
 test: install postgres browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style (ruff), types (mypy with django-stubs, lenient: see pyproject.toml) and code that an
+# older Django needed (django-upgrade; migrations are history and left alone).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	git ls-files -z '*.py' ':!:annotations/migrations/*' | xargs -0 $(BIN)/django-upgrade --target-version 6.1 --check
 
 bench-extraction: install
 	$(BIN)/python benchmarks/extraction_speed.py
@@ -104,5 +108,18 @@ check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=quotes.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The virtualenv and collected static files; the development database in var/ is kept.
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) staticfiles
+	@if [ -d var ]; then echo "Kept var/, the development database: make clean-all deletes it too."; fi
+
+# Everything clean does, and var/: the development database with every article, quote and
+# decision in it. Asks first unless CONFIRM=yes.
+clean-all: clean
+	@if [ -d var ]; then \
+		if [ "$(CONFIRM)" != yes ]; then \
+			read -r -p "Delete var/, the development database and everything in it? [y/N] " answer; \
+			case "$$answer" in [yY]*) ;; *) echo "var/ kept."; exit 0;; esac; \
+		fi; \
+		rm -rf var && echo "Deleted var/."; \
+	fi

@@ -422,7 +422,7 @@ def get_speaker(request: HttpRequest, speaker_id: int):
         raise Http404(f"There is no speaker with id {speaker_id}.")
     return {
         **_speaker_out(request, speaker),
-        "quote_count": Quote.objects.published().by_speaker(speaker).count(),
+        "quote_count": Quote.objects.reviewed().by_speaker(speaker).count(),
     }
 
 

@@ -27,7 +27,7 @@ from django.db.models import (
 
 from .models import SEARCH_CONFIG, Article, Gender, Quote, Speaker, SpeakerType
 
-DEFAULT_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
+DEFAULT_STATUSES = list(Quote.REVIEWED)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 RELEVANCE_POOL = 1000
@@ -260,7 +260,7 @@ def with_review_counts(articles):
     """Articles annotated with how many quotes they have in each review state."""
     return articles.annotate(
         candidate_count=Count("quotes", filter=Q(quotes__status=Quote.Status.CANDIDATE)),
-        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED_OK)),
+        reviewed_count=Count("quotes", filter=Q(quotes__status__in=Quote.REVIEWED)),
         rejected_count=Count("quotes", filter=Q(quotes__status=Quote.Status.REJECTED)),
     )
 

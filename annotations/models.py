@@ -2,12 +2,17 @@
 
 Every quote offset indexes ``Article.text`` exactly as imported, in Python ``str``
 code points. Editors' decisions are never overwritten by the machine: see
-``Quote.is_reviewed`` and ``services.store_candidates``.
+``services.store_candidates``.
+
+The QuerySets are the vocabulary: each concept (a reviewed quote, an article an editor may
+claim, one a worker may extract) has one method here, used by services, views, filters,
+exports and the API alike.
 """
 
 import hashlib
 import re
 import unicodedata
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -78,11 +83,14 @@ class StoredSearchVector(Expression):
         return f"{compiler.quote_name(self.alias)}.{compiler.quote_name('search_vector')}", ()
 
 
-class ArticleQuerySet(models.QuerySet):
-    def by_outlet(self, outlet):
-        return self.filter(outlet=outlet)
+# A claim nobody has acted on for this long no longer holds the article: an editor who
+# went home does not keep it from the others.
+CLAIM_LIFETIME = timedelta(hours=4)
 
+
+class ArticleQuerySet(models.QuerySet):
     def published_between(self, start=None, end=None):
+        """Articles published in [start, end] (either bound may be omitted)."""
         qs = self
         if start:
             qs = qs.filter(published__gte=start)
@@ -90,13 +98,46 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(published__lte=end)
         return qs
 
-    def pending_extraction(self):
-        return self.filter(
-            extraction_state__in=[Article.Extraction.NOT_STARTED, Article.Extraction.FAILED]
+    def outlets(self):
+        """The distinct outlet names of these articles, in alphabetical order (values)."""
+        return (
+            self.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True).distinct()
         )
 
-    def awaiting_review(self):
-        return self.filter(quotes__status=Quote.Status.CANDIDATE).distinct()
+    # Review claims: an editor claims an article so that two do not review it at once.
+
+    def claimable_by(self, editor):
+        """Articles ``editor`` may claim: unclaimed, claimed by them, or claimed so long ago
+        that the claim has lapsed (CLAIM_LIFETIME)."""
+        return self.filter(
+            Q(claimed_by__isnull=True) | Q(claimed_by=editor) | Q(claimed_at__lt=claim_cutoff())
+        )
+
+    # Extraction claims: a worker marks the articles it extracts running.
+
+    def extraction_stalled(self, before: datetime | None = None):
+        """Articles a worker took and has not touched since ``before`` (default: now less
+        settings.EXTRACTION_STALE_AFTER): that worker stopped (kill -9, lost machine)."""
+        return self.filter(_stalled(before))
+
+    def extraction_claimable(self):
+        """Articles a worker may take: not extracted yet, queued, failed, or stalled."""
+        state = Article.Extraction
+        return self.filter(
+            Q(extraction_state__in=[state.NOT_STARTED, state.QUEUED, state.FAILED]) | _stalled(None)
+        )
+
+
+def _stalled(before: datetime | None) -> Q:
+    before = before or timezone.now() - settings.EXTRACTION_STALE_AFTER
+    return Q(extraction_state=Article.Extraction.RUNNING) & (
+        Q(extraction_state_changed_at__lt=before) | Q(extraction_state_changed_at__isnull=True)
+    )
+
+
+def claim_cutoff() -> datetime:
+    """Claims made before this have lapsed."""
+    return timezone.now() - CLAIM_LIFETIME
 
 
 class Article(models.Model):
@@ -194,6 +235,11 @@ class Article(models.Model):
         if self.extraction_state == state.FAILED:
             return f"failed: {self.extraction_error or 'unknown error'}"
         return self.get_extraction_state_display()
+
+    @property
+    def claim_has_lapsed(self) -> bool:
+        """Whether the article's claim is old enough for any editor to take it over."""
+        return bool(self.claimed_at and self.claimed_at < claim_cutoff())
 
 
 class SpeakerQuerySet(models.QuerySet):
@@ -513,22 +559,31 @@ class VoiceCount(models.Model):
         return connections[connection_alias].vendor == "postgresql"
 
 
+class QuoteStatus(models.TextChoices):
+    CANDIDATE = "candidate", "candidate"
+    CONFIRMED = "confirmed", "confirmed"
+    CORRECTED = "corrected", "corrected"
+    REJECTED = "rejected", "rejected"
+
+
+# "Reviewed", said of a quote: a person confirmed or corrected it (a rejected quote is
+# decided, not reviewed). What researchers see and count by default: Quote.objects.reviewed(),
+# the research filters' default statuses, the Statement table and its triggers (migration
+# 0009), and the partial indexes below. Also Quote.REVIEWED.
+REVIEWED = (QuoteStatus.CONFIRMED, QuoteStatus.CORRECTED)
+
+
 class QuoteQuerySet(models.QuerySet):
-    def published(self):
-        """What researchers see by default: quotes a person confirmed or corrected."""
-        return self.filter(status__in=Quote.REVIEWED_OK)
+    def reviewed(self):
+        """Quotes a person confirmed or corrected (REVIEWED): what researchers see by default."""
+        return self.filter(status__in=REVIEWED)
 
     def candidates(self):
-        return self.filter(status=Quote.Status.CANDIDATE)
-
-    def reviewed(self):
-        return self.exclude(status=Quote.Status.CANDIDATE)
+        """Quotes the engine proposed that nobody has decided on yet."""
+        return self.filter(status=QuoteStatus.CANDIDATE)
 
     def by_speaker(self, speaker):
         return self.filter(speaker=speaker)
-
-    def by_outlet(self, outlet):
-        return self.filter(article__outlet=outlet)
 
     def by_speaker_type(self, speaker_type):
         """Quotes whose speaker is of this type; "unknown" includes quotes with no speaker."""
@@ -542,13 +597,7 @@ class QuoteQuerySet(models.QuerySet):
             return self.filter(Q(speaker__isnull=True) | Q(speaker__gender=gender))
         return self.filter(speaker__gender=gender)
 
-    def overlapping(self, start, end):
-        return self.filter(start__lt=end, end__gt=start)
-
     # Research queries. Each returns a queryset, so the filters compose in any order.
-
-    def with_status(self, statuses):
-        return self.filter(status__in=statuses)
 
     def published_between(self, start=None, end=None):
         """Quotes from articles published in [start, end] (either bound may be omitted)."""
@@ -622,7 +671,7 @@ class QuoteQuerySet(models.QuerySet):
 
         Rows carry ``appearances`` (how many quotes) and ``first_quote`` (the lowest quote
         id, a stable id for the statement). Reviewed quotes are grouped from the index
-        quote_published_statement alone; describe a page of statements (outlets, dates)
+        quote_reviewed_statement alone; describe a page of statements (outlets, dates)
         from its quotes.
         """
         return (
@@ -640,17 +689,13 @@ class Quote(models.Model):
         INDIRECT = "indirect", "indirect"
         MIXED = "mixed", "mixed"
 
-    class Status(models.TextChoices):
-        CANDIDATE = "candidate", "candidate"
-        CONFIRMED = "confirmed", "confirmed"
-        CORRECTED = "corrected", "corrected"
-        REJECTED = "rejected", "rejected"
+    Status = QuoteStatus
 
     class Origin(models.TextChoices):
         MODEL = "model", "extraction model"
         HUMAN = "human", "person"
 
-    REVIEWED_OK = (Status.CONFIRMED, Status.CORRECTED)
+    REVIEWED = REVIEWED
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
     start = models.PositiveIntegerField()
@@ -751,15 +796,15 @@ class Quote(models.Model):
             models.Index(fields=["speaker", "fingerprint"], name="quote_speaker_fingerprint"),
             models.Index(
                 fields=["speaker", "fingerprint", "id"],
-                condition=Q(status__in=["confirmed", "corrected"]),
-                name="quote_published_statement",
+                condition=Q(status__in=list(REVIEWED)),
+                name="quote_reviewed_statement",
             ),
             # What researchers count by default (top speakers, a speaker's page): reviewed
             # quotes per speaker, from the index alone.
             models.Index(
                 fields=["speaker", "article"],
-                condition=Q(status__in=["confirmed", "corrected"]),
-                name="quote_published_speaker",
+                condition=Q(status__in=list(REVIEWED)),
+                name="quote_reviewed_speaker",
             ),
         ]
 
@@ -768,10 +813,6 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.pk}"
-
-    @property
-    def is_reviewed(self):
-        return self.status != self.Status.CANDIDATE
 
     def span_errors(self, article_text: str | None = None) -> list[str]:
         """Why this quote's offsets do not index its article's text (empty when they do)."""

@@ -15,7 +15,7 @@ def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     if count <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < count:
         # Not through the expected chain of proxies: the nearest address is all we know.

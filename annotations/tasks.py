@@ -1,22 +1,17 @@
-"""Background jobs, run by whichever django.tasks backend settings.TASKS names."""
+"""Background jobs, run by whichever django.tasks backend settings.TASKS names.
+
+Tasks call services and hold no logic of their own; services enqueue them, importing
+each at module level under a ``_task`` name (``extract_batch_task``). So that importing
+this module does not import the services (which import it), each task imports the
+services it calls when it runs (the HackSoft styleguide's rule for tasks).
+"""
 
 from django.tasks import task
 
 
 @task
-def extract_articles(*, article_ids: list[int]) -> dict:
-    """Run the extraction engine over these articles and store their candidates.
-
-    Articles already done, or held by another live worker, are skipped; the pipeline is
-    loaded once per worker process. Each run first queues again the articles of workers
-    that died mid-batch (django-tasks-db never retries their tasks).
-    """
+def extract_batch(*, article_ids: list[int]) -> dict:
+    """Extract one queued batch of articles (services.extract_queued_batch)."""
     from . import services
 
-    services.requeue_stale_extractions()
-    # All claimed at once: should this worker die, every article of the task goes stale
-    # and is queued again, not only the batch it was on.
-    articles = services.claim_articles(ids=article_ids)
-    stats = services.extract_articles(articles_or_ids=articles, claimed=True)
-    stats.not_claimed += len(article_ids) - len(articles)
-    return stats.as_dict()
+    return services.extract_queued_batch(article_ids=article_ids).as_dict()

@@ -27,6 +27,7 @@ from django.db.models.functions import TruncMonth
 
 from .filters import BadParameter, ResearchFilterSet, iso_date
 from .models import (
+    REVIEWED,
     Gender,
     GenderSource,
     Quote,
@@ -41,7 +42,7 @@ from .models import (
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.NONBINARY, Gender.UNKNOWN]
 TYPES = [SpeakerType.PERSON, SpeakerType.ORGANISATION, SpeakerType.GROUP, SpeakerType.UNKNOWN]
-COUNTED_STATUSES = [Quote.Status.CONFIRMED, Quote.Status.CORRECTED]
+COUNTED_STATUSES = list(REVIEWED)  # what researchers count by default
 GROUPINGS = {
     "": (),
     "outlet": ("outlet",),
@@ -209,11 +210,11 @@ def _summary_rows(criteria: Criteria):
 
 
 def _quote_rows(criteria: Criteria):
-    quotes = Quote.objects.with_status(criteria.statuses)
+    quotes = Quote.objects.filter(status__in=criteria.statuses)
     if criteria.kinds:
         quotes = quotes.filter(kind__in=criteria.kinds)
     if criteria.outlet:
-        quotes = quotes.by_outlet(criteria.outlet)
+        quotes = quotes.filter(article__outlet=criteria.outlet)
     return quotes.published_between(criteria.date_from, criteria.date_to).annotate(
         outlet=F("article__outlet"), month=TruncMonth("article__published")
     )

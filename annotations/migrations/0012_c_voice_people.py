@@ -6,6 +6,12 @@ from django.db import migrations, models
 from ._postgresql import run_sql_on_postgresql
 
 
+def _b():
+    from importlib import import_module
+
+    return import_module("annotations.migrations.0012_b_voice_count_triggers")
+
+
 # PostgreSQL keeps annotations_voicepresence and annotations_voicepeople exact. The quote
 # triggers of 0012_b pass their (speaker, outlet, month, status) deltas on to
 # annotations_voicepeople_add, which spreads them over the two scopes (reviewed; with
@@ -71,26 +77,14 @@ END
 $$;
 """
 
-# 0012_b's summary function, now also passing its deltas on (same signature).
-COUNT_ADD = """
-CREATE OR REPLACE FUNCTION annotations_voicecount_add(
-    speakers bigint[], outlets text[], months date[], statuses text[], kinds text[], deltas int[]
-) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO annotations_voicecount AS v (speaker_id, outlet, month, status, kind, quotes)
-        SELECT d.speaker_id, d.outlet, d.month, d.status, d.kind, sum(d.delta)
-        FROM unnest(speakers, outlets, months, statuses, kinds, deltas)
-            AS d(speaker_id, outlet, month, status, kind, delta)
-        GROUP BY 1, 2, 3, 4, 5
-        HAVING sum(d.delta) <> 0
-        ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT (speaker_id, outlet, month, status, kind)
-        DO UPDATE SET quotes = v.quotes + EXCLUDED.quotes;
-    DELETE FROM annotations_voicecount WHERE quotes <= 0;
-    PERFORM annotations_voicepeople_add(speakers, outlets, months, statuses, deltas);
-END
-$$;
-"""
+# 0012_b's summary function, now also passing its deltas on (same signature, same body
+# plus the hand-on).
+COUNT_ADD = _b().ADD.replace(
+    "    DELETE FROM annotations_voicecount WHERE quotes <= 0;\n",
+    "    DELETE FROM annotations_voicecount WHERE quotes <= 0;\n"
+    "    PERFORM annotations_voicepeople_add(speakers, outlets, months, statuses, deltas);\n",
+)
+assert "annotations_voicepeople_add" in COUNT_ADD
 
 ON_PROFILE_CHANGE = """
 CREATE OR REPLACE FUNCTION annotations_voicepeople_on_profile_change()
@@ -168,12 +162,6 @@ DROP = [
     "DROP INDEX IF EXISTS voice_presence_emptied",
     "DROP INDEX IF EXISTS voice_people_emptied",
 ]
-
-
-def _restore_count_add():
-    from importlib import import_module
-
-    return import_module("annotations.migrations.0012_b_voice_count_triggers").ADD
 
 
 class Migration(migrations.Migration):
@@ -305,7 +293,7 @@ class Migration(migrations.Migration):
             [*INDEXES, PEOPLE_ADD, COUNT_ADD, ON_PROFILE_CHANGE, *TRIGGERS, *BACKFILL],
             [
                 *DROP,
-                _restore_count_add(),
+                _b().ADD,
                 "DROP FUNCTION IF EXISTS annotations_voicepeople_add(bigint[], text[], date[], text[], int[])",
             ],
         ),

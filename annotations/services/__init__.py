@@ -3,27 +3,24 @@
 Views, commands and jobs call these keyword-only functions; none of them is called from
 ``save()`` or a signal, so every write that matters can be found here. Callers use the
 package (``services.quote_confirm``); the code lives in one module per concern:
-``imports``, ``review``, ``extraction`` and ``speakers``.
+``imports``, ``review``, ``extraction`` and ``speakers``. Only what callers use is
+exported here; the rest is imported from its module.
 """
 
 from .extraction import (
-    EXTRACTION_MAX_ATTEMPTS,
-    EXTRACTION_STALE_AFTER,
-    ExtractionStats,
+    WorkerLost,
     claim_articles,
-    claimable_articles,
     extract_articles,
+    extract_queued_batch,
     extraction_engine,
     extraction_pipeline,
     queue_extraction,
     requeue_stale_extractions,
     store_candidates,
 )
-from .imports import QUOTE_MARKS, ImportResult, find_existing_article, import_records
+from .imports import import_records
 from .review import (
     BATCH_REASON,
-    CLAIM_LIFETIME,
-    REVIEW_FIELDS,
     UNDO_REASON,
     ClaimConflict,
     QuoteConflict,
@@ -31,7 +28,6 @@ from .review import (
     article_claim,
     article_confirm_remaining,
     article_release,
-    claim_is_free,
     merge_suggestion_reopen,
     merge_suggestion_undo_accept,
     quote_add,
@@ -44,9 +40,7 @@ from .review import (
     speaker_create,
 )
 from .speakers import (
-    SPEAKER_MATCHING_LOCK,
     SpeakerMergeError,
-    match_speakers,
     merge_suggestion_accept,
     merge_suggestion_dismiss,
     merge_target,
@@ -57,31 +51,21 @@ from .speakers import (
 
 __all__ = [
     "BATCH_REASON",
-    "CLAIM_LIFETIME",
-    "EXTRACTION_MAX_ATTEMPTS",
-    "EXTRACTION_STALE_AFTER",
-    "QUOTE_MARKS",
-    "REVIEW_FIELDS",
-    "SPEAKER_MATCHING_LOCK",
     "UNDO_REASON",
     "ClaimConflict",
-    "ExtractionStats",
-    "ImportResult",
     "QuoteConflict",
     "ReviewError",
     "SpeakerMergeError",
+    "WorkerLost",
     "article_claim",
     "article_confirm_remaining",
     "article_release",
     "claim_articles",
-    "claim_is_free",
-    "claimable_articles",
     "extract_articles",
+    "extract_queued_batch",
     "extraction_engine",
     "extraction_pipeline",
-    "find_existing_article",
     "import_records",
-    "match_speakers",
     "merge_suggestion_accept",
     "merge_suggestion_dismiss",
     "merge_suggestion_reopen",

@@ -1,6 +1,6 @@
 """Extraction: the engine's candidates, stored without touching people's work.
 
-The engine (annotations.extraction, or settings.EXTRACTION_ENGINE in tests) runs over
+The engine (settings.EXTRACTION_ENGINE: annotations.extraction, a fake one in tests) runs over
 batches of articles; each batch is stored in one transaction with a fixed number of
 queries, however many quotes it holds. People's work is never touched: only "untouched"
 candidates (status candidate, origin model, never edited) are updated or removed, and a
@@ -12,29 +12,41 @@ import logging
 import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import timedelta
 from importlib import import_module
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Article, Quote, quote_fingerprint
 from ..speakers import is_name
-from .profiles import Observation, record_observations
+from ..tasks import extract_batch as extract_batch_task
+from .profiles import Observation, link_evidence_quotes, record_observations
 from .speakers import match_speakers
+
+if TYPE_CHECKING:  # the engine's package loads spaCy: not at run time here
+    from ..extraction.candidate import QuoteCandidate
 
 log = logging.getLogger(__name__)
 
-# A worker that has held an article this long without finishing is taken for dead
-# (kill -9, lost machine) and the article is queued again; after this many attempts it is
-# marked failed instead, so one article that crashes workers cannot stop the queue.
-EXTRACTION_STALE_AFTER = timedelta(minutes=15)
+# A worker that has held an article for settings.EXTRACTION_STALE_AFTER without finishing
+# is taken for dead and the article is queued again; after this many attempts it is marked
+# failed instead, so one article that crashes workers cannot stop the queue.
 EXTRACTION_MAX_ATTEMPTS = 3
+
+
+class WorkerLost(Exception):
+    """The worker running an extraction task stopped (killed, out of memory, machine lost).
+
+    Never raised: the task row of a dead worker is marked failed with this class's path,
+    so django.tasks' TaskResult.errors[0].exception_class names what happened.
+    """
+
 
 _pipelines: dict[tuple[str, str], object] = {}
 _CANDIDATE_FIELDS = (
@@ -77,9 +89,9 @@ class ExtractionStats:
 
 
 def extraction_engine():
-    """The engine module: annotations.extraction unless settings.EXTRACTION_ENGINE names
-    another with the same API (load_pipeline, extract_texts, EXTRACTOR_VERSION)."""
-    return import_module(getattr(settings, "EXTRACTION_ENGINE", "annotations.extraction"))
+    """The engine module settings.EXTRACTION_ENGINE names (annotations.extraction, or one
+    with the same API: load_pipeline, extract_texts, EXTRACTOR_VERSION)."""
+    return import_module(settings.EXTRACTION_ENGINE)
 
 
 def extraction_pipeline():
@@ -91,21 +103,6 @@ def extraction_pipeline():
     return _pipelines[key]
 
 
-def _stale_before():
-    return timezone.now() - getattr(settings, "EXTRACTION_STALE_AFTER", EXTRACTION_STALE_AFTER)
-
-
-def claimable_articles():
-    """Articles a worker may take: not extracted yet, queued, failed, or held by a worker
-    that stopped (running for longer than EXTRACTION_STALE_AFTER)."""
-    state = Article.Extraction
-    return Article.objects.filter(
-        Q(extraction_state__in=[state.NOT_STARTED, state.QUEUED, state.FAILED])
-        | Q(extraction_state=state.RUNNING, extraction_state_changed_at__lt=_stale_before())
-        | Q(extraction_state=state.RUNNING, extraction_state_changed_at__isnull=True)
-    )
-
-
 def claim_articles(*, ids, force: bool = False) -> list[Article]:
     """Mark these articles running and return them, skipping any that another worker holds.
 
@@ -113,7 +110,7 @@ def claim_articles(*, ids, force: bool = False) -> list[Article]:
     same article; without ``force``, articles already done or running are left alone.
     """
     now = timezone.now()
-    qs = Article.objects.all() if force else claimable_articles()
+    qs = Article.objects.all() if force else Article.objects.extraction_claimable()
     with transaction.atomic():
         articles = list(
             qs.filter(pk__in=ids)
@@ -153,13 +150,11 @@ def queue_extraction(*, articles) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from ..tasks import extract_articles
-
     size = settings.EXTRACTION_BATCH_SIZE
 
     def enqueue():
         for i in range(0, len(ids), size):
-            extract_articles.enqueue(article_ids=ids[i : i + size])
+            extract_batch_task.enqueue(article_ids=ids[i : i + size])
 
     transaction.on_commit(enqueue)
 
@@ -172,15 +167,11 @@ def requeue_stale_extractions() -> int:
     failed, so the task admin shows what happened. Articles that have already cost
     EXTRACTION_MAX_ATTEMPTS workers are marked failed rather than queued again.
     """
-    cutoff = _stale_before()
+    cutoff = timezone.now() - settings.EXTRACTION_STALE_AFTER
     state = Article.Extraction
     with transaction.atomic():
         stale = list(
-            Article.objects.filter(extraction_state=state.RUNNING)
-            .filter(
-                Q(extraction_state_changed_at__lt=cutoff)
-                | Q(extraction_state_changed_at__isnull=True)
-            )
+            Article.objects.extraction_stalled(before=cutoff)
             .select_for_update(skip_locked=True)
             .only("pk", "extraction_attempts")
         )
@@ -213,7 +204,7 @@ def _fail_lost_tasks(cutoff, stale_ids: set[int]) -> None:
     from django_tasks_db.models import DBTaskResult
 
     running = DBTaskResult.objects.running().filter(
-        task_path="annotations.tasks.extract_articles", started_at__lt=cutoff
+        task_path=extract_batch_task.module_path, started_at__lt=cutoff
     )
     lost = [
         task.pk
@@ -223,9 +214,25 @@ def _fail_lost_tasks(cutoff, stale_ids: set[int]) -> None:
     DBTaskResult.objects.filter(pk__in=lost).update(
         status="FAILED",
         finished_at=timezone.now(),
-        exception_class_path="annotations.services.WorkerLost",
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
         traceback="The worker stopped during this task; its articles were queued again.",
     )
+
+
+def extract_queued_batch(*, article_ids: list[int]) -> ExtractionStats:
+    """What a worker does with one queued batch (the task tasks.extract_batch).
+
+    Articles already done, or held by another live worker, are skipped; the pipeline is
+    loaded once per worker process. Each run first queues again the articles of workers
+    that died mid-batch (django-tasks-db never retries their tasks).
+    """
+    requeue_stale_extractions()
+    # All claimed at once: should this worker die, every article of the task goes stale
+    # and is queued again, not only the batch it was on.
+    articles = claim_articles(ids=article_ids)
+    stats = extract_articles(articles_or_ids=articles, claimed=True)
+    stats.not_claimed += len(article_ids) - len(articles)
+    return stats
 
 
 def extract_articles(
@@ -420,7 +427,7 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
         plans = []
         names_by_article = {}
         for article, candidates in pairs:
-            wanted = {}
+            wanted: dict[tuple, QuoteCandidate] = {}
             for candidate in candidates:
                 if not _valid(candidate, article.text):
                     stats.invalid += 1
@@ -434,10 +441,12 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
             ]
         speakers = match_speakers(names_by_article=names_by_article)
 
-        to_create, to_update, to_delete = [], [], []
+        to_create: list[Quote] = []
+        to_update: list[Quote] = []
+        to_delete: list[int] = []
         seen = []  # (speaker, article id, quote, profile): what the text says of each speaker
         for article, wanted in plans:
-            mine = {}
+            mine: dict[tuple, Quote] = {}
             protected = []
             for quote in existing[article.pk]:
                 if _is_untouched(quote):
@@ -450,33 +459,37 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     stats.skipped_reviewed += 1
                     continue
                 fields = _quote_fields(candidate, speaker, extractor_version)
-                quote = mine.pop(key, None)
-                if quote is None:
-                    quote = Quote(article_id=article.pk, **fields, created_at=now)
-                    to_create.append(quote)
-                elif any(getattr(quote, name) != fields[name] for name in _CANDIDATE_FIELDS):
+                stored = mine.pop(key, None)
+                if stored is None:
+                    stored = Quote(article_id=article.pk, **fields, created_at=now)
+                    to_create.append(stored)
+                elif any(getattr(stored, name) != fields[name] for name in _CANDIDATE_FIELDS):
                     for name in _CANDIDATE_FIELDS:
-                        setattr(quote, name, fields[name])
-                    quote.version += 1
-                    quote.updated_at = now
-                    to_update.append(quote)
+                        setattr(stored, name, fields[name])
+                    stored.version += 1
+                    stored.updated_at = now
+                    to_update.append(stored)
                 else:
                     stats.unchanged += 1
                 profile = getattr(candidate, "speaker_profile", None)
                 if speaker is not None and profile is not None:
-                    seen.append((speaker, article.pk, quote, profile))
+                    seen.append((speaker, article.pk, stored, profile))
             to_delete.extend(quote.pk for quote in mine.values())
 
         _delete_untouched(to_delete)
         if to_update:
             Quote.objects.bulk_update(to_update, [*_CANDIDATE_FIELDS, "version", "updated_at"])
-        Quote.objects.bulk_create(to_create)
-        # After the quotes exist: each profile value points at the quote it was seen with.
+        # Profiles before the new quotes: a speaker's profile then changes before their new
+        # quotes reach the Voices summaries, so a first extraction touches the summary rows
+        # in one statement (the quotes' INSERT, in the triggers' fixed order) and does not
+        # deadlock with an editor writing there. New quotes are linked as evidence after.
         record_observations(
-            [
-                Observation(speaker.pk, article_id, quote.pk, profile)
-                for speaker, article_id, quote, profile in seen
-            ]
+            [Observation(s.pk, article_id, q.pk, profile) for s, article_id, q, profile in seen]
+        )
+        Quote.objects.bulk_create(to_create)
+        created = {id(q) for q in to_create}
+        link_evidence_quotes(
+            [(s.pk, article_id, q.pk, p) for s, article_id, q, p in seen if id(q) in created]
         )
         # One UPDATE for the batch (bulk_update's CASE over every field costs more to build
         # than the quotes' INSERT); the count is what is left for review.

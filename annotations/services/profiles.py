@@ -173,6 +173,26 @@ def _record_roles(observations: list[Observation]) -> None:
         )
 
 
+def link_evidence_quotes(seen) -> None:
+    """Point profiles inferred from quotes stored just now at those quotes: (speaker id,
+    article id, quote id, profile) each. Only the link columns change (no profile value),
+    so the Voices summaries' profile trigger does not fire."""
+    for speaker_id, article_id, quote_id, profile in seen:
+        Speaker.objects.filter(
+            pk=speaker_id,
+            gender_quote__isnull=True,
+            gender_source=profile.gender_source,
+            gender_evidence=profile.gender_evidence[:300],
+        ).exclude(gender_source=GenderSource.EDITOR).update(gender_quote_id=quote_id)
+        if profile.role or profile.affiliation:
+            Speaker.objects.filter(
+                pk=speaker_id, role_quote__isnull=True, role_evidence=profile.role_evidence[:300]
+            ).exclude(role_source=ProfileSource.EDITOR).update(role_quote_id=quote_id)
+            SpeakerRole.objects.filter(
+                speaker_id=speaker_id, article_id=article_id, quote__isnull=True
+            ).update(quote_id=quote_id)
+
+
 # ---------------------------------------------------------------- editors
 
 

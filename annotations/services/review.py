@@ -6,10 +6,8 @@ current state, so nobody's change is silently lost. Each write leaves one
 django-simple-history record (user, time, reason) used by undo and by the quote's history.
 """
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import (
@@ -349,26 +347,12 @@ def _undo_one(record, *, editor, undone: set[int]) -> Quote:
     )
 
 
-# A claim nobody has acted on for this long no longer holds the article: an editor who
-# went home does not keep it from the others.
-CLAIM_LIFETIME = timedelta(hours=4)
-
-
-def claim_is_free(editor) -> Q:
-    """Articles ``editor`` may claim: unclaimed, claimed by them, or claimed long ago."""
-    return (
-        Q(claimed_by__isnull=True)
-        | Q(claimed_by=editor)
-        | Q(claimed_at__lt=timezone.now() - CLAIM_LIFETIME)
-    )
-
-
 def article_claim(*, article: Article, editor) -> Article:
     """Mark the article as being reviewed by ``editor``, unless another editor has it."""
     now = timezone.now()
     claimed = (
         Article.objects.filter(pk=article.pk)
-        .filter(claim_is_free(editor))
+        .claimable_by(editor)
         .update(claimed_by=editor, claimed_at=now)
     )
     if not claimed:
@@ -407,7 +391,7 @@ def speaker_create(*, name: str, editor) -> Speaker:
     return speaker
 
 
-def merge_suggestion_reopen(*, suggestion: SpeakerMergeSuggestion, user) -> None:
+def merge_suggestion_reopen(*, suggestion: SpeakerMergeSuggestion) -> None:
     """Undo a dismissal: the suggestion is open again for an editor to decide."""
     SpeakerMergeSuggestion.objects.filter(pk=suggestion.pk).update(
         status=SpeakerMergeSuggestion.Status.OPEN, decided_by=None, decided_at=None

@@ -65,12 +65,7 @@ def known_outlets() -> list[str]:
     """Every outlet name, for the outlet field's suggestions (cached: it scans articles)."""
     outlets = cache.get("research:outlets")
     if outlets is None:
-        outlets = list(
-            Article.objects.exclude(outlet="")
-            .order_by("outlet")
-            .values_list("outlet", flat=True)
-            .distinct()
-        )
+        outlets = list(Article.objects.outlets())
         cache.set("research:outlets", outlets, OUTLETS_CACHE_SECONDS)
     return outlets
 
@@ -265,7 +260,7 @@ def monthly_chart(counts, *, width=720, height=160) -> dict | None:
 @require_GET
 def speaker_list(request):
     """The most quoted speakers for a filter, or the speakers matching a name."""
-    filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.published())
+    filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.reviewed())
     names = SpeakerFilter(request.GET, queryset=Speaker.objects.active())
     template = "annotations/research/speaker_list.html"
     context = {"filter": filterset, "names": names, "outlets": known_outlets()}

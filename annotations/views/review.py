@@ -143,9 +143,7 @@ def _workspace(request, article: Article) -> dict:
         "queue": {**queue, "reviewed": queue["total"] - queue["left"]},
         "kinds": Quote.Kind.choices,
         "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
-        "claim_lapsed": bool(
-            article.claimed_at and article.claimed_at < timezone.now() - services.CLAIM_LIFETIME
-        ),
+        "claim_lapsed": article.claim_has_lapsed,
     }
 
 
@@ -252,16 +250,6 @@ def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool
     return context
 
 
-FIELD_LABELS = {
-    "status": "status",
-    "kind": "kind",
-    "speaker": "speaker",
-    "start": "start",
-    "end": "end",
-    "text": "text",
-}
-
-
 def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple[str, str, str]]:
     """(field, before, after) for the fields an editor can change, in words."""
     rows = []
@@ -269,7 +257,7 @@ def _describe_changes(before, after, speakers: dict | None = None) -> list[tuple
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
-        label = FIELD_LABELS.get(name.removesuffix("_id"), name)
+        label = name.removesuffix("_id")  # the field's own name is its label
         if name == "speaker_id":
             names = speakers if speakers is not None else _speaker_names({old, new})
             old, new = names.get(old, "nobody"), names.get(new, "nobody")
@@ -619,9 +607,7 @@ def _queue(request, form: QueueFilterForm):
 @vary_on_headers("HX-Request")  # the same URL answers a fragment to htmx: keep caches apart
 def review_queue(request):
     """Articles with candidates awaiting review, the most doubtful first."""
-    outlets = (
-        Article.objects.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True)
-    ).distinct()
+    outlets = Article.objects.outlets()
     form = QueueFilterForm(request.GET or None, outlets=list(outlets))
     page = Paginator(_queue(request, form), 25).get_page(request.GET.get("page"))
     left = Quote.objects.aggregate(
@@ -650,9 +636,7 @@ def review_queue(request):
 def article_next(request):
     """Claim and open the next article nobody else is reviewing (skipping the current one)."""
     after = request.POST.get("after")
-    candidates = _queue(request, QueueFilterForm({}, outlets=[])).filter(
-        services.claim_is_free(request.user)
-    )
+    candidates = _queue(request, QueueFilterForm({}, outlets=[])).claimable_by(request.user)
     if after and after.isdigit():
         candidates = candidates.exclude(pk=int(after))
     for article in candidates[:10]:
@@ -775,7 +759,7 @@ def merge_suggestion_reopen(request, pk):
             status=409,
             suggestion=suggestion,
         )
-    services.merge_suggestion_reopen(suggestion=suggestion, user=request.user)
+    services.merge_suggestion_reopen(suggestion=suggestion)
     suggestion.status = SpeakerMergeSuggestion.Status.OPEN
     return _merge_answer(
         request,

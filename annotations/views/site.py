@@ -16,7 +16,7 @@ def home(request):
     counts = {
         "articles": Article.objects.count(),
         "candidates": Quote.objects.candidates().count(),
-        "published": Quote.objects.published().count(),
+        "reviewed": Quote.objects.reviewed().count(),
         "speakers": Speaker.objects.active().count(),
     }
     return render(request, "annotations/home.html", {"counts": counts})

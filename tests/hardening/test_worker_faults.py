@@ -13,7 +13,7 @@ from django.db import connection
 
 from annotations import services
 from annotations.models import Article, Quote
-from annotations.tasks import extract_articles
+from annotations.tasks import extract_batch
 from tests.factories import make_article
 from tests.jobs.conftest import said
 from tests.jobs.workers import start_worker, wait_for
@@ -44,7 +44,7 @@ def test_a_worker_whose_connection_is_cut_mid_batch_loses_and_duplicates_nothing
     articles = [
         make_article(text=f"Story {i}\n" + said(f"Point number {i}", "Ana Lopez")) for i in range(6)
     ]
-    extract_articles.enqueue(article_ids=[a.pk for a in articles])  # one task, 3 batches
+    extract_batch.enqueue(article_ids=[a.pk for a in articles])  # one task, 3 batches
     worker = start_worker(log, delay=0.5)
     done = Article.objects.filter(extraction_state="done")
     wait_for(lambda: done.count() == 2)
@@ -85,7 +85,7 @@ def test_a_worker_cut_off_while_storing_a_batch_stores_it_whole_later(tmp_path, 
     articles = [
         make_article(text=f"Story {i}\n" + said(f"Point number {i}", "Ana Lopez")) for i in range(6)
     ]
-    extract_articles.enqueue(article_ids=[a.pk for a in articles])
+    extract_batch.enqueue(article_ids=[a.pk for a in articles])
     database = connection.settings_dict["NAME"]
     with (
         psycopg.connect(database_url(), autocommit=True) as admin,

@@ -295,18 +295,44 @@ def test_the_next_task_queues_again_the_articles_of_a_dead_worker(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from annotations.tasks import extract_articles
+    from annotations.tasks import extract_batch
 
     orphan, fresh = make_article(text=TWO_QUOTES), make_article()
     services.claim_articles(ids=[orphan.pk])  # its worker was killed
     settings.EXTRACTION_STALE_AFTER = timedelta(0)
 
     with django_capture_on_commit_callbacks(execute=True):
-        extract_articles.call(article_ids=[fresh.pk])
+        extract_batch.call(article_ids=[fresh.pk])
 
     orphan.refresh_from_db()
     assert orphan.extraction_state == "queued"
     assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"article_ids": [orphan.pk]}
+
+
+def test_the_task_of_a_dead_worker_is_failed_with_an_exception_class_that_exists(
+    fake_engine, settings, django_capture_on_commit_callbacks
+):
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from annotations.tasks import extract_batch
+
+    article = make_article(text=TWO_QUOTES)
+    task = extract_batch.enqueue(article_ids=[article.pk])
+    services.claim_articles(ids=[article.pk])  # a worker took it, then was killed
+    DBTaskResult.objects.filter(pk=task.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    settings.EXTRACTION_STALE_AFTER = timedelta(0)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        services.requeue_stale_extractions()
+
+    lost = extract_batch.get_result(task.id)
+    assert lost.status == TaskResultStatus.FAILED
+    # The task list resolves the recorded path to a class: it must name one.
+    assert lost.errors[0].exception_class is services.WorkerLost
 
 
 @pytest.mark.django_db(transaction=True)

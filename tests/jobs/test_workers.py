@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from annotations import services
 from annotations.models import Article, Quote
-from annotations.tasks import extract_articles
+from annotations.tasks import extract_batch
 from tests.factories import make_article
 from tests.jobs.conftest import said
 from tests.jobs.workers import start_worker, wait_for
@@ -63,7 +63,7 @@ def test_two_workers_share_the_queue_and_extract_every_article_once(tmp_path, se
 def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_path, settings):
     log = tmp_path / "seen.log"
     articles = numbered_articles(6)
-    extract_articles.enqueue(article_ids=[a.pk for a in articles])  # one task, 3 batches
+    extract_batch.enqueue(article_ids=[a.pk for a in articles])  # one task, 3 batches
 
     worker = start_worker(log, delay=0.4)
     running = Article.objects.filter(extraction_state="running")

@@ -36,7 +36,7 @@ def table():
 
 def grouped():
     """The same, grouped from the reviewed quotes at query time."""
-    reviewed = Quote.objects.filter(status__in=Quote.REVIEWED_OK)
+    reviewed = Quote.objects.filter(status__in=Quote.REVIEWED)
     return {
         (row["speaker"], row["fingerprint"]): (row["appearances"], row["first_quote"])
         for row in reviewed.statements()

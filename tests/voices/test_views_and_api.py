@@ -17,7 +17,10 @@ def test_the_page_shows_the_share_of_women_and_links_each_number_to_its_quotes(
     html = page.content.decode()
     assert "66.7%" in html  # two women of three people with a known gender
     assert "not counted" in html and "1 unreviewed candidate" in html
-    link = "/quotes/?status=confirmed&amp;status=corrected&amp;speaker_gender=female&amp;speaker_type=person"
+    link = (
+        "/quotes/?status=confirmed&amp;status=corrected"
+        "&amp;speaker_gender=female&amp;speaker_type=person"
+    )
     assert link in html
     listed = rachel_client.get(link.replace("&amp;", "&"))
     assert listed.status_code == 200
@@ -27,9 +30,10 @@ def test_the_page_shows_the_share_of_women_and_links_each_number_to_its_quotes(
 
 @pytest.mark.django_db
 def test_the_gender_link_lists_exactly_the_quotes_counted(rachel_client, corpus):
+    from django.http import QueryDict
+
     from annotations.filters import QuoteFilter
     from annotations.models import Quote
-    from django.http import QueryDict
 
     params = QueryDict(
         "status=confirmed&status=corrected&speaker_gender=female&speaker_type=person"

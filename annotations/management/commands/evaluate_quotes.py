@@ -26,7 +26,7 @@ def gold_from_db() -> dict[str, dict]:
     from annotations.models import Article, Quote
 
     gold: dict[str, dict] = {}
-    reviewed = Quote.objects.published().select_related("speaker").order_by("article_id", "start")
+    reviewed = Quote.objects.reviewed().select_related("speaker").order_by("article_id", "start")
     articles = Article.objects.filter(pk__in=reviewed.values("article_id")).only("id", "text")
     for a in articles.iterator():
         gold[str(a.pk)] = {"id": str(a.pk), "text": a.text, "quotes": []}

@@ -135,7 +135,8 @@ class Command(BaseCommand):
                 )
             return articles.filter(pk__in=options["article"]), True
         if options["pending"]:
-            return services.claimable_articles().filter(pk__in=articles.values("pk")), False
+            claimable = Article.objects.extraction_claimable()
+            return claimable.filter(pk__in=articles.values("pk")), False
         if options["all"] or options["since"]:
             return articles, True
         raise CommandError("Say which articles: --all, --pending, --article ID... or --since DATE")
