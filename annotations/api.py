@@ -479,9 +479,9 @@ def voices(
 ):
     """Who is quoted: quotes and distinct speakers per gender and per type, per group."""
     criteria = VoiceFilter(request.GET, queryset=None).criteria()
-    by = criteria.by or "outlet,month"
-    result = aggregate(criteria, groupings=[by])
-    groups = result["groups"][by]
+    grouping = criteria.by or "outlet,month"
+    result = aggregate(criteria, groupings=[grouping])
+    groups = result["groups"][grouping]
     for group in groups:
         group.pop("month_start", None)
-    return {**result, "by": by, "groups": groups}
+    return {**result, "by": grouping, "groups": groups}

@@ -326,24 +326,24 @@ class Speaker(models.Model):
     speaker_type = models.CharField(
         "type",
         max_length=12,
-        choices=SpeakerType.choices,
+        choices=SpeakerType,
         default=SpeakerType.UNKNOWN,
         db_default=SpeakerType.UNKNOWN,
     )
     speaker_type_source = models.CharField(
         "type set by",
         max_length=8,
-        choices=ProfileSource.choices,
+        choices=ProfileSource,
         default=ProfileSource.INFERRED,
         db_default=ProfileSource.INFERRED,
     )
     gender = models.CharField(
-        max_length=9, choices=Gender.choices, default=Gender.UNKNOWN, db_default=Gender.UNKNOWN
+        max_length=9, choices=Gender, default=Gender.UNKNOWN, db_default=Gender.UNKNOWN
     )
     gender_source = models.CharField(
         "gender evidence",
         max_length=8,
-        choices=GenderSource.choices,
+        choices=GenderSource,
         default=GenderSource.NONE,
         db_default=GenderSource.NONE,
     )
@@ -364,7 +364,7 @@ class Speaker(models.Model):
     role_source = models.CharField(
         "role set by",
         max_length=8,
-        choices=ProfileSource.choices,
+        choices=ProfileSource,
         default=ProfileSource.INFERRED,
         db_default=ProfileSource.INFERRED,
     )
@@ -466,9 +466,7 @@ class SpeakerRole(models.Model):
     quote = models.ForeignKey(
         "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source = models.CharField(
-        max_length=8, choices=ProfileSource.choices, default=ProfileSource.INFERRED
-    )
+    source = models.CharField(max_length=8, choices=ProfileSource, default=ProfileSource.INFERRED)
     updated_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -905,8 +903,8 @@ class VoicePresence(models.Model):
     speaker = models.ForeignKey(
         Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    scope = models.SmallIntegerField(choices=VoiceScope.choices)
-    grain = models.SmallIntegerField(choices=VoiceGrain.choices)
+    scope = models.SmallIntegerField(choices=VoiceScope)
+    grain = models.SmallIntegerField(choices=VoiceGrain)
     # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
     month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
@@ -937,8 +935,8 @@ class VoicePeople(models.Model):
     hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers on quotes,
     articles and speakers' profiles (migration 0012_c)."""
 
-    scope = models.SmallIntegerField(choices=VoiceScope.choices)
-    grain = models.SmallIntegerField(choices=VoiceGrain.choices)
+    scope = models.SmallIntegerField(choices=VoiceScope)
+    grain = models.SmallIntegerField(choices=VoiceGrain)
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
     month = models.DateField(null=True)
     speaker_type = models.CharField(max_length=12)

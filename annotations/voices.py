@@ -42,7 +42,7 @@ from .models import (
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.NONBINARY, Gender.UNKNOWN]
 TYPES = [SpeakerType.PERSON, SpeakerType.ORGANISATION, SpeakerType.GROUP, SpeakerType.UNKNOWN]
-COUNTED_STATUSES = list(REVIEWED)  # what researchers count by default
+COUNTED_STATUSES: list[str] = list(REVIEWED)  # what researchers count by default
 GROUPINGS = {
     "": (),
     "outlet": ("outlet",),
@@ -77,7 +77,7 @@ class VoiceFilter(ResearchFilterSet):
 
     class Meta:
         model = Quote
-        fields = []
+        fields: list[str] = []
 
     def no_filter(self, queryset, name, value):
         return queryset
@@ -109,7 +109,8 @@ class Criteria:
 
     @property
     def statuses(self) -> list[str]:
-        return COUNTED_STATUSES + ([Quote.Status.CANDIDATE] if self.include_candidates else [])
+        candidates: list[str] = [Quote.Status.CANDIDATE] if self.include_candidates else []
+        return COUNTED_STATUSES + candidates
 
     @property
     def whole_months(self) -> bool:
@@ -157,7 +158,7 @@ class Cell:
     unknown_quotes: dict = field(default_factory=lambda: defaultdict(int))  # why -> quotes
     unknown_people: dict = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, gender, speaker_type, source, quotes, speakers):
+    def add(self, gender, speaker_type, source, quotes, speakers) -> None:
         self.type_quotes[speaker_type] += quotes
         self.type_speakers[speaker_type] += speakers
         if speaker_type == SpeakerType.PERSON:
@@ -419,7 +420,7 @@ def _groups(rows, quote_count, by: str) -> list[dict]:
     ]
 
 
-def _profile(row):
+def _profile(row) -> tuple[str, str, str]:
     gender = row["gender"] or Gender.UNKNOWN
     speaker_type = row["type"] or SpeakerType.UNKNOWN
     return gender, speaker_type, row["source"] or GenderSource.NONE
@@ -430,7 +431,7 @@ def _group_order(key):
     return tuple((value is None or value == "", str(value or "")) for value in key)
 
 
-TOP_CONDITIONS = {
+TOP_CONDITIONS: dict[str, dict[str, str]] = {
     "women": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.FEMALE},
     "men": {"speaker__speaker_type": SpeakerType.PERSON, "speaker__gender": Gender.MALE},
     "organisations": {"speaker__speaker_type": SpeakerType.ORGANISATION},

@@ -192,7 +192,7 @@ def speaker_type_of(doc: Doc, name: str, candidates: list[QuoteCandidate]) -> st
     words = name_words(name)
     if words and fold(words[-1]).rstrip(".") in ORGANISATION_HEADS:
         return ORGANISATION
-    labels = Counter()
+    labels: Counter[str] = Counter()
     for e in entity_mentions(doc, name):
         if e.label_ == "PERSON" and len(strip_titles(name_words(e.text))) >= 2:
             # a full name the NER calls a person: its lone surname labelled ORG or GPE
@@ -298,9 +298,9 @@ def choose_gender(
         value = votes.most_common(1)[0][0]
         return next(e for e in titles if e.value == value)
     if pronouns:
-        votes = Counter(e.value for e in pronouns).most_common()
-        if len(votes) == 1 or votes[0][1] > votes[1][1]:
-            return next(e for e in pronouns if e.value == votes[0][0])
+        ranked = Counter(e.value for e in pronouns).most_common()
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return next(e for e in pronouns if e.value == ranked[0][0])
     if from_name is not None:
         return from_name
     return Evidence("unknown", NONE, "")
@@ -359,7 +359,7 @@ def role_evidence(doc: Doc, name: str) -> list[tuple[str, str, str, int]]:
             continue
         root = e.root
         # title + name: 'Defence Secretary Ben Wallace', 'chief executive Ann Lowe'
-        before = []
+        before: list[Token] = []
         k = e.start - 1
         while k >= 0 and e.start - k <= 6:
             t = doc[k]
@@ -411,7 +411,7 @@ def speaker_profiles(doc: Doc, candidates: list[QuoteCandidate]) -> dict[str, Sp
     for name, quoted in by_name.items():
         speaker_type = speaker_type_of(doc, name, quoted)
         gender = Evidence("unknown", NONE, "")
-        role = ("", "", "", None)
+        role: tuple[str, str, str, int | None] = ("", "", "", None)
         if speaker_type == PERSON:
             gender = choose_gender(
                 title_evidence(text, name),

@@ -7,6 +7,7 @@ the write if code ever tried). Among inferred genders the stronger evidence stay
 so re-extracting an article that says less never loses what another article said.
 """
 
+import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from ..extraction.profiles import SOURCE_STRENGTH
+from ..extraction.profiles import SOURCE_STRENGTH, SpeakerProfile
 from ..models import (
     Article,
     Gender,
@@ -51,7 +52,7 @@ class Observation:
     speaker_id: int
     article_id: int
     quote_id: int | None
-    profile: object  # annotations.extraction.profiles.SpeakerProfile
+    profile: "SpeakerProfile"
 
 
 def gender_rank(gender: str, source: str) -> float:
@@ -86,7 +87,7 @@ def record_observations(observations: list[Observation], *, reason: str = "extra
         )
         changed = [s for s in speakers if _apply(s, by_speaker[s.pk], published)]
         for speaker in changed:
-            speaker._change_reason = reason
+            speaker._change_reason = reason  # type: ignore[attr-defined]
         if changed:
             bulk_update_with_history(
                 changed, Speaker, list(PROFILE_FIELDS), default_change_reason=reason
@@ -124,12 +125,12 @@ def _apply(speaker: Speaker, seen: list[Observation], published: dict) -> bool:
     return before != [getattr(speaker, f) for f in PROFILE_FIELDS]
 
 
-_EPOCH = timezone.datetime(1, 1, 1).date()
+_EPOCH = datetime.date(1, 1, 1)
 
 
 def _record_roles(observations: list[Observation]) -> None:
     """The role per article: inferred rows are replaced, an editor's row is kept."""
-    rows = {}
+    rows: dict[tuple[int, int], Observation] = {}
     for o in observations:
         if o.profile.role or o.profile.affiliation:
             rows.setdefault((o.speaker_id, o.article_id), o)
@@ -262,8 +263,8 @@ def speaker_profile_edit(*, speaker: Speaker, user, changes: dict, based_on: dic
             speaker.role_source = ProfileSource.EDITOR
             speaker.role_evidence = f"set by {user.get_username()}"[:300]
             speaker.role_quote = None
-        speaker._history_user = user
-        speaker._change_reason = ("profile edited: " + ", ".join(sorted(changes)))[:100]
+        speaker._history_user = user  # type: ignore[attr-defined]
+        speaker._change_reason = ("profile edited: " + ", ".join(sorted(changes)))[:100]  # type: ignore[attr-defined]
         speaker.save()
     return speaker
 
@@ -312,7 +313,7 @@ def merge_profiles(*, source: Speaker, target: Speaker) -> dict:
     values the stronger evidence wins. The target's values before are kept in the result,
     so an undo can put them back. The caller saves target.
     """
-    outcome = {"target_before": {}}
+    outcome: dict = {"target_before": {}}
     for group, fields in GROUPS.items():
         outcome["target_before"][group] = {f: getattr(target, f) for f in fields}
         s_editor = _source(source, group) == ProfileSource.EDITOR

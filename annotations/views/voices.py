@@ -124,7 +124,9 @@ def month_chart(groups: list[dict], *, width=720, height=200) -> dict | None:
     share = {g["month_start"]: g["share_women_people"] for g in dated}
     left, right, top, bottom = 40, 30, 10, height - 28
     slot = (width - left - right) / max(1, len(months) - 1) if len(months) > 1 else 0
-    points, runs, run = [], [], []
+    points: list[dict] = []
+    runs: list[list[str]] = []
+    run: list[str] = []
     for index, day in enumerate(months):
         value = share.get(day)
         x = left + index * slot if len(months) > 1 else (left + width - right) / 2
