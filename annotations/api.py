@@ -44,6 +44,7 @@ from .filters import (
 from .models import ApiToken, Article, Quote, Speaker
 from .permalinks import article_url, speaker_url
 from .roles import is_reader, reader_required
+from .voices import VoiceFilter, aggregate
 
 NOT_A_READER = "This account has no role that may read the API (researcher, editor or admin)."
 
@@ -314,6 +315,21 @@ class SpeakerOut(Schema):
     external_id: str
     aliases: list[str]
     merged_into: int | None
+
+
+class VoicesOut(Schema):
+    filters: dict = Field(description="The filters as understood, with the statuses counted.")
+    by: Literal["outlet", "month", "outlet,month"]
+    total: dict = Field(
+        description=(
+            "quotes and people (distinct speakers) per gender, for person speakers; "
+            "share_women_*; unknown_gender.{quotes,people}.{name_only,no_evidence}; "
+            "types.<type>.{quotes,speakers}; total_quotes."
+        )
+    )
+    groups: list[dict] = Field(description="The same counts per outlet, month, or both.")
+    top: dict = Field(description="The most quoted women, men and organisations.")
+    candidates: int = Field(description="Unreviewed candidates the filters match.")
 
 
 class SpeakerDetailOut(SpeakerOut):
@@ -708,3 +724,27 @@ def get_article(request: HttpRequest, article_id: int):
     if article is None:
         raise Http404(f"There is no article with id {article_id}.")
     return {**_article_out(request, article), "text": article.text}
+
+
+@api.get("/voices", response={200: VoicesOut, **ERRORS}, tags=["voices"])
+def voices(
+    request: HttpRequest,
+    by: Literal["outlet", "month", "outlet,month"] | None = Query(
+        None, description="Group per outlet, per month, or both (default)."
+    ),
+    outlet: str | None = Query(None, max_length=200, description="Outlet, exactly."),
+    date_from: datetime.date | None = Query(None, description="Published on or after."),  # noqa: B008
+    date_to: datetime.date | None = Query(None, description="Published on or before."),  # noqa: B008
+    kind: list[Literal["direct", "indirect", "mixed"]] | None = Query(None),  # noqa: B008
+    candidates: bool | None = Query(
+        None, description="Count unreviewed candidates too (default: confirmed and corrected)."
+    ),
+):
+    """Who is quoted: quotes and distinct speakers per gender and per type, per group."""
+    criteria = VoiceFilter(request.GET, queryset=None).criteria()
+    grouping = criteria.by or "outlet,month"
+    result = aggregate(criteria, groupings=[grouping])
+    groups = result["groups"][grouping]
+    for group in groups:
+        group.pop("month_start", None)
+    return {**result, "by": grouping, "groups": groups}

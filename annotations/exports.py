@@ -280,6 +280,14 @@ def jsonl_lines(rows: Iterable[dict], *, base_url: str = "") -> Iterator[str]:
         yield json.dumps(record(row, base_url), ensure_ascii=False, default=_json_default) + "\n"
 
 
+def speaker_profile(row: dict) -> dict:
+    """The speaker_type and speaker_gender columns (voices): "unknown" with no speaker."""
+    return {
+        "speaker_type": row["speaker__speaker_type"] or "unknown",
+        "speaker_gender": row["speaker__gender"] or "unknown",
+    }
+
+
 def _span(start, end):
     return [start, end] if start is not None and end is not None else None
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
-from .models import SEARCH_CONFIG, Article, Quote, Speaker
+from .models import SEARCH_CONFIG, Article, Gender, Quote, Speaker, SpeakerType
 from .parsing import BadParameter, is_id
 
 __all__ = ["BadParameter"]  # defined with the other parsing helpers, raised from here too
@@ -183,6 +183,13 @@ class QuoteFilter(ReviewedByDefault):
     date_to = iso_date("published_to", "To")
     status = choices_filter(Quote.Status.choices, "Status", "by_status")
     kind = choices_filter(Quote.Kind.choices, "Kind", "by_kind")
+    # The speaker profile (voices): what the Voices dashboard's numbers link to.
+    speaker_type = django_filters.ChoiceFilter(
+        choices=SpeakerType.choices, label="Speaker type", method="by_speaker_type"
+    )
+    speaker_gender = django_filters.ChoiceFilter(
+        choices=Gender.choices, label="Speaker gender", method="by_speaker_gender"
+    )
     q = django_filters.CharFilter(method="search_text", label="Words in the quote")
     sort = django_filters.ChoiceFilter(
         choices=[("date", "newest first"), ("relevance", "best match first")],
@@ -207,6 +214,12 @@ class QuoteFilter(ReviewedByDefault):
 
     def search_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def by_speaker_type(self, queryset, name, value):
+        return queryset.by_speaker_type(value)
+
+    def by_speaker_gender(self, queryset, name, value):
+        return queryset.by_speaker_gender(value)
 
     def no_filter(self, queryset, name, value):
         return queryset  # sorting is the pager's job

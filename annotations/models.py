@@ -393,10 +393,44 @@ def normalize_name(name: str) -> str:
     return folded[:NORMALIZED_NAME_LENGTH]
 
 
+class SpeakerType(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANISATION = "organisation", "organisation"
+    GROUP = "group", "group"
+    UNKNOWN = "unknown", "unknown"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "woman"
+    MALE = "male", "man"
+    NONBINARY = "nonbinary", "non-binary"
+    UNKNOWN = "unknown", "unknown"
+
+
+class GenderSource(models.TextChoices):
+    """Where a speaker's gender came from, strongest first (annotations.extraction.profiles)."""
+
+    EDITOR = "editor", "set by an editor"
+    TITLE = "title", "a gendered title in the text"
+    PRONOUN = "pronoun", "pronouns that refer to them in the text"
+    NAME = "name", "first-name statistics"
+    NONE = "none", "no evidence"
+
+
+class ProfileSource(models.TextChoices):
+    """Who set a profile field: the extraction engine, or an editor (never overwritten)."""
+
+    INFERRED = "inferred", "inferred from the text"
+    EDITOR = "editor", "set by an editor"
+
+
 class Speaker(models.Model):
     class Origin(models.TextChoices):
         MODEL = "model", "extraction model"
         HUMAN = "human", "person"
+
+    Type = SpeakerType
+    Gender = Gender
 
     name = models.CharField(max_length=300)
     normalized_name = models.CharField(max_length=300, db_index=True, editable=False)
@@ -410,6 +444,58 @@ class Speaker(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # The profile (migration 0015). Each field says who set it; an editor's value is
+    # never replaced by an inferred one (services.profiles, and on PostgreSQL a trigger).
+    speaker_type = models.CharField(
+        "type",
+        max_length=12,
+        choices=SpeakerType,
+        default=SpeakerType.UNKNOWN,
+        db_default=SpeakerType.UNKNOWN,
+    )
+    speaker_type_source = models.CharField(
+        "type set by",
+        max_length=8,
+        choices=ProfileSource,
+        default=ProfileSource.INFERRED,
+        db_default=ProfileSource.INFERRED,
+    )
+    gender = models.CharField(
+        max_length=9, choices=Gender, default=Gender.UNKNOWN, db_default=Gender.UNKNOWN
+    )
+    gender_source = models.CharField(
+        "gender evidence",
+        max_length=8,
+        choices=GenderSource,
+        default=GenderSource.NONE,
+        db_default=GenderSource.NONE,
+    )
+    gender_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The words it came from: 'she said', 'Ms Lowe'.",
+    )
+    gender_quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(
+        max_length=200, blank=True, default="", db_default="", help_text="The latest role seen."
+    )
+    affiliation = models.CharField(max_length=200, blank=True, default="", db_default="")
+    role_source = models.CharField(
+        "role set by",
+        max_length=8,
+        choices=ProfileSource,
+        default=ProfileSource.INFERRED,
+        db_default=ProfileSource.INFERRED,
+    )
+    role_evidence = models.CharField(max_length=300, blank=True, default="", db_default="")
+    role_quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     history = HistoricalRecords()
     objects = SpeakerQuerySet.as_manager()
 
@@ -422,6 +508,26 @@ class Speaker(models.Model):
                 name="speaker_external_id_unique_when_present",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+            # A gender always says where it came from: no evidence means unknown, and a
+            # title or a pronoun always gives a gender (an ambiguous first name may not).
+            models.CheckConstraint(
+                condition=~Q(gender_source=GenderSource.NONE) | Q(gender=Gender.UNKNOWN),
+                name="speaker_gender_none_is_unknown",
+            ),
+            models.CheckConstraint(
+                condition=~Q(gender_source__in=[GenderSource.TITLE, GenderSource.PRONOUN])
+                | ~Q(gender=Gender.UNKNOWN),
+                name="speaker_gender_text_evidence_gives_gender",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_type__in=SpeakerType.values), name="speaker_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="speaker_gender_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["gender", "speaker_type"], name="speaker_gender_type"),
         ]
 
     def __str__(self):
@@ -434,6 +540,16 @@ class Speaker(models.Model):
 
     def get_absolute_url(self):
         return reverse("speaker_detail", args=[self.pk])
+
+    @property
+    def gender_set_by_editor(self) -> bool:
+        return self.gender_source == GenderSource.EDITOR
+
+    @property
+    def heading(self) -> str:
+        """What the speaker page calls them: the name, and the role where known."""
+        described = ", ".join(part for part in (self.role, self.affiliation) if part)
+        return f"{self.name} ({described})" if described else self.name
 
 
 class SpeakerAlias(models.Model):
@@ -461,6 +577,109 @@ class SpeakerAlias(models.Model):
         self.name = strip_format_characters(self.name)
         self.normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class SpeakerRole(models.Model):
+    """The role and affiliation a speaker had in one article: people change jobs, so each
+    article keeps its own ("Defence Secretary" in 2021, "former Defence Secretary" later)."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="speaker_roles")
+    role = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    evidence = models.CharField(max_length=300, blank=True, help_text="The words it was seen in.")
+    quote = models.ForeignKey(
+        "Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=8, choices=ProfileSource, default=ProfileSource.INFERRED)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-article__published", "-article_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "article"], name="speaker_role_per_article"),
+            models.CheckConstraint(
+                condition=~Q(role="", affiliation=""), name="speaker_role_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+
+class VoiceCountQuerySet(models.QuerySet):
+    """Filters of the Voices summary: the same concepts as QuoteQuerySet's, on its columns."""
+
+    def with_status(self, statuses):
+        return self.filter(status__in=statuses)
+
+    def with_kind(self, kinds):
+        return self.filter(kind__in=kinds) if kinds else self
+
+    def by_outlet(self, outlet):
+        return self.filter(outlet=outlet)
+
+    def published_between(self, start=None, end=None):
+        """Rows of months in [start, end]; callers pass month-aligned bounds."""
+        qs = self
+        if start:
+            qs = qs.filter(month__gte=start)
+        if end:
+            qs = qs.filter(month__lte=end)
+        return qs
+
+
+class VoiceCount(models.Model):
+    """Quotes per (speaker, outlet, month, status, kind): the Voices dashboard's summary.
+
+    PostgreSQL keeps it exact on every write to quotes (and to an article's outlet or
+    date), whoever writes, with statement-level triggers (migration 0016), as for
+    Statement. The speaker's gender and type are joined at read time, so an editor's
+    change to a profile shows at once without rewriting any row. SQLite has no triggers
+    here; the dashboard counts quotes there instead (annotations.voices).
+    """
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    outlet = models.CharField(max_length=200)
+    month = models.DateField(null=True)
+    status = models.CharField(max_length=10)
+    kind = models.CharField(max_length=8)
+    # Not Positive: the triggers add negative deltas through ON CONFLICT, and PostgreSQL
+    # checks a CHECK on the proposed row before it finds the conflict. Rows that reach 0
+    # are deleted in the same statement.
+    quotes = models.IntegerField()
+
+    objects = VoiceCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "outlet", "month", "status", "kind"],
+                name="voice_count_unique",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "outlet", "month", "kind", "speaker", "quotes"],
+                name="voice_count_filter",
+            ),
+            models.Index(fields=["speaker", "status"], name="voice_count_speaker"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.speaker_id} {self.outlet} {self.month} {self.status} {self.kind}: {self.quotes}"
+        )
+
+    @staticmethod
+    def is_maintained(connection_alias: str = "default") -> bool:
+        """Whether the database keeps this table (PostgreSQL's triggers)."""
+        return connections[connection_alias].vendor == "postgresql"
 
 
 class QuoteStatus(models.TextChoices):
@@ -501,6 +720,18 @@ class QuoteQuerySet(models.QuerySet):
 
     def with_status(self, statuses):
         return self.filter(status__in=statuses)
+
+    def by_speaker_type(self, speaker_type):
+        """Quotes whose speaker is of this type; "unknown" includes quotes with no speaker."""
+        if speaker_type == SpeakerType.UNKNOWN:
+            return self.filter(Q(speaker__isnull=True) | Q(speaker__speaker_type=speaker_type))
+        return self.filter(speaker__speaker_type=speaker_type)
+
+    def by_speaker_gender(self, gender):
+        """Quotes whose speaker has this gender; "unknown" includes quotes with no speaker."""
+        if gender == Gender.UNKNOWN:
+            return self.filter(Q(speaker__isnull=True) | Q(speaker__gender=gender))
+        return self.filter(speaker__gender=gender)
 
     # Research queries. Each returns a queryset, so the filters compose in any order.
 
@@ -795,6 +1026,89 @@ class Statement(models.Model):
         return cls.objects.values("speaker", "fingerprint", "appearances", "first_quote")
 
 
+class VoiceGrain(models.IntegerChoices):
+    ALL = 0, "everything"
+    OUTLET = 1, "per outlet"
+    MONTH = 2, "per month"
+    OUTLET_MONTH = 3, "per outlet and month"
+
+
+class VoiceScope(models.IntegerChoices):
+    REVIEWED = 1, "confirmed and corrected"
+    WITH_CANDIDATES = 2, "confirmed, corrected and candidate"
+
+
+class VoicePresence(models.Model):
+    """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
+    scope: the rows whose appearance or disappearance changes VoicePeople's counts.
+    Kept by PostgreSQL's triggers (migration 0017); read for the most quoted lists."""
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    scope = models.SmallIntegerField(choices=VoiceScope)
+    grain = models.SmallIntegerField(choices=VoiceGrain)
+    # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
+    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
+    month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
+    quotes = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "scope", "grain", "outlet", "month"],
+                name="voice_presence_unique",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope", "grain", "outlet", "month", "quotes"], name="voice_presence_cell"
+            ),
+        ]
+
+    def __str__(self):
+        cell = f"{self.scope}/{self.grain} {self.outlet} {self.month}"
+        return f"{self.speaker_id} {cell}: {self.quotes}"
+
+
+class VoicePeople(models.Model):
+    """Quotes and distinct speakers per cell and profile (type, gender, its source), per
+    scope: the Voices dashboard's unfiltered, per-outlet and per-month numbers in a few
+    hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers on quotes,
+    articles and speakers' profiles (migration 0017)."""
+
+    scope = models.SmallIntegerField(choices=VoiceScope)
+    grain = models.SmallIntegerField(choices=VoiceGrain)
+    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
+    month = models.DateField(null=True)
+    speaker_type = models.CharField(max_length=12)
+    gender = models.CharField(max_length=9)
+    gender_source = models.CharField(max_length=8)
+    people = models.IntegerField(help_text="Distinct speakers (not counting unattributed quotes).")
+    quotes = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "scope",
+                    "grain",
+                    "outlet",
+                    "month",
+                    "speaker_type",
+                    "gender",
+                    "gender_source",
+                ],
+                name="voice_people_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}/{self.grain} {self.outlet} {self.month} {self.gender}: {self.people}"
+
+
 class SpeakerMergeSuggestion(models.Model):
     """Two speakers that may be one person, for an editor to decide: never merged blindly."""
 
@@ -836,6 +1150,9 @@ class SpeakerMerge(models.Model):
     moved_alias_ids = models.JSONField(default=list)
     # The source's own name, added to the target as an alias by the merge (undo removes it).
     added_alias_ids = models.JSONField(default=list)
+    # Which profile values won and why ({"gender": {"won", "from", "lost", "why"}, ...}),
+    # and the target's values before, for undo (services.profiles.merge_profiles).
+    profile_outcome = models.JSONField(default=dict, blank=True)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import articles, merges, research, review_actions, review_article, review_queue, site
+from .views import (
+    articles,
+    merges,
+    profiles,
+    research,
+    review_actions,
+    review_article,
+    review_queue,
+    site,
+    voices,
+)
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -57,4 +67,7 @@ urlpatterns += [
     path("speakers/<int:pk>/", research.speaker_detail, name="speaker_detail"),
     path("statements/", research.statement_list, name="statement_list"),
     path("research/articles/", research.article_list, name="research_articles"),
+    path("voices/", voices.voices, name="voices"),
+    path("voices/export.csv", voices.voices_csv, name="voices_csv"),
+    path("speakers/<int:pk>/profile/", profiles.speaker_profile, name="speaker_profile"),
 ]

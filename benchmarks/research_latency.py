@@ -51,6 +51,9 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="Run only the scenarios whose name contains this text."
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL) with a corpus from generate_corpus.")
@@ -106,6 +109,13 @@ def main():
         year = rng.randint(2015, 2025)
         month = rng.randint(1, 10)
         return f"date_from={year}-{month:02d}-01&date_to={year}-{month + 2:02d}-28"
+
+    def outlet():
+        return rng.choice(outlets).replace(" ", "+")
+
+    def year():
+        year = rng.randint(2015, 2025)
+        return f"date_from={year}-01-01&date_to={year}-12-31"
 
     def first_cursor():
         response = client.get("/api/quotes?limit=50")
@@ -181,7 +191,22 @@ def main():
             lambda: f"/api/top-speakers?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
         ),
         ("API statements", lambda: "/api/statements"),
+        # Voices (annotations/voices.py): VoicePeople answers the first three, VoiceCount
+        # the month ranges and kinds, the quotes themselves dates inside months.
+        ("voices page, unfiltered", lambda: "/voices/"),
+        ("voices page, with candidates", lambda: "/voices/?candidates=on"),
+        ("voices page, one outlet", lambda: f"/voices/?outlet={outlet()}"),
+        ("voices page, one year", lambda: f"/voices/?{year()}"),
+        ("voices page, outlet + one year", lambda: f"/voices/?outlet={outlet()}&{year()}"),
+        ("voices page, direct quotes only", lambda: "/voices/?kind=direct"),
+        ("voices page, outlet + date range", lambda: f"/voices/?outlet={outlet()}&{window()}"),
+        ("API voices, by outlet", lambda: "/api/voices?by=outlet"),
+        ("API voices, by month", lambda: "/api/voices?by=month"),
+        ("API voices, outlet by month", lambda: f"/api/voices?by=month&outlet={outlet()}"),
+        ("API voices, by outlet,month", lambda: "/api/voices?by=outlet,month"),
+        ("API voices, one year by outlet", lambda: f"/api/voices?by=outlet&{year()}"),
     ]
+    scenarios = [(name, url) for name, url in scenarios if args.only in name]
 
     print(f"\n{'scenario':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  queries")
     explain = []

@@ -1,6 +1,10 @@
 """The record the engine hands out: one candidate quote with its attribution."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .profiles import SpeakerProfile
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class QuoteCandidate:
     cue_text: str  # "said", "according to"; "" when there is none
     confidence: float  # in [0, 1]; higher means right more often
     is_floating: bool  # no speaker mention of its own; speaker taken from context
+    speaker_gender: str = "unknown"  # "female" | "male" | "nonbinary" | "unknown" (profiles.py)
+    speaker_profile: "SpeakerProfile | None" = None  # the evidence (profiles.py)
     version: str = ""
     speaker_type: str = "unknown"  # "person" | "organisation" | "group" | "unknown"
     alternatives: tuple[
@@ -46,7 +52,8 @@ class QuoteCandidate:
             "kind": self.kind,
             "confidence": round(self.confidence, 4),
             "is_floating": self.is_floating,
-            "extractor_version": self.version,
             "speaker_type": self.speaker_type,
+            "speaker_gender": self.speaker_gender,
+            "extractor_version": self.version,
             "alternatives": list(self.alternatives),
         }

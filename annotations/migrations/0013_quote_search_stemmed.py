@@ -45,9 +45,7 @@ PG_BACKWARD = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        # Was 0010_article_search_trigram; chained after main's last migration when main
-        # was merged (the coordinator re-chains the branches' migrations).
-        ("annotations", "0016_b_extraction_task_path"),
+        ("annotations", "0012_extraction_task_path"),
     ]
 
     operations = [

@@ -23,7 +23,7 @@ WHERE c.article_id = annotations_article.id
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0016_b_extraction_task_path"),
+        ("annotations", "0013_quote_search_stemmed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from ..models import Article, Quote, normalize_name, quote_fingerprint
 from ..speakers import is_name
 from ..tasks import extract_batch as extract_batch_task
+from .profiles import Observation, link_evidence_quotes, record_observations
 from .speakers import match_speakers
 
 if TYPE_CHECKING:  # the engine's package loads spaCy: not at run time here
@@ -444,6 +445,7 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
         to_create: list[Quote] = []
         to_update: list[Quote] = []
         to_delete: list[int] = []
+        seen = []  # (speaker, article id, quote, profile): what the text says of each speaker
         for article, wanted in plans:
             mine: dict[tuple, Quote] = {}
             protected = []
@@ -462,7 +464,8 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     fields["alternatives"] = _nearby_speakers(candidate, wanted.values())
                 stored = mine.pop(key, None)
                 if stored is None:
-                    to_create.append(Quote(article_id=article.pk, **fields, created_at=now))
+                    stored = Quote(article_id=article.pk, **fields, created_at=now)
+                    to_create.append(stored)
                 elif any(getattr(stored, name) != fields[name] for name in _CANDIDATE_FIELDS):
                     for name in _CANDIDATE_FIELDS:
                         setattr(stored, name, fields[name])
@@ -471,12 +474,26 @@ def store_candidates(*, pairs, extractor_version: str) -> ExtractionStats:
                     to_update.append(stored)
                 else:
                     stats.unchanged += 1
+                profile = getattr(candidate, "speaker_profile", None)
+                if speaker is not None and profile is not None:
+                    seen.append((speaker, article.pk, stored, profile))
             to_delete.extend(quote.pk for quote in mine.values())
 
         _delete_untouched(to_delete)
         if to_update:
             Quote.objects.bulk_update(to_update, [*_CANDIDATE_FIELDS, "version", "updated_at"])
+        # Profiles before the new quotes: a speaker's profile then changes before their new
+        # quotes reach the Voices summaries, so a first extraction touches the summary rows
+        # in one statement (the quotes' INSERT, in the triggers' fixed order) and does not
+        # deadlock with an editor writing there. New quotes are linked as evidence after.
+        record_observations(
+            [Observation(s.pk, article_id, q.pk, profile) for s, article_id, q, profile in seen]
+        )
         Quote.objects.bulk_create(to_create)
+        created = {id(q) for q in to_create}
+        link_evidence_quotes(
+            [(s.pk, article_id, q.pk, p) for s, article_id, q, p in seen if id(q) in created]
+        )
         # One UPDATE for the batch (bulk_update's CASE over every field costs more to build
         # than the quotes' INSERT); the count is what is left for review.
         left = (

@@ -29,6 +29,7 @@ from ..speakers import (
     resolve_in_article,
     similar_key_filters,
 )
+from .profiles import allow_profile_reset, merge_profiles, unmerge_profiles
 
 
 class SpeakerMergeError(ValueError):
@@ -285,6 +286,11 @@ def speaker_merge(*, source: Speaker, target: Speaker, user) -> SpeakerMerge:
         source._history_user = user
         source._change_reason = f"merged into {target.pk}"
         source.save()
+        outcome = merge_profiles(source=source, target=target)
+        target._history_user = user
+        # The history's reason holds 100 characters: the full outcome is on the merge.
+        target._change_reason = f"speaker {source.pk} merged in (merge record says what won)"
+        target.save()
         SpeakerMergeSuggestion.objects.filter(
             Q(speaker=source, other=target) | Q(speaker=target, other=source),
             status=SpeakerMergeSuggestion.Status.OPEN,
@@ -299,6 +305,7 @@ def speaker_merge(*, source: Speaker, target: Speaker, user) -> SpeakerMerge:
             moved_quote_ids=quote_ids,
             moved_alias_ids=alias_ids,
             added_alias_ids=added,
+            profile_outcome=outcome,
             merged_by=user,
         )
 
@@ -331,6 +338,13 @@ def speaker_merge_undo(*, merge: SpeakerMerge, user) -> SpeakerMerge:
         source._history_user = user
         source._change_reason = f"merge into {merge.target_id} undone"
         source.save()
+        if merge.profile_outcome:
+            target = Speaker.objects.select_for_update(no_key=True).get(pk=merge.target_id)
+            unmerge_profiles(target=target, outcome=merge.profile_outcome)
+            target._history_user = user
+            target._change_reason = f"merge of {source.pk} undone: profile as before"
+            with allow_profile_reset():
+                target.save()
         merge.undone_at = timezone.now()
         merge.save(update_fields=["undone_at"])
     return merge

@@ -223,6 +223,19 @@
   const helpOpen = document.getElementById("help-open");
   if (helpOpen && help) helpOpen.addEventListener("click", () => help.showModal());
 
+  // The speaker's profile in a dialog (views/profiles.py): "P", or the card's Profile button.
+  function openProfile(button) {
+    const dialog = document.getElementById("profile-dialog");
+    const row = currentId && rowOf(currentId);
+    button = button || (row && row.querySelector(".act-profile"));
+    if (!dialog || !button) return;
+    htmx.ajax("GET", button.dataset.profileUrl, { target: "#profile-dialog-body" }).then(() => dialog.showModal());
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".act-profile");
+    if (button) openProfile(button);
+  });
+
   function submitForm(id) {
     const form = document.getElementById(id);
     if (form) form.requestSubmit();
@@ -271,6 +284,9 @@
       case "p":
         advanceAfterSwap = pressInCurrent(".act-previous");
         break;
+      case "P":
+        openProfile();
+        break;
       case "1":
       case "2":
       case "3":
@@ -313,7 +329,7 @@
     }
   }
 
-  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "1", "2", "3", "M", "[", "]", "{", "}", "t", "a", "u", "n", "C", "R"]);
+  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "t", "a", "u", "n", "C", "R"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -17,7 +17,7 @@ def rename(apps, old: str, new: str) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0016_a_reviewed_index_names"),
+        ("annotations", "0011_reviewed_index_names"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 

@@ -1,0 +1,117 @@
+"""The engine's speaker profiles (annotations/extraction/profiles.py): evidence order,
+type, role and affiliation, on sentences written for these tests. No database."""
+
+import pytest
+
+from annotations.extraction import extract, load_pipeline
+from annotations.extraction.pipeline import extract_texts
+from annotations.extraction.profiles import (
+    Evidence,
+    choose_gender,
+    first_name_gender,
+    speaker_profiles,
+)
+
+
+@pytest.fixture(scope="module")
+def profile_of():
+    nlp = load_pipeline()
+
+    def run(text: str, name: str):
+        doc = nlp(text)
+        profiles = speaker_profiles(doc, extract(doc))
+        assert name in profiles, f"{name!r} not among {sorted(profiles)}"
+        return profiles[name]
+
+    return run
+
+
+def test_a_title_beats_pronouns_and_the_first_name():
+    title = [Evidence("female", "title", "Ms Hart")]
+    pronouns = [Evidence("male", "pronoun", "he said")]
+    name = Evidence("male", "name", "Robin")
+    assert choose_gender(title, pronouns, name).source == "title"
+    assert choose_gender(title, pronouns, name).value == "female"
+
+
+def test_pronouns_beat_the_first_name():
+    pronouns = [Evidence("female", "pronoun", "she said"), Evidence("female", "pronoun", "her")]
+    chosen = choose_gender([], pronouns, Evidence("male", "name", "John"))
+    assert (chosen.value, chosen.source) == ("female", "pronoun")
+
+
+def test_pronouns_split_evenly_say_nothing_and_the_name_decides():
+    pronouns = [Evidence("female", "pronoun", "she"), Evidence("male", "pronoun", "he")]
+    chosen = choose_gender([], pronouns, Evidence("male", "name", "John"))
+    assert (chosen.value, chosen.source) == ("male", "name")
+
+
+def test_no_evidence_is_unknown_from_none():
+    chosen = choose_gender([], [], None)
+    assert (chosen.value, chosen.source) == ("unknown", "none")
+
+
+def test_the_first_name_statistics_know_common_names_and_leave_ambiguous_ones_unknown():
+    assert first_name_gender("Margaret") == "female"
+    assert first_name_gender("Thomas") == "male"
+    # 'Jean' is a man's name in French and a woman's in English: ambiguous in the data
+    assert first_name_gender("Jean") == "unknown"
+    assert first_name_gender("Qzxv") == "unknown"
+
+
+def test_she_said_gives_an_ambiguous_first_name_its_gender(profile_of):
+    text = (
+        "Robin Corbett spoke to the council on Monday.\n\n"
+        '"We cannot wait another winter for this bridge," she said.'
+    )
+    assert first_name_gender("Robin") == "unknown"
+    profile = profile_of(text, "Robin Corbett")
+    assert profile.speaker_type == "person"
+    assert (profile.gender, profile.gender_source) == ("female", "pronoun")
+
+
+def test_an_ambiguous_first_name_with_no_other_evidence_stays_unknown(profile_of):
+    text = '"The harbour will reopen in May," said Jean Corbett.'
+    profile = profile_of(text, "Jean Corbett")
+    assert (profile.gender, profile.gender_source) == ("unknown", "name")
+
+
+def test_a_gendered_title_in_the_text_is_the_evidence(profile_of):
+    text = (
+        '"The figures do not add up," said Robin Hale, a councillor.\n\n'
+        "Mrs Hale has asked for an audit."
+    )
+    profile = profile_of(text, "Robin Hale")
+    assert (profile.gender, profile.gender_source) == ("female", "title")
+    assert profile.gender_evidence == "Mrs Hale"
+
+
+def test_title_and_name_gives_role_and_affiliation(profile_of):
+    text = '"Fares will not rise this year," Harbour Transit chief executive Ann Lowe said.'
+    profile = profile_of(text, "Ann Lowe")
+    assert profile.role == "chief executive"
+    assert profile.affiliation == "Harbour Transit"
+
+
+def test_an_apposition_gives_the_role(profile_of):
+    text = '"We will not cut the budget," said Ben Wallace, the Defence Secretary.'
+    profile = profile_of(text, "Ben Wallace")
+    assert profile.role == "Defence Secretary"
+
+
+def test_an_organisation_is_no_person_and_has_no_gender(profile_of):
+    text = '"Service will resume on Friday," the Harbour Transit Authority said in a statement.'
+    profile = profile_of(text, "Harbour Transit Authority")
+    assert profile.speaker_type == "organisation"
+    assert (profile.gender, profile.gender_source) == ("unknown", "none")
+
+
+def test_extract_texts_carries_type_and_gender_on_every_candidate():
+    nlp = load_pipeline()
+    text = 'Margaret Osei runs the food bank.\n\n"Demand has doubled since spring," she said.'
+    [candidates] = list(extract_texts(nlp, [text]))
+    assert candidates
+    for candidate in candidates:
+        assert candidate.speaker_type == "person"
+        assert candidate.speaker_gender == "female"
+        assert candidate.to_json()["speaker_gender"] == "female"
