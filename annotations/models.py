@@ -288,8 +288,10 @@ class Article(models.Model):
             # Lets a speaker's counts by outlet and month join articles from the index alone.
             models.Index(fields=["id", "published", "outlet"], name="article_id_published_outlet"),
             # The review queue: articles with candidates left, most doubtful first.
+            # ASC puts NULLs last on PostgreSQL, as the queue's ORDER BY asks; SQLite
+            # refuses NULLS LAST in an index, so it is not spelled out.
             models.Index(
-                F("review_lowest_confidence").asc(nulls_last=True),
+                F("review_lowest_confidence").asc(),
                 F("published").desc(),
                 "id",
                 condition=Q(review_candidates__gt=0),
@@ -297,7 +299,7 @@ class Article(models.Model):
             ),
             models.Index(
                 F("outlet"),
-                F("review_lowest_confidence").asc(nulls_last=True),
+                F("review_lowest_confidence").asc(),
                 F("published").desc(),
                 "id",
                 condition=Q(review_candidates__gt=0),

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
-                models.OrderBy(models.F("review_lowest_confidence"), nulls_last=True),
+                models.OrderBy(models.F("review_lowest_confidence")),
                 models.OrderBy(models.F("published"), descending=True),
                 models.F("id"),
                 condition=models.Q(("review_candidates__gt", 0)),
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(
                 models.F("outlet"),
-                models.OrderBy(models.F("review_lowest_confidence"), nulls_last=True),
+                models.OrderBy(models.F("review_lowest_confidence")),
                 models.OrderBy(models.F("published"), descending=True),
                 models.F("id"),
                 condition=models.Q(("review_candidates__gt", 0)),

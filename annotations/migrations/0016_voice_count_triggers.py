@@ -101,15 +101,15 @@ BEGIN
         RETURN NEW;
     END IF;
     IF OLD.gender_source = 'editor' AND NEW.gender_source <> 'editor' THEN
-        RAISE EXCEPTION 'speaker %%: an editor set the gender; an inferred value cannot replace it', OLD.id
+        RAISE EXCEPTION 'speaker %: an editor set the gender; an inferred value cannot replace it', OLD.id
             USING ERRCODE = 'check_violation';
     END IF;
     IF OLD.speaker_type_source = 'editor' AND NEW.speaker_type_source <> 'editor' THEN
-        RAISE EXCEPTION 'speaker %%: an editor set the type; an inferred value cannot replace it', OLD.id
+        RAISE EXCEPTION 'speaker %: an editor set the type; an inferred value cannot replace it', OLD.id
             USING ERRCODE = 'check_violation';
     END IF;
     IF OLD.role_source = 'editor' AND NEW.role_source <> 'editor' THEN
-        RAISE EXCEPTION 'speaker %%: an editor set the role; an inferred value cannot replace it', OLD.id
+        RAISE EXCEPTION 'speaker %: an editor set the role; an inferred value cannot replace it', OLD.id
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
