@@ -735,7 +735,9 @@ def voices(
     outlet: str | None = Query(None, max_length=200, description="Outlet, exactly."),
     date_from: datetime.date | None = Query(None, description="Published on or after."),  # noqa: B008
     date_to: datetime.date | None = Query(None, description="Published on or before."),  # noqa: B008
-    kind: list[Literal["direct", "indirect", "mixed"]] | None = Query(None),  # noqa: B008
+    kind: list[Literal["direct", "indirect", "mixed"]] | None = Query(  # noqa: B008
+        None, description="Only quotes of these kinds; repeat for several. Default: every kind."
+    ),
     candidates: bool | None = Query(
         None, description="Count unreviewed candidates too (default: confirmed and corrected)."
     ),

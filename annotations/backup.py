@@ -63,9 +63,15 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-# Summaries the database computes from other rows (Statement: PostgreSQL's triggers
-# recount it as the quotes are restored), so a backup neither needs nor may write them.
-DERIVED_MODELS = ("annotations.statement",)
+# Summaries the database computes from other rows (Statement and the Voices summaries:
+# PostgreSQL's triggers recount them as the quotes are restored), so a backup neither
+# needs nor may write them.
+DERIVED_MODELS = (
+    "annotations.statement",
+    "annotations.voicecount",
+    "annotations.voicepeople",
+    "annotations.voicepresence",
+)
 
 
 def editorial_models() -> list[type]:

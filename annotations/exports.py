@@ -193,7 +193,9 @@ def record(row: dict, base_url: str = "") -> dict:
         elif column.source is None:
             out[column.name] = column.default
         else:
-            out[column.name] = row[column.source]
+            value = row[column.source]
+            # a quote with no speaker has no profile: its type and gender are "unknown"
+            out[column.name] = column.default if value is None else value
     return out
 
 

@@ -96,10 +96,11 @@ MATRIX = {
     "api/docs/assets/<str:name>": Endpoint(
         lambda s: "/api/docs/assets/swagger-ui.css", Rule("public", 200), Rule("public", 405)
     ),
+    # The schema and its docs are read-only to everyone: a POST is refused by method.
     "api/openapi.json": Endpoint(
-        lambda s: "/api/openapi.json", Rule("reader", 200), Rule("reader", 405)
+        lambda s: "/api/openapi.json", Rule("reader", 200), Rule("public", 405)
     ),
-    "api/docs": Endpoint(lambda s: "/api/docs", Rule("reader", 200), Rule("reader", 405)),
+    "api/docs": Endpoint(lambda s: "/api/docs", Rule("reader", 200), Rule("public", 405)),
     "api/": Endpoint(lambda s: "/api/", Rule("public", 404), Rule("public", 404)),
     "api/quotes": Endpoint(
         lambda s: "/api/quotes?status=candidate", Rule("api", 200), Rule("public", 405)
@@ -112,6 +113,12 @@ MATRIX = {
         lambda s: f"/api/speakers/{s.speaker.pk}", Rule("api", 200), Rule("public", 405)
     ),
     "api/articles": Endpoint(lambda s: "/api/articles", Rule("api", 200), Rule("public", 405)),
+    "api/counts": Endpoint(lambda s: "/api/counts", Rule("api", 200), Rule("public", 405)),
+    "api/top-speakers": Endpoint(
+        lambda s: "/api/top-speakers", Rule("api", 200), Rule("public", 405)
+    ),
+    "api/statements": Endpoint(lambda s: "/api/statements", Rule("api", 200), Rule("public", 405)),
+    "api/voices": Endpoint(lambda s: "/api/voices", Rule("api", 200), Rule("public", 405)),
     "api/articles/<article_id>": Endpoint(
         lambda s: f"/api/articles/{s.article.pk}", Rule("api", 200), Rule("public", 405)
     ),
@@ -133,6 +140,14 @@ MATRIX = {
         lambda s: f"/speakers/{s.speaker.pk}/", Rule("reader", 200), Rule("reader", 405)
     ),
     "statements/": Endpoint(lambda s: "/statements/", Rule("reader", 200), Rule("reader", 405)),
+    "voices/": Endpoint(lambda s: "/voices/", Rule("reader", 200), Rule("public", 405)),
+    "voices/export.csv": Endpoint(
+        lambda s: "/voices/export.csv", Rule("reader", 200), Rule("public", 405)
+    ),
+    # Readers see a speaker's profile; only editors change it (an empty form is a 400).
+    "speakers/<int:pk>/profile/": Endpoint(
+        lambda s: f"/speakers/{s.speaker.pk}/profile/", Rule("reader", 200), Rule("editor", 400)
+    ),
     "research/articles/": Endpoint(
         lambda s: "/research/articles/", Rule("reader", 200), Rule("reader", 405)
     ),

@@ -137,7 +137,8 @@ class Command(BaseCommand):
                 cursor.copy(
                     "COPY annotations_article (id, external_id, outlet, url, title, published, "
                     "text, language, content_hash, imported_at, extraction_state, "
-                    "extraction_error, extracted_with, extraction_attempts) FROM STDIN"
+                    "extraction_error, extracted_with, extraction_attempts, review_candidates, "
+                    "review_quotes) FROM STDIN"
                 ) as articles_copy,
             ):
                 quote_rows = []
@@ -188,6 +189,8 @@ class Command(BaseCommand):
                             "",
                             "synthetic",
                             1,
+                            0,  # review counts: set below, once the quotes are in
+                            0,
                         )
                     )
                     for (
