@@ -274,6 +274,11 @@ def quote_add(
     quote._change_reason = "add"
     try:
         with transaction.atomic():
+            # Lock the article before any write, like store_candidates does: otherwise the
+            # insert (and the voice-count triggers' upserts) take row locks first and then
+            # wait on the article's FK check behind an extraction holding it FOR UPDATE,
+            # while that extraction waits on those same rows: a deadlock.
+            list(Article.objects.select_for_update(no_key=True).filter(pk=article.pk).values("pk"))
             quote.save()
     except IntegrityError:
         raise ReviewError("This article already has a quote with exactly this span.") from None
