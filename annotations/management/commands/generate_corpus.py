@@ -286,9 +286,9 @@ class Command(BaseCommand):
             'COPY annotations_quote (id, article_id, start, "end", text, kind, speaker_id, '
             "speaker_start, speaker_end, speaker_text, speaker_name, cue_start, cue_end, "
             "cue_text, confidence, status, fingerprint, is_floating, origin, "
-            "extractor_version, version, created_at, updated_at) FROM STDIN"
+            "extractor_version, version, created_at, updated_at, alternatives) FROM STDIN"
         ) as copy:
-            tail = (False, "model", "synthetic", 1, now, now)
+            tail = (False, "model", "synthetic", 1, now, now, "[]")
             for row in rows:
                 copy.write_row(row + tail)
 
