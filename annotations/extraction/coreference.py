@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from .confidence import RESOLUTION_RELIABILITY
 from .cues import SPEECH_VERBS
 from .tokens import positions_of, positions_of_tags, word_hashes
 from .vocabulary import TITLE_WORDS, word_set
@@ -426,7 +427,7 @@ def resolve_name(
     if low in PRONOUN_GENDER or low in GROUP_PRONOUNS:
         return resolve_pronoun(reg, low, pos, para, speakers_so_far)
     if mention.pos_ == "PRON":  # 'some', 'others', 'many'
-        return mention_text, 0.4
+        return mention_text, RESOLUTION_RELIABILITY["indefinite_pronoun"]
     all_words = name_words(mention_text)
     if all_words and all(fold(w).rstrip(".") in TITLE_WORDS for w in all_words):
         # a title used as a name: 'the Defence Secretary'
@@ -435,10 +436,10 @@ def resolve_name(
         words = strip_titles(all_words) or all_words
         p = reg.find_acronym(words[-1]) if words else None
         if p is not None:
-            return p.name, 0.85
+            return p.name, RESOLUTION_RELIABILITY["acronym"]
         p = reg.find(words)
         if p is not None:
-            return p.name, 0.95
+            return p.name, RESOLUTION_RELIABILITY["known_name"]
         if len(words) == 1:
             # a first name alone, in articles that use first names ('Michael')
             same = [
@@ -447,12 +448,12 @@ def resolve_name(
                 if x.is_person and len(x.words) > 1 and fold(x.words[0]) == fold(words[0])
             ]
             if len({x.name for x in same}) == 1:
-                return same[0].name, 0.75
+                return same[0].name, RESOLUTION_RELIABILITY["first_name_alone"]
         # a name NER missed: try the surname alone
         p = reg.find(words[-1:]) if words else None
         if p is not None:
-            return p.name, 0.8
-        return " ".join(words), 0.75
+            return p.name, RESOLUTION_RELIABILITY["surname_alone"]
+        return " ".join(words), RESOLUTION_RELIABILITY["name_not_seen_before"]
     return resolve_description(reg, mention, mention_text, pos, speakers_so_far)
 
 
@@ -473,8 +474,8 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
                     and m.person.is_person
                     and not reg.in_quote(m.pos)
                 ):
-                    return m.person.name, 0.5
-        return mention_text, 0.6
+                    return m.person.name, RESOLUTION_RELIABILITY["role_named_later"]
+        return mention_text, RESOLUTION_RELIABILITY["indefinite_description"]
     best = None
     for m in sorted(reg.mentions, key=lambda m: m.pos):
         if m.pos < pos and low in m.person.titles:
@@ -485,19 +486,19 @@ def resolve_description(reg, mention: Token, mention_text: str, pos: int, speake
                 best = p
                 break
     if best is not None:
-        return best.name, 0.8
+        return best.name, RESOLUTION_RELIABILITY["title_holder"]
     if low in PERSON_ROLE_NOUNS or "year-old" in mention_text:
         # 'the 26-year-old right wing said': the person the paragraph is about
         for m in sorted(reg.mentions, key=lambda m: m.pos, reverse=True):
             if pos - m.pos > 600:
                 break
             if m.pos < pos and m.is_subject and m.person.is_person and not reg.in_quote(m.pos):
-                return m.person.name, 0.55
+                return m.person.name, RESOLUTION_RELIABILITY["person_the_paragraph_is_about"]
     if low in GENERIC_ORG_NOUNS:
         for m in reversed(speakers_so_far):
             if m.pos < pos and m.person.is_org:
-                return m.person.name, 0.6
-    return mention_text, 0.6
+                return m.person.name, RESOLUTION_RELIABILITY["organisation_quoted_before"]
+    return mention_text, RESOLUTION_RELIABILITY["description_unresolved"]
 
 
 def resolve_pronoun(
@@ -524,15 +525,18 @@ def resolve_pronoun(
         if m.para == para and compatible(m) and not m.is_subject:
             between = reg.text_outside_quotes(m.pos, pos)
             if len(between) < RECENT_CHARS and between.count(". ") <= 1:
-                return m.person.name, 0.85
+                return m.person.name, RESOLUTION_RELIABILITY["pronoun_after_recent_person"]
     # a subject (or speaker) in this or the previous two paragraphs
     for m in cands:
         if para - m.para > 2:
             break
         if m.is_subject and compatible(m):
-            conf = 0.95 if m.person.gender == gender or want_group else 0.9
-            return m.person.name, conf
+            same_gender = m.person.gender == gender or want_group
+            rule = (
+                "pronoun_subject_same_gender" if same_gender else "pronoun_subject_gender_unknown"
+            )
+            return m.person.name, RESOLUTION_RELIABILITY[rule]
     for m in cands:
         if compatible(m):
-            return m.person.name, 0.3
-    return "", 0.2
+            return m.person.name, RESOLUTION_RELIABILITY["pronoun_far_back"]
+    return "", RESOLUTION_RELIABILITY["pronoun_unresolved"]
