@@ -87,12 +87,37 @@ def _ensure_baseline(quote: Quote) -> None:
         )
 
 
-def _write(*, quote: Quote, editor, version: int, changes: dict, reason: str = "") -> Quote:
-    """Apply ``changes`` if the quote is still at ``version``; record it in the history."""
+def _lock_article(article_id: int) -> None:
+    """Take the article's row lock before writing any of its quotes.
+
+    Extraction (store_candidates) locks the article and then its quotes; an editor's write
+    locks quotes (and, through the Voices triggers, summary rows) and then the article, to
+    refresh its review counts or check an added quote's foreign key. Taken in that order
+    by both, the locks queue instead of deadlocking. FOR NO KEY UPDATE: editors of the
+    same article do not wait for each other's foreign-key checks.
+    """
+    list(Article.objects.select_for_update(no_key=True).filter(pk=article_id).values("pk"))
+
+
+def _write(
+    *,
+    quote: Quote,
+    editor,
+    version: int,
+    changes: dict,
+    reason: str = "",
+    article_locked: bool = False,
+) -> Quote:
+    """Apply ``changes`` if the quote is still at ``version``; record it in the history.
+
+    ``article_locked``: the caller's transaction already holds the article's lock.
+    """
     now = timezone.now()
     # savepoint=False: inside a caller's transaction (a view creating a speaker first), a
     # failure here rolls the whole of it back, which is what the caller wants anyway.
     with transaction.atomic(savepoint=False):
+        if not article_locked:
+            _lock_article(quote.article_id)
         _ensure_baseline(quote)
         try:
             with transaction.atomic():
@@ -274,11 +299,7 @@ def quote_add(
     quote._change_reason = "add"
     try:
         with transaction.atomic():
-            # Lock the article before any write, like store_candidates does: otherwise the
-            # insert (and the voice-count triggers' upserts) take row locks first and then
-            # wait on the article's FK check behind an extraction holding it FOR UPDATE,
-            # while that extraction waits on those same rows: a deadlock.
-            list(Article.objects.select_for_update(no_key=True).filter(pk=article.pk).values("pk"))
+            _lock_article(article.pk)
             quote.save()
     except IntegrityError:
         raise ReviewError("This article already has a quote with exactly this span.") from None
@@ -294,6 +315,7 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
     now = timezone.now()
     token = f"{BATCH_REASON}{article.pk}:{now.timestamp()}"
     with transaction.atomic():
+        _lock_article(article.pk)
         quotes = list(
             Quote.objects.select_for_update().filter(article=article, status=Quote.Status.CANDIDATE)
         )
@@ -339,6 +361,7 @@ def quote_undo(*, article: Article, editor) -> list[Quote]:
     """
     History = Quote.history.model
     with transaction.atomic():
+        _lock_article(article.pk)
         mine = list(
             History.objects.filter(article_id=article.pk, history_user=editor)
             .exclude(history_change_reason="baseline")
@@ -411,6 +434,7 @@ def _undo_one(record, *, editor, undone: set[int]) -> Quote:
         version=quote.version,
         changes=changes,
         reason=f"{UNDO_REASON}{record.history_id}",
+        article_locked=True,  # by quote_undo
     )
 
 

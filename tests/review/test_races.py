@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from annotations import services
-from annotations.models import Quote, Speaker
+from annotations.models import Article, Quote, Speaker
 from annotations.services.review import QuoteConflict
 from tests.factories import make_speaker
 
@@ -174,3 +174,44 @@ def test_two_editors_naming_the_same_new_speaker_at_once_create_one(alice, bob):
     assert attempt.error is None, attempt.error
     assert attempt.result.pk == created["alice"].pk
     assert Speaker.objects.filter(normalized_name="nia obi").count() == 1
+
+
+def test_an_editors_confirm_during_an_extraction_of_the_article_waits_instead_of_deadlocking(
+    alice, article, budget_quote
+):
+    """Extraction (store_candidates) locks the article, then its quotes. A confirm that
+    arrives in between waits for the article before it touches the quote; when it took
+    the quote first and waited for the article only to refresh its counts, the two waited
+    for each other and PostgreSQL broke the deadlock by failing one of them."""
+    article_locked, go_on, errors = threading.Event(), threading.Event(), []
+
+    def extraction():
+        try:
+            with transaction.atomic():
+                list(Article.objects.select_for_update().filter(pk=article.pk).values("pk"))
+                article_locked.set()
+                go_on.wait(timeout=20)
+                list(Quote.objects.select_for_update().filter(article_id=article.pk))
+        except BaseException as error:  # reported in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    extracting = threading.Thread(target=extraction, daemon=True)
+    extracting.start()
+    assert article_locked.wait(timeout=20)
+    confirm = Attempt(
+        lambda: services.quote_confirm(
+            quote=Quote.objects.get(pk=budget_quote.pk), editor=alice, version=1
+        )
+    )
+    confirm.start()
+    confirm.join(timeout=1.0)  # long enough to take whatever it takes before it waits
+    go_on.set()
+    extracting.join(timeout=20)
+    confirm.join(timeout=20)
+
+    assert errors == []
+    assert confirm.error is None, confirm.error
+    budget_quote.refresh_from_db()
+    assert budget_quote.status == Quote.Status.CONFIRMED
