@@ -25,10 +25,11 @@ from typing import IO
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
-from django.core.serializers.base import DeserializationError
+from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
 from django.utils import timezone
 
 FORMAT = "newsquotes-editorial-backup"
@@ -74,7 +75,7 @@ DERIVED_MODELS = (
 )
 
 
-def editorial_models() -> list[type]:
+def editorial_models() -> list[type[Model]]:
     """Every model of the annotations app but the derived ones, historical records
     included, in a fixed order."""
     models = apps.get_app_config("annotations").get_models()
@@ -85,7 +86,7 @@ def editorial_models() -> list[type]:
     )
 
 
-def exported_models() -> list[type]:
+def exported_models() -> list[type[Model]]:
     return [apps.get_model(label) for label in ACCOUNT_MODELS] + editorial_models()
 
 
@@ -291,7 +292,7 @@ class _InsertBatch:
     def __init__(self, result: RestoreResult):
         self.result = result
         self.label = None
-        self.rows: list[tuple[int, object]] = []
+        self.rows: list[tuple[int, DeserializedObject]] = []
 
     def add(self, label, number, deserialized) -> None:
         if label != self.label or len(self.rows) >= CHUNK_SIZE:

@@ -375,6 +375,8 @@ def _parse_html(source: str, content: str) -> list[ArticleRecord]:
     import trafilatura
 
     document = trafilatura.bare_extraction(content, with_metadata=True, include_comments=False)
+    if isinstance(document, dict):  # only with as_dict=True, which is not asked for
+        raise TypeError("trafilatura answered a dict")
     body = (document.text if document else "") or ""
     title = (document.title if document else "") or ""
     lines = body.split("\n")

@@ -110,7 +110,7 @@ def snapshot() -> dict[str, list[dict]]:
         user_fields = _user_fields(model)
         rows[model._meta.label_lower] = [
             {k: names.get(v) if k in user_fields else v for k, v in row.items()}
-            for row in model.objects.order_by("pk").values()
+            for row in model._default_manager.order_by("pk").values()
         ]
     groups = {
         user.username: sorted(g.name for g in user.groups.all())

@@ -27,12 +27,13 @@ def cut_every_other_connection() -> int:
     """What a restart does to the connections of this database (ours excepted)."""
     connection.ensure_connection()
     with psycopg.connect(database_url(), autocommit=True) as admin:
-        (count,) = admin.execute(
+        row = admin.execute(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
             [connection.connection.info.backend_pid],
         ).fetchone()
-    return count
+    assert row is not None  # an aggregate always answers one row
+    return row[0]
 
 
 def test_a_worker_whose_connection_is_cut_mid_batch_loses_and_duplicates_nothing(

@@ -38,13 +38,13 @@ def resolve(corpus, params):
 
 def read_csv(response) -> list[dict]:
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def read_jsonl(response) -> list[dict]:
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()
     return [json.loads(line) for line in text.splitlines()]
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # expected: 302 to /accounts/login/?next=<path>
 ADMIN_LOGIN = "admin_login"  # expected: 302 to /admin/login/?next=<path>
 
-GATES = {
+GATES: dict[str, dict[str, int | str]] = {
     # gate: {persona: refusal} for the personas the gate turns away
     "public": {},
     "reader": {"anonymous": LOGIN, "mallory": 403},

@@ -60,7 +60,7 @@ def _baseline(client, path) -> dict:
     """
     if path not in _baselines:
         names = PAGES[path]
-        union = {"tags": set(), "attributes": set(), "scripts": None}
+        union: dict = {"tags": set(), "attributes": set(), "scripts": None}
         for value in ("plain words", "not-a-date", "1"):
             found = vocabulary(_get(client, path, dict.fromkeys(names, value)))
             union["tags"] |= found["tags"]
