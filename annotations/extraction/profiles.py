@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .candidate import QuoteCandidate
 from .coreference import TITLE_WORDS, fold, name_words, strip_titles
+from .vocabulary import ORGANISATION_HEADS
 
 PERSON, ORGANISATION, GROUP, UNKNOWN = "person", "organisation", "group", "unknown"
 FEMALE, MALE, NONBINARY = "female", "male", "nonbinary"
@@ -49,42 +50,6 @@ HONORIFICS = {*GENDERED_TITLES, "dr", "rev", "revd"}
 PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
 GROUP_WORDS = {"they", "we", "them", "us"}
 ORGANISATION_LABELS = {"ORG", "GPE", "NORP", "FAC"}
-# the last word of a name that makes it an organisation whatever the NER says
-ORGANISATION_HEADS = {
-    "agency",
-    "association",
-    "authority",
-    "bank",
-    "board",
-    "canada",
-    "centre",
-    "center",
-    "college",
-    "commission",
-    "committee",
-    "company",
-    "corp",
-    "corporation",
-    "council",
-    "court",
-    "department",
-    "foundation",
-    "government",
-    "group",
-    "inc",
-    "institute",
-    "ltd",
-    "ministry",
-    "office",
-    "party",
-    "police",
-    "service",
-    "services",
-    "society",
-    "transit",
-    "union",
-    "university",
-}
 # how far after a mention a pronoun is still taken to continue it
 PRONOUN_REACH_CHARS = 300
 
@@ -244,7 +209,8 @@ def pronoun_evidence(
 ) -> list[Evidence]:
     """He/she/his/her that refer to this person: the engine's 'she said' for their quotes,
     and the first gendered pronoun after a mention of them, outside quotations, with no
-    other person named in between."""
+    other person named in between, unless the engine attributed a quote to somebody else
+    through that pronoun (a '"...," he said' after a tweet's byline is the speaker's)."""
     out = []
     for c in candidates:
         mention = fold(c.speaker_text.strip())
@@ -252,6 +218,12 @@ def pronoun_evidence(
             cue = f" {c.cue_text}" if c.cue_text else ""
             out.append(Evidence(PRONOUNS[mention], PRONOUN, c.speaker_text + cue, c.speaker_start))
     quotes = [(c.start, c.end) for c in all_candidates]
+    # a "he said" the engine attributed to somebody else is theirs, not this person's
+    others_pronouns = {
+        c.speaker_start
+        for c in all_candidates
+        if c.speaker_name != name and c.speaker_start is not None
+    }
     people = sorted(
         (e for e in doc.ents if e.label_ == "PERSON" and not _inside(quotes, e.start_char)),
         key=lambda e: e.start,
@@ -272,6 +244,8 @@ def pronoun_evidence(
             if t.idx - e.end_char > PRONOUN_REACH_CHARS:
                 break
             if t.lower_ in PRONOUNS and not _inside(quotes, t.idx):
+                if t.idx in others_pronouns:
+                    break
                 if t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
                     words = doc[t.i : min(t.i + 2, len(doc))].text
                     out.append(Evidence(PRONOUNS[t.lower_], PRONOUN, words, t.idx))

@@ -115,3 +115,25 @@ def test_extract_texts_carries_type_and_gender_on_every_candidate():
         assert candidate.speaker_type == "person"
         assert candidate.speaker_gender == "female"
         assert candidate.to_json()["speaker_gender"] == "female"
+
+
+def test_a_he_said_the_engine_gave_another_speaker_is_no_evidence_for_the_person_before_it(
+    profile_of,
+):
+    # the tweet's author is named right before '"...," he said', which is Keller's
+    text = (
+        "Conservative Leader Andrew Keller says his party will run a positive campaign.\n\n"
+        "If any of his MPs resort to name-calling — Calgary MP Denise Arkwright called the "
+        'minister a "chicken" on Twitter this week — Keller insists it is a reaction to the '
+        "Liberals.\n\n"
+        "You do not show up to debate me. You had your friends vote down a motion to appear "
+        "before our committee to answer questions on the budget. Every time you appear, you "
+        "are condescending and smug in your defence of the indefensible. Bring it, but you "
+        "will not. Chicken. — Denise Arkwright (@DArkwright) December 18, 2018\n\n"
+        '"When we are the victims of insulting language it is obviously going to evoke a '
+        'response," he said.'
+    )
+    keller = profile_of(text, "Andrew Keller")
+    assert (keller.gender, keller.gender_source) == ("male", "pronoun")
+    arkwright = profile_of(text, "Denise Arkwright")
+    assert (arkwright.gender, arkwright.gender_source) == ("female", "name")
