@@ -8,7 +8,7 @@ speaker name of an article, ``speaker_profiles`` reads, in this order of strengt
     the first he/she/his/her after a mention of them when they are the only person named
     in the text just before it ("Ann Lowe arrived. Her office said ..."), by majority;
   * first-name statistics (nomquamgender's data), used only when the text says nothing;
-    a first name the data calls ambiguous ("Jean", "Robin") stays unknown.
+    a first name the data calls ambiguous ("Jean", "Leslie") stays unknown.
 
 Text evidence beats name statistics. The type is the engine's ``speaker_type`` when it
 gives one, else derived here from the named-entity label of the speaker's mentions.
@@ -90,20 +90,43 @@ def _name_model():
     return nomquamgender.NBGC()
 
 
+# A first name says a gender when nomquamgender's p(female) is at most NAME_AMBIGUOUS
+# (male) or at least 1 - NAME_AMBIGUOUS (female); in between it is ambiguous and says
+# nothing. Chosen on the ggt_dev tuning part (benchmarks/name_threshold.py): the most
+# cautious band with the best women F1 there. nomquamgender's own default, 0.1, left
+# names such as 'Jody' (0.68) or 'Jingyi' (0.71) unknown; 'Jean' (0.48), 'Leslie' (0.58)
+# or 'Morgan' (0.39) stay ambiguous.
+NAME_AMBIGUOUS = 0.35
+
+
 @lru_cache(maxsize=20_000)
-def first_name_gender(first_name: str) -> str:
+def female_share(first_name: str) -> float | None:
+    """nomquamgender's p(female) for a first name; None when its data does not know it."""
+    word = fold(first_name).strip(".")
+    if len(word) < 2 or not word.isalpha():
+        return None
+    p = _name_model().get_pgf([word])[0]
+    return None if p != p else float(p)  # NaN: not in the data
+
+
+def first_name_gender(first_name: str, ambiguous: float | None = None) -> str:
     """'female' / 'male' from nomquamgender's name data, 'unknown' when the data does not
-    know the name or calls it ambiguous (p(female) between 0.1 and 0.9, its default).
+    know the name or calls it ambiguous: p(female) strictly between `ambiguous` and
+    1 - `ambiguous` (NAME_AMBIGUOUS unless given).
 
     Chosen over gender-guesser on the ggt_dev tuning part (benchmarks/first_name_lists.py):
     both were right on every name they answered; nomquamgender answered 80% of the
     sources' first names, gender-guesser 75% (87% with its mostly_* answers, at 95.5%).
     """
-    word = fold(first_name).strip(".")
-    if len(word) < 2 or not word.isalpha():
+    band = NAME_AMBIGUOUS if ambiguous is None else ambiguous
+    p = female_share(first_name)
+    if p is None:
         return "unknown"
-    answer = _name_model().classify([word])[0]
-    return {"gf": FEMALE, "gm": MALE}.get(answer, "unknown")
+    if p >= 1 - band:
+        return FEMALE
+    if p <= band:
+        return MALE
+    return "unknown"
 
 
 # ---------------------------------------------------------------- mentions of a speaker

@@ -59,13 +59,24 @@ def test_the_first_name_statistics_know_common_names_and_leave_ambiguous_ones_un
     assert first_name_gender("Qzxv") == "unknown"
 
 
+def test_the_ambiguity_band_decides_which_leaning_names_say_a_gender():
+    # nomquamgender gives 'Jody' p(female) 0.68 and 'Navdeep' 0.26 (looked up by hand)
+    assert first_name_gender("Jody", ambiguous=0.1) == "unknown"
+    assert first_name_gender("Jody", ambiguous=0.35) == "female"
+    assert first_name_gender("Navdeep", ambiguous=0.1) == "unknown"
+    assert first_name_gender("Navdeep", ambiguous=0.35) == "male"
+    # a near coin flip stays ambiguous with the band the engine uses
+    assert first_name_gender("Leslie") == "unknown"
+    assert first_name_gender("Morgan") == "unknown"
+
+
 def test_she_said_gives_an_ambiguous_first_name_its_gender(profile_of):
     text = (
-        "Robin Corbett spoke to the council on Monday.\n\n"
+        "Leslie Corbett spoke to the council on Monday.\n\n"
         '"We cannot wait another winter for this bridge," she said.'
     )
-    assert first_name_gender("Robin") == "unknown"
-    profile = profile_of(text, "Robin Corbett")
+    assert first_name_gender("Leslie") == "unknown"
+    profile = profile_of(text, "Leslie Corbett")
     assert profile.speaker_type == "person"
     assert (profile.gender, profile.gender_source) == ("female", "pronoun")
 
