@@ -4,7 +4,7 @@
 
 Extracts the quotes of the ggt_dev articles that are not held aside once, then, for each
 candidate band b, infers the speaker profiles with p(female) <= b read as male and
->= 1 - b as female (annotations.extraction.profiles.NAME_AMBIGUOUS) and prints
+>= 1 - b as female (annotations.extraction.first_names.NAME_AMBIGUOUS) and prints
 ../shared/eval/score_sources.py's last line on that part. The held-aside part is never
 read. Skips cleanly when ../shared is missing.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations.extraction import extract, load_pipeline, profiles  # noqa: E402
+from annotations.extraction import extract, first_names, load_pipeline, profiles  # noqa: E402
 from annotations.extraction.records import prediction_record  # noqa: E402
 from annotations.extraction.splits import is_held_aside  # noqa: E402
 
@@ -43,12 +43,12 @@ def main():
     for article in tuned(ARTICLES):
         doc = nlp(article["text"])
         parsed.append((article["id"], doc, extract(doc)))
-    default = profiles.NAME_AMBIGUOUS
+    default = first_names.NAME_AMBIGUOUS
     with tempfile.TemporaryDirectory() as folder:
         gold = Path(folder) / "gold.jsonl"
         gold.write_text("".join(json.dumps(r) + "\n" for r in tuned(GOLD)), encoding="utf-8")
         for band in BANDS:
-            profiles.NAME_AMBIGUOUS = band
+            first_names.NAME_AMBIGUOUS = band
             pred = Path(folder) / f"pred-{band}.jsonl"
             with pred.open("w", encoding="utf-8") as out:
                 for article_id, doc, candidates in parsed:
@@ -61,7 +61,7 @@ def main():
                 check=True,
             )
             print(f"band {band:.2f}: {result.stdout.splitlines()[-1]}")
-    profiles.NAME_AMBIGUOUS = default
+    first_names.NAME_AMBIGUOUS = default
 
 
 if __name__ == "__main__":

@@ -4,13 +4,9 @@ type, role and affiliation, on sentences written for these tests. No database.""
 import pytest
 
 from annotations.extraction import extract, load_pipeline
+from annotations.extraction.first_names import first_name_gender
 from annotations.extraction.pipeline import extract_texts
-from annotations.extraction.profiles import (
-    Evidence,
-    choose_gender,
-    first_name_gender,
-    speaker_profiles,
-)
+from annotations.extraction.profiles import Evidence, choose_gender, speaker_profiles
 
 
 @pytest.fixture(scope="module")
