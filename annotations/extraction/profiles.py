@@ -3,7 +3,9 @@
 Pure functions over a parsed Doc and the engine's candidates (no Django). For each
 speaker name of an article, ``speaker_profiles`` reads, in this order of strength:
 
-  * gendered titles written before the name ("Ms Lowe", "Sir Keir", "Dame Judi", "Mx");
+  * gendered titles written before the name ("Ms Lowe", "Sir Keir", "Dame Judi", "Mx"),
+    and gendered nouns written as the person's title or description ("spokeswoman Ann
+    Lowe", "Ann Lowe, a mother of three", "her father, Khaled");
   * pronouns that refer to the person: "she said" attributed to them by the engine, and
     the first he/she/his/her after a mention of them when they are the only person named
     in the text just before it ("Ann Lowe arrived. Her office said ..."), by majority;
@@ -26,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from .candidate import QuoteCandidate
 from .coreference import TITLE_WORDS, fold, name_words, strip_titles
 from .first_names import first_name_gender
-from .vocabulary import ORGANISATION_HEADS
+from .vocabulary import ORGANISATION_HEADS, word_set
 
 PERSON, ORGANISATION, GROUP, UNKNOWN = "person", "organisation", "group", "unknown"
 FEMALE, MALE, NONBINARY = "female", "male", "nonbinary"
@@ -174,6 +176,62 @@ def title_evidence(text: str, name: str) -> list[Evidence]:
         if _same_person(name, m.group(2)):
             gender = GENDERED_TITLES[m.group(1).lower()]
             out.append(Evidence(gender, TITLE, m.group(0), m.start()))
+    return out
+
+
+# nouns that say a person's gender when written as their title or description
+# ('spokeswoman Ann Lowe', 'Ann Lowe, a mother of three', 'her father Khaled'); words whose
+# use for everybody is common ('chairman', 'actor', 'priest') are left out
+GENDERED_NOUNS = {
+    **dict.fromkeys(
+        word_set(
+            """
+            woman girl mother mom mum wife daughter sister aunt niece grandmother grandma
+            granddaughter widow bride girlfriend fiancee stepmother stepdaughter
+            spokeswoman chairwoman businesswoman congresswoman councilwoman policewoman
+            sportswoman anchorwoman camerawoman alderwoman actress waitress queen
+            princess duchess baroness countess nun
+            """
+        ),
+        FEMALE,
+    ),
+    **dict.fromkeys(
+        word_set(
+            """
+            man boy father dad husband son brother uncle nephew grandfather grandpa
+            grandson widower groom boyfriend fiance stepfather stepson spokesman
+            businessman congressman councilman policeman sportsman anchorman cameraman
+            alderman fireman fisherman king prince duke baron monk
+            """
+        ),
+        MALE,
+    ),
+}
+
+
+def gendered_noun_evidence(doc: Doc, name: str) -> list[Evidence]:
+    """A gendered noun written as the person's title or description: before the name
+    ('spokeswoman Ann Lowe'), in apposition after it ('Ann Lowe, a mother of three') or
+    the name in apposition to it ('her father, Khaled Lowe')."""
+    out = []
+    for e in entity_mentions(doc, name):
+        if e.label_ != "PERSON":
+            continue
+        root = e.root
+        words: list[Token] = []
+        k = e.start - 1
+        while k >= 0 and e.start - k <= 4 and doc[k].dep_ in ("compound", "amod", "nmod"):
+            words.append(doc[k])
+            k -= 1
+        words += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            words.append(root.head)
+        for t in words:
+            gender = GENDERED_NOUNS.get(fold(t.text))
+            if gender is not None:
+                a, b = min(t.i, e.start), max(t.i + 1, e.end)
+                out.append(Evidence(gender, TITLE, doc[a:b].text, doc[a].idx))
+                break
     return out
 
 
@@ -365,7 +423,7 @@ def speaker_profiles(doc: Doc, candidates: list[QuoteCandidate]) -> dict[str, Sp
         role: tuple[str, str, str, int | None] = ("", "", "", None)
         if speaker_type == PERSON:
             gender = choose_gender(
-                title_evidence(text, name),
+                title_evidence(text, name) + gendered_noun_evidence(doc, name),
                 pronoun_evidence(doc, name, quoted, candidates),
                 name_evidence(name),
             )

@@ -144,3 +144,38 @@ def test_a_he_said_the_engine_gave_another_speaker_is_no_evidence_for_the_person
     assert (keller.gender, keller.gender_source) == ("male", "pronoun")
     arkwright = profile_of(text, "Denise Arkwright")
     assert (arkwright.gender, arkwright.gender_source) == ("female", "name")
+
+
+@pytest.mark.parametrize(
+    "text, gender, evidence",
+    [
+        (
+            '"The bridge will reopen in May," said city spokeswoman Leslie Corbett.',
+            "female",
+            "spokeswoman Leslie Corbett",
+        ),
+        (
+            "Leslie Corbett, 42, a mother of three, said the bridge will reopen in May.",
+            "female",
+            "Leslie Corbett, 42, a mother",
+        ),
+        (
+            "Her father, Leslie Corbett, said the bridge will reopen in May.",
+            "male",
+            "father, Leslie Corbett",
+        ),
+    ],
+)
+def test_a_gendered_noun_written_as_the_persons_title_or_description_is_the_evidence(
+    profile_of, text, gender, evidence
+):
+    # 'Leslie' is ambiguous in the name data: the noun alone decides
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == (gender, "title")
+    assert profile.gender_evidence == evidence
+
+
+def test_a_noun_used_for_everybody_says_no_gender(profile_of):
+    text = '"The bridge will reopen in May," said chairman Leslie Corbett.'
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("unknown", "name")
