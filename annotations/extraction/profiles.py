@@ -21,6 +21,7 @@ titles before the name ("Harbour Transit chief executive Ann Lowe") and "of" phr
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -209,10 +210,13 @@ GENDERED_NOUNS = {
 }
 
 
-def gendered_noun_evidence(doc: Doc, name: str) -> list[Evidence]:
+def gendered_noun_evidence(
+    doc: Doc, name: str, candidates: Sequence[QuoteCandidate] = ()
+) -> list[Evidence]:
     """A gendered noun written as the person's title or description: before the name
-    ('spokeswoman Ann Lowe'), in apposition after it ('Ann Lowe, a mother of three') or
-    the name in apposition to it ('her father, Khaled Lowe')."""
+    ('spokeswoman Ann Lowe'), in apposition after it ('Ann Lowe, a mother of three'), the
+    name in apposition to it ('her father, Khaled Lowe'), or the description the engine
+    resolved to them at one of their quotes ('a spokeswoman for the mayor said')."""
     out = []
     for e in entity_mentions(doc, name):
         if e.label_ != "PERSON":
@@ -232,6 +236,12 @@ def gendered_noun_evidence(doc: Doc, name: str) -> list[Evidence]:
                 a, b = min(t.i, e.start), max(t.i + 1, e.end)
                 out.append(Evidence(gender, TITLE, doc[a:b].text, doc[a].idx))
                 break
+    for c in candidates:
+        # the head of the description: its last word before a preposition
+        before = re.split(r"\s+(?:for|of|at|with|from|in)\s+", c.speaker_text.strip(), maxsplit=1)
+        head = fold(before[0].split()[-1]) if before[0].split() else ""
+        if head in GENDERED_NOUNS and c.speaker_start is not None:
+            out.append(Evidence(GENDERED_NOUNS[head], TITLE, c.speaker_text, c.speaker_start))
     return out
 
 
@@ -239,12 +249,31 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def reported_subject_evidence(doc: Doc, c: QuoteCandidate) -> list[Evidence]:
+    """In reported speech the speaker's words name the speaker with a pronoun ('Lowe said
+    she would run again', 'Lowe said her office ...'): the first gendered subject or
+    possessive pronoun of the report, when nobody else is named before it."""
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return []
+    for t in span:
+        if t.ent_type_ == "PERSON":
+            return []
+        if t.lower_ in PRONOUNS:
+            if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                words = doc[t.i : min(t.i + 2, len(doc))].text
+                return [Evidence(PRONOUNS[t.lower_], PRONOUN, words, t.idx)]
+            return []
+    return []
+
+
 def pronoun_evidence(
     doc: Doc, name: str, candidates: list[QuoteCandidate], all_candidates: list[QuoteCandidate]
 ) -> list[Evidence]:
     """He/she/his/her that refer to this person: the engine's 'she said' for their quotes,
-    and the first gendered pronoun after a mention of them, outside quotations, with no
-    other person named in between, unless the engine attributed a quote to somebody else
+    the first pronoun of their reported speech ('Lowe said she ...'), and the first
+    gendered pronoun after a mention of them, outside quotations, with no other person
+    named in between, unless the engine attributed a quote to somebody else
     through that pronoun (a '"...," he said' after a tweet's byline is the speaker's)."""
     out = []
     for c in candidates:
@@ -252,6 +281,9 @@ def pronoun_evidence(
         if mention in PRONOUNS and c.speaker_start is not None:
             cue = f" {c.cue_text}" if c.cue_text else ""
             out.append(Evidence(PRONOUNS[mention], PRONOUN, c.speaker_text + cue, c.speaker_start))
+        if c.kind == "indirect" and (mention in PRONOUNS or _same_person(name, c.speaker_text)):
+            # (a description may name somebody else: 'a spokeswoman for Trudeau said he ...')
+            out.extend(reported_subject_evidence(doc, c))
     quotes = [(c.start, c.end) for c in all_candidates]
     # a "he said" the engine attributed to somebody else is theirs, not this person's
     others_pronouns = {
@@ -423,7 +455,7 @@ def speaker_profiles(doc: Doc, candidates: list[QuoteCandidate]) -> dict[str, Sp
         role: tuple[str, str, str, int | None] = ("", "", "", None)
         if speaker_type == PERSON:
             gender = choose_gender(
-                title_evidence(text, name) + gendered_noun_evidence(doc, name),
+                title_evidence(text, name) + gendered_noun_evidence(doc, name, quoted),
                 pronoun_evidence(doc, name, quoted, candidates),
                 name_evidence(name),
             )

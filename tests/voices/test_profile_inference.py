@@ -179,3 +179,32 @@ def test_a_noun_used_for_everybody_says_no_gender(profile_of):
     text = '"The bridge will reopen in May," said chairman Leslie Corbett.'
     profile = profile_of(text, "Leslie Corbett")
     assert (profile.gender, profile.gender_source) == ("unknown", "name")
+
+
+def test_the_first_pronoun_of_a_persons_reported_speech_is_theirs(profile_of):
+    text = "Councillor Leslie Corbett said she would vote against the budget on Tuesday."
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("female", "pronoun")
+    assert profile.gender_evidence == "she would"
+
+
+def test_a_pronoun_in_speech_reported_under_a_description_naming_somebody_else_is_not_theirs(
+    profile_of,
+):
+    # 'he' is the mayor the description names, not the spokesperson it resolves to
+    text = (
+        "A spokesperson for Mayor Tom Reed said he would not comment on the budget. "
+        "Leslie Corbett told reporters the figures would be published in June."
+    )
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("unknown", "name")
+
+
+def test_a_gendered_description_the_engine_resolved_to_the_person_is_the_evidence(profile_of):
+    text = (
+        "A spokeswoman for Mayor Tom Reed said the figures would be published in June. "
+        "Leslie Corbett told reporters the mayor would not comment."
+    )
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("female", "title")
+    assert profile.gender_evidence == "A spokeswoman for Mayor Tom Reed"
