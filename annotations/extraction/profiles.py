@@ -298,14 +298,13 @@ def pronoun_evidence(
     for k, e in enumerate(people):
         if not _same_person(name, e.text):
             continue
-        # somebody else named just before: a pronoun after this mention may be theirs
+        # somebody else named just before: a pronoun after this mention may be theirs,
+        # unless their name says the other gender ('Tom Reed met Ann Lowe. She said ...')
         others = [
             p
             for p in people[:k]
             if e.start_char - p.end_char < PRONOUN_REACH_CHARS and not _same_person(name, p.text)
         ]
-        if others:
-            continue
         stop = people[k + 1].start if k + 1 < len(people) else len(doc)
         for t in doc[e.end : stop]:
             if t.idx - e.end_char > PRONOUN_REACH_CHARS:
@@ -313,11 +312,26 @@ def pronoun_evidence(
             if t.lower_ in PRONOUNS and not _inside(quotes, t.idx):
                 if t.idx in others_pronouns:
                     break
+                if any(_name_gender(p.text) != _other(PRONOUNS[t.lower_]) for p in others):
+                    break
                 if t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
                     words = doc[t.i : min(t.i + 2, len(doc))].text
                     out.append(Evidence(PRONOUNS[t.lower_], PRONOUN, words, t.idx))
                 break
     return out
+
+
+def _other(gender: str) -> str:
+    return {MALE: FEMALE, FEMALE: MALE}.get(gender, "unknown")
+
+
+def _name_gender(name: str) -> str:
+    """The gender another person's name alone says (title, then first name), else unknown."""
+    words = name_words(name)
+    if words and fold(words[0]).rstrip(".") in GENDERED_TITLES:
+        return GENDERED_TITLES[fold(words[0]).rstrip(".")]
+    evidence = name_evidence(name)
+    return evidence.value if evidence is not None else "unknown"
 
 
 def name_evidence(name: str) -> Evidence | None:

@@ -208,3 +208,16 @@ def test_a_gendered_description_the_engine_resolved_to_the_person_is_the_evidenc
     profile = profile_of(text, "Leslie Corbett")
     assert (profile.gender, profile.gender_source) == ("female", "title")
     assert profile.gender_evidence == "A spokeswoman for Mayor Tom Reed"
+
+
+def test_a_pronoun_after_two_people_is_the_one_whose_name_allows_it(profile_of):
+    # 'Tom' says male, so the 'Her' after 'Leslie Corbett' is hers; an ambiguous other
+    # name ('Jean Reed') could take it, and then it says nothing
+    quote = '\n\n"We will publish the figures in June," said Corbett.'
+    told = " introduced Leslie Corbett to the council on Monday. Her report "
+    text = "Tom Reed" + told + "is due in June." + quote
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("female", "pronoun")
+    text = "Jean Reed" + told + "is due in June." + quote
+    profile = profile_of(text, "Leslie Corbett")
+    assert (profile.gender, profile.gender_source) == ("unknown", "name")
