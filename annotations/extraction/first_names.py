@@ -30,7 +30,8 @@ def female_share(first_name: str) -> float | None:
     """nomquamgender's p(female) for a first name; None when its data does not know it."""
     # nomquamgender lower-cases names and removes their accents itself
     word = first_name.strip().strip(".").lower()
-    if len(word) < 2 or not word.isalpha():
+    # compound first names are in the data as written ('Marie-Claude', 'Jean-Pierre')
+    if len(word) < 2 or not word.replace("-", "").replace("'", "").isalpha():
         return None
     p = _name_model().get_pgf([word])[0]
     return None if p != p else float(p)  # NaN: not in the data

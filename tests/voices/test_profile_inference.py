@@ -55,6 +55,13 @@ def test_the_first_name_statistics_know_common_names_and_leave_ambiguous_ones_un
     assert first_name_gender("Qzxv") == "unknown"
 
 
+def test_a_compound_first_name_is_looked_up_as_written():
+    # 'Marie-Claude' is a woman's name, 'Jean-Pierre' a man's, though 'Jean' is ambiguous
+    assert first_name_gender("Marie-Claude") == "female"
+    assert first_name_gender("Jean-Pierre") == "male"
+    assert first_name_gender("Marie-Ève") == "female"
+
+
 def test_the_ambiguity_band_decides_which_leaning_names_say_a_gender():
     # nomquamgender gives 'Jody' p(female) 0.68 and 'Navdeep' 0.26 (looked up by hand)
     assert first_name_gender("Jody", ambiguous=0.1) == "unknown"
