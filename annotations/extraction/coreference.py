@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 from .confidence import RESOLUTION_RELIABILITY
 from .cues import SPEECH_VERBS
 from .tokens import positions_of, positions_of_tags, word_hashes
-from .vocabulary import TITLE_WORDS, word_set
+from .vocabulary import ORGANISATION_HEADS, TITLE_WORDS, word_set
 
 PRONOUN_GENDER_WORDS = ("he", "him", "his", "she", "her", "hers")
 
@@ -243,7 +243,12 @@ class Registry:
 
     def finalise(self) -> None:
         """Point every shorter name to the fullest one sharing its surname. A surname the NER
-        once called an organisation ('Vickers' ORG, 'Kevin Vickers' PERSON) is the person."""
+        once called an organisation ('Vickers' ORG, 'Kevin Vickers' PERSON) is the person,
+        and so is a full name it called one ('Morgan McNeely' ORG, 'McNeely' PERSON)."""
+        person_surnames = {p.key()[-1] for p in self.people if p.is_person and not p.is_org}
+        for p in self.people:
+            if p.is_org and not p.is_person and person_shaped_name(p.words, person_surnames):
+                p.is_org, p.is_person = False, True
         for p in self.people:
             if p.is_org and len(p.words) == 1:
                 full = self.find(p.words)
@@ -263,6 +268,18 @@ class Registry:
                     p.gender = "m"
                 elif first in FEMALE_NAMES:
                     p.gender = "f"
+
+
+def person_shaped_name(words: list[str], person_surnames: set[str]) -> bool:
+    """Two or three capitalised words ending with the surname of a person the article
+    names, none of them a word organisation names end with: a person's full name the
+    NER labelled an organisation."""
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    key = [fold(w).rstrip(".") for w in words]
+    if any(k in ORGANISATION_HEADS or k in TITLE_WORDS for k in key):
+        return False
+    return key[-1] in person_surnames
 
 
 def build_registry(

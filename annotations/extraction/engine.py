@@ -576,8 +576,8 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
             continue
         if model is not None:
             ranked = model.rank(d.choices)
-            best = ranked[0]
-            name, conf = best.name, best.score
+            best = full_name_of_surname(ranked)
+            name, conf = best.name, ranked[0].score
         else:
             ranked = sorted(d.choices, key=lambda c: not c.is_rule)
             best = ranked[0]
@@ -592,6 +592,24 @@ def resolve_speakers(ctx: Context, drafts: list[Draft], model=None) -> None:
 
 
 MAX_ALTERNATIVES = 3
+
+
+def full_name_of_surname(ranked: list[Choice]) -> Choice:
+    """The best choice, except that a surname taken as written ('Hadwin said') is the
+    person whose full name the article gives ('Adam Hadwin'), when the rules resolve it to
+    that person: the same speaker, under the name the article introduced them by."""
+    best = ranked[0]
+    if not best.features.get("propn*literal"):
+        return best
+    for c in ranked[1:]:
+        if (
+            c.is_rule
+            and c.speaker_type == "person"
+            and c.features.get("surname_match")
+            and c.features.get("propn*words_inside")
+        ):
+            return c
+    return best
 
 
 def coordinated_speakers(ctx: Context, reg, head: Token, para: int, so_far) -> list[str] | None:

@@ -3,12 +3,14 @@
 Pure functions over a parsed Doc and the engine's candidates (no Django). For each
 speaker name of an article, ``speaker_profiles`` reads, in this order of strength:
 
-  * gendered titles written before the name ("Ms Lowe", "Sir Keir", "Dame Judi", "Mx");
+  * gendered titles written before the name ("Ms Lowe", "Sir Keir", "Dame Judi", "Mx"),
+    and gendered nouns written as the person's title or description ("spokeswoman Ann
+    Lowe", "Ann Lowe, a mother of three", "her father, Khaled");
   * pronouns that refer to the person: "she said" attributed to them by the engine, and
     the first he/she/his/her after a mention of them when they are the only person named
     in the text just before it ("Ann Lowe arrived. Her office said ..."), by majority;
   * first-name statistics (nomquamgender's data), used only when the text says nothing;
-    a first name the data calls ambiguous ("Jean", "Robin") stays unknown.
+    a first name the data calls ambiguous ("Jean", "Leslie") stays unknown.
 
 Text evidence beats name statistics. The type is the engine's ``speaker_type`` when it
 gives one, else derived here from the named-entity label of the speaker's mentions.
@@ -19,13 +21,15 @@ titles before the name ("Harbour Transit chief executive Ann Lowe") and "of" phr
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from .candidate import QuoteCandidate
 from .coreference import TITLE_WORDS, fold, name_words, strip_titles
+from .first_names import first_name_gender
+from .vocabulary import ORGANISATION_HEADS, word_set
 
 PERSON, ORGANISATION, GROUP, UNKNOWN = "person", "organisation", "group", "unknown"
 FEMALE, MALE, NONBINARY = "female", "male", "nonbinary"
@@ -49,42 +53,6 @@ HONORIFICS = {*GENDERED_TITLES, "dr", "rev", "revd"}
 PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
 GROUP_WORDS = {"they", "we", "them", "us"}
 ORGANISATION_LABELS = {"ORG", "GPE", "NORP", "FAC"}
-# the last word of a name that makes it an organisation whatever the NER says
-ORGANISATION_HEADS = {
-    "agency",
-    "association",
-    "authority",
-    "bank",
-    "board",
-    "canada",
-    "centre",
-    "center",
-    "college",
-    "commission",
-    "committee",
-    "company",
-    "corp",
-    "corporation",
-    "council",
-    "court",
-    "department",
-    "foundation",
-    "government",
-    "group",
-    "inc",
-    "institute",
-    "ltd",
-    "ministry",
-    "office",
-    "party",
-    "police",
-    "service",
-    "services",
-    "society",
-    "transit",
-    "union",
-    "university",
-}
 # how far after a mention a pronoun is still taken to continue it
 PRONOUN_REACH_CHARS = 300
 
@@ -116,29 +84,6 @@ class SpeakerProfile:
 
 
 # ---------------------------------------------------------------- first-name statistics
-
-
-@lru_cache(maxsize=1)
-def _name_model():
-    import nomquamgender
-
-    return nomquamgender.NBGC()
-
-
-@lru_cache(maxsize=20_000)
-def first_name_gender(first_name: str) -> str:
-    """'female' / 'male' from nomquamgender's name data, 'unknown' when the data does not
-    know the name or calls it ambiguous (p(female) between 0.1 and 0.9, its default).
-
-    Chosen over gender-guesser on the ggt_dev tuning part (benchmarks/first_name_lists.py):
-    both were right on every name they answered; nomquamgender answered 80% of the
-    sources' first names, gender-guesser 75% (87% with its mostly_* answers, at 95.5%).
-    """
-    word = fold(first_name).strip(".")
-    if len(word) < 2 or not word.isalpha():
-        return "unknown"
-    answer = _name_model().classify([word])[0]
-    return {"gf": FEMALE, "gm": MALE}.get(answer, "unknown")
 
 
 # ---------------------------------------------------------------- mentions of a speaker
@@ -235,23 +180,117 @@ def title_evidence(text: str, name: str) -> list[Evidence]:
     return out
 
 
+# nouns that say a person's gender when written as their title or description
+# ('spokeswoman Ann Lowe', 'Ann Lowe, a mother of three', 'her father Khaled'); words whose
+# use for everybody is common ('chairman', 'actor', 'priest') are left out
+GENDERED_NOUNS = {
+    **dict.fromkeys(
+        word_set(
+            """
+            woman girl mother mom mum wife daughter sister aunt niece grandmother grandma
+            granddaughter widow bride girlfriend fiancee stepmother stepdaughter
+            spokeswoman chairwoman businesswoman congresswoman councilwoman policewoman
+            sportswoman anchorwoman camerawoman alderwoman actress waitress queen
+            princess duchess baroness countess nun
+            """
+        ),
+        FEMALE,
+    ),
+    **dict.fromkeys(
+        word_set(
+            """
+            man boy father dad husband son brother uncle nephew grandfather grandpa
+            grandson widower groom boyfriend fiance stepfather stepson spokesman
+            businessman congressman councilman policeman sportsman anchorman cameraman
+            alderman fireman fisherman king prince duke baron monk
+            """
+        ),
+        MALE,
+    ),
+}
+
+
+def gendered_noun_evidence(
+    doc: Doc, name: str, candidates: Sequence[QuoteCandidate] = ()
+) -> list[Evidence]:
+    """A gendered noun written as the person's title or description: before the name
+    ('spokeswoman Ann Lowe'), in apposition after it ('Ann Lowe, a mother of three'), the
+    name in apposition to it ('her father, Khaled Lowe'), or the description the engine
+    resolved to them at one of their quotes ('a spokeswoman for the mayor said')."""
+    out = []
+    for e in entity_mentions(doc, name):
+        if e.label_ != "PERSON":
+            continue
+        root = e.root
+        words: list[Token] = []
+        k = e.start - 1
+        while k >= 0 and e.start - k <= 4 and doc[k].dep_ in ("compound", "amod", "nmod"):
+            words.append(doc[k])
+            k -= 1
+        words += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            words.append(root.head)
+        for t in words:
+            gender = GENDERED_NOUNS.get(fold(t.text))
+            if gender is not None:
+                a, b = min(t.i, e.start), max(t.i + 1, e.end)
+                out.append(Evidence(gender, TITLE, doc[a:b].text, doc[a].idx))
+                break
+    for c in candidates:
+        # the head of the description: its last word before a preposition
+        before = re.split(r"\s+(?:for|of|at|with|from|in)\s+", c.speaker_text.strip(), maxsplit=1)
+        head = fold(before[0].split()[-1]) if before[0].split() else ""
+        if head in GENDERED_NOUNS and c.speaker_start is not None:
+            out.append(Evidence(GENDERED_NOUNS[head], TITLE, c.speaker_text, c.speaker_start))
+    return out
+
+
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
+
+
+def reported_subject_evidence(doc: Doc, c: QuoteCandidate) -> list[Evidence]:
+    """In reported speech the speaker's words name the speaker with a pronoun ('Lowe said
+    she would run again', 'Lowe said her office ...'): the first gendered subject or
+    possessive pronoun of the report, when nobody else is named before it."""
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return []
+    for t in span:
+        if t.ent_type_ == "PERSON":
+            return []
+        if t.lower_ in PRONOUNS:
+            if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                words = doc[t.i : min(t.i + 2, len(doc))].text
+                return [Evidence(PRONOUNS[t.lower_], PRONOUN, words, t.idx)]
+            return []
+    return []
 
 
 def pronoun_evidence(
     doc: Doc, name: str, candidates: list[QuoteCandidate], all_candidates: list[QuoteCandidate]
 ) -> list[Evidence]:
     """He/she/his/her that refer to this person: the engine's 'she said' for their quotes,
-    and the first gendered pronoun after a mention of them, outside quotations, with no
-    other person named in between."""
+    the first pronoun of their reported speech ('Lowe said she ...'), and the first
+    gendered pronoun after a mention of them, outside quotations, with no other person
+    named in between, unless the engine attributed a quote to somebody else
+    through that pronoun (a '"...," he said' after a tweet's byline is the speaker's)."""
     out = []
     for c in candidates:
         mention = fold(c.speaker_text.strip())
         if mention in PRONOUNS and c.speaker_start is not None:
             cue = f" {c.cue_text}" if c.cue_text else ""
             out.append(Evidence(PRONOUNS[mention], PRONOUN, c.speaker_text + cue, c.speaker_start))
+        if c.kind == "indirect" and (mention in PRONOUNS or _same_person(name, c.speaker_text)):
+            # (a description may name somebody else: 'a spokeswoman for Trudeau said he ...')
+            out.extend(reported_subject_evidence(doc, c))
     quotes = [(c.start, c.end) for c in all_candidates]
+    # a "he said" the engine attributed to somebody else is theirs, not this person's
+    others_pronouns = {
+        c.speaker_start
+        for c in all_candidates
+        if c.speaker_name != name and c.speaker_start is not None
+    }
     people = sorted(
         (e for e in doc.ents if e.label_ == "PERSON" and not _inside(quotes, e.start_char)),
         key=lambda e: e.start,
@@ -259,24 +298,40 @@ def pronoun_evidence(
     for k, e in enumerate(people):
         if not _same_person(name, e.text):
             continue
-        # somebody else named just before: a pronoun after this mention may be theirs
+        # somebody else named just before: a pronoun after this mention may be theirs,
+        # unless their name says the other gender ('Tom Reed met Ann Lowe. She said ...')
         others = [
             p
             for p in people[:k]
             if e.start_char - p.end_char < PRONOUN_REACH_CHARS and not _same_person(name, p.text)
         ]
-        if others:
-            continue
         stop = people[k + 1].start if k + 1 < len(people) else len(doc)
         for t in doc[e.end : stop]:
             if t.idx - e.end_char > PRONOUN_REACH_CHARS:
                 break
             if t.lower_ in PRONOUNS and not _inside(quotes, t.idx):
+                if t.idx in others_pronouns:
+                    break
+                if any(_name_gender(p.text) != _other(PRONOUNS[t.lower_]) for p in others):
+                    break
                 if t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
                     words = doc[t.i : min(t.i + 2, len(doc))].text
                     out.append(Evidence(PRONOUNS[t.lower_], PRONOUN, words, t.idx))
                 break
     return out
+
+
+def _other(gender: str) -> str:
+    return {MALE: FEMALE, FEMALE: MALE}.get(gender, "unknown")
+
+
+def _name_gender(name: str) -> str:
+    """The gender another person's name alone says (title, then first name), else unknown."""
+    words = name_words(name)
+    if words and fold(words[0]).rstrip(".") in GENDERED_TITLES:
+        return GENDERED_TITLES[fold(words[0]).rstrip(".")]
+    evidence = name_evidence(name)
+    return evidence.value if evidence is not None else "unknown"
 
 
 def name_evidence(name: str) -> Evidence | None:
@@ -414,7 +469,7 @@ def speaker_profiles(doc: Doc, candidates: list[QuoteCandidate]) -> dict[str, Sp
         role: tuple[str, str, str, int | None] = ("", "", "", None)
         if speaker_type == PERSON:
             gender = choose_gender(
-                title_evidence(text, name),
+                title_evidence(text, name) + gendered_noun_evidence(doc, name, quoted),
                 pronoun_evidence(doc, name, quoted, candidates),
                 name_evidence(name),
             )

@@ -55,3 +55,12 @@ SCORER_HONORIFICS = word_set(
     mayor premier president minister prime pm mp mpp judge justice officer coach the
 """
 )
+# the last word of a name that makes it an organisation whatever the NER says
+ORGANISATION_HEADS = word_set(
+    """
+    agency association authority bank board canada centre center college commission
+    committee company corp corporation council court department foundation government
+    group inc institute ltd ministry office party police service services society
+    transit union university
+"""
+)

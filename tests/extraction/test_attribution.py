@@ -153,3 +153,56 @@ def test_two_apostrophes_are_a_quotation_mark_but_not_between_letters(quotes_of)
     cands = quotes_of(text)
     assert [c.text for c in cands] == ["''We may be seeing wage growth at last,''"]
     assert cands[0].speaker_name == "Jared Bern"
+
+
+def test_a_lone_surname_the_model_takes_as_written_is_named_by_the_rules_full_name():
+    # the model scores the mention as written ('Brenner') above the person the rules
+    # resolve it to ('Adam Brenner'): the same speaker, named by their full name
+    from annotations.extraction.engine import full_name_of_surname
+    from annotations.extraction.ranking import Choice
+
+    literal = Choice("Brenner", "person", {"literal": 1.0, "propn*literal": 1.0}, 0.95)
+    rule = Choice(
+        "Adam Brenner",
+        "person",
+        {"rule": 1.0, "surname_match": 1.0, "propn*words_inside": 1.0},
+        0.86,
+        is_rule=True,
+    )
+    other = Choice("Nick Taylor", "person", {"c_person": 1.0}, 0.02)
+    assert full_name_of_surname([literal, rule, other]).name == "Adam Brenner"
+    # a rule name that does not contain the written surname is another person: keep it
+    stranger = Choice("Nick Taylor", "person", {"rule": 1.0}, 0.5, is_rule=True)
+    assert full_name_of_surname([literal, stranger]).name == "Brenner"
+    # an organisation the rules found is no person's full name
+    org = Choice(
+        "Brenner Group",
+        "organisation",
+        {"rule": 1.0, "surname_match": 1.0, "propn*words_inside": 1.0},
+        0.5,
+        is_rule=True,
+    )
+    assert full_name_of_surname([literal, org]).name == "Brenner"
+
+
+def test_a_full_name_the_ner_calls_an_organisation_is_the_person_its_surname_names(quotes_of):
+    # 'Marcus Delorme' is labelled ORG by the small model, 'Delorme' PERSON
+    text = (
+        "Canadian golfer Marcus Delorme finished third at the Sony Open last season.\n\n"
+        "Delorme said he was excited to get back into competition after the holidays.\n\n"
+        '"I was glad to have some time off," Delorme said.'
+    )
+    cands = quotes_of(text)
+    assert len(cands) == 2
+    for c in cands:
+        assert (c.speaker_name, c.speaker_type) == ("Marcus Delorme", "person")
+
+
+def test_an_organisation_name_ending_like_a_persons_surname_stays_an_organisation():
+    from annotations.extraction.coreference import person_shaped_name
+
+    assert person_shaped_name(["Morgan", "McNeely"], {"mcneely"})
+    assert not person_shaped_name(["McNeely", "Foundation"], {"foundation", "mcneely"})
+    assert not person_shaped_name(["Morgan", "McNeely"], {"lowe"})
+    # a photo credit glued to a name is not a person's name
+    assert not person_shaped_name(["The", "Canadian", "Press", "Ann", "Cerato"], {"cerato"})
