@@ -248,6 +248,17 @@ def person_left_of(verb: Token, inside_quote) -> Token | None:
     return None
 
 
+def is_put_to_subject(verb: Token) -> bool:
+    """A participle with no subject or auxiliary of its own ('Asked whether she would
+    resign, the minister replied', 'When told of the ruling, ...'): the subject it hangs on
+    is who was asked or told, not who spoke."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("advcl", "acl")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+    )
+
+
 def find_reports(doc: Doc, text: str, inside_quote, accept=frame_accepted) -> list[Report]:
     """Every reporting event outside quotation marks, in text order. `accept(base, frame,
     has_that)` decides which frames' contents are speech (training passes one that keeps
@@ -268,13 +279,21 @@ def find_reports(doc: Doc, text: str, inside_quote, accept=frame_accepted) -> li
             end = doc[t.i + 1]  # 'point out', 'go on'
         elif base == "go":
             continue
-        framed = content_of(t, base, subj, end, accept)
-        if not framed:
-            # 'announced plans to sue', 'called for a recount': an object as the content
+        # 'Asked whether she would resign, the minister ...': not what the minister said
+        put_to_subject = is_put_to_subject(t)
+        framed = [] if put_to_subject else content_of(t, base, subj, end, accept)
+        if not framed and not put_to_subject:
+            # 'announced plans to sue', 'called for a recount': an object as the content;
+            # a name given in marks is the subject's own words ('described the plan as
+            # “reckless”'), a quote of its own (engine.naming_cue)
             framed = [
                 (frame, (first.idx, last.idx + len(last.text)))
                 for frame, first, last in object_contents(t)
                 if not inside_quote(first.idx)
+                and not (
+                    frame == "dobj_oprd"
+                    and any(inside_quote(x.idx) for x in doc[first.i : last.i + 1])
+                )
             ]
         contents = []
         for frame, (a, b) in framed:
