@@ -14,6 +14,7 @@ Rules, in the order a reader applies them:
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -143,6 +144,17 @@ def strip_titles(words: list[str]) -> list[str]:
     return words[i:]
 
 
+def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans sorted, overlapping ones joined into one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 @dataclass
 class Person:
     name: str  # canonical full name
@@ -178,14 +190,17 @@ class Registry:
     def __init__(self, text: str, quote_spans: list[tuple[int, int]]) -> None:
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
-        self.quote_spans = quote_spans  # the article's quotes: names in them are not speakers
+        # the article's quotes (names in them are not speakers), sorted and merged where
+        # they overlap, so that a position is looked up by bisection
+        self.quote_spans = merged_spans(quote_spans)
+        self._quote_starts = [a for a, _ in self.quote_spans]
         self.acronyms: dict[str, Person] = {}
         self.text = text
 
     def text_outside_quotes(self, a: int, b: int) -> str:
         """The text of [a, b) without the quotations in it."""
         out, pos = [], a
-        for qa, qb in sorted(self.quote_spans):
+        for qa, qb in self.quote_spans:
             if qb <= pos or qa >= b:
                 continue
             out.append(self.text[pos : max(pos, qa)])
@@ -194,7 +209,8 @@ class Registry:
         return "".join(out)
 
     def in_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quote_spans)
+        k = bisect_right(self._quote_starts, pos) - 1
+        return k >= 0 and pos < self.quote_spans[k][1]
 
     def find(self, words: list[str]) -> Person | None:
         """The fullest known person whose name ends with the same surname and contains

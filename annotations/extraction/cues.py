@@ -107,6 +107,14 @@ SPEECH_VERBS = _forms(
     "remind reminds reminded reminding",
     "advise advises advised advising",
     "request requests requested requesting",
+    # cues of reported speech only (their frames are learned, frames.py)
+    "speak speaks spoke speaking spoken",
+    "refer refers referred referring",
+    "cite cites cited citing",
+    "email emails emailed emailing",
+    "disclose discloses disclosed disclosing",
+    "recount recounts recounted recounting",
+    "imply implies implied implying",
 )
 
 # verbs whose reported content can be "someone to do something" (xcomp)
@@ -174,4 +182,11 @@ QUOTE_ONLY_VERBS = {
     "deny",
     "contend",
     "clarify",
+    "speak",
+    "refer",
+    "cite",
+    "email",
+    "disclose",
+    "recount",
+    "imply",
 }

@@ -1,6 +1,6 @@
 """extract(doc): direct, mixed and indirect quotes with their speakers, from one parsed Doc."""
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -634,23 +634,38 @@ class SightingIndex:
 
     def __init__(self, reg):
         self.reg = reg
-        # name -> [(mention, whether it stands inside a quotation)], in text order
-        self.by_name: dict[str, list[tuple[Mention, bool]]] = {}
+        # name -> the positions of all its mentions, in text order
+        self.by_name: dict[str, list[int]] = {}
+        # name -> its mentions outside quotations, and their positions, in text order
+        self.unquoted: dict[str, tuple[list[int], list[Mention]]] = {}
         self.person_of: dict[str, Person] = {}
         for m in sorted(reg.mentions, key=lambda m: m.pos):
             if m.person.is_description:
                 continue
-            self.by_name.setdefault(m.person.name, []).append((m, reg.in_quote(m.pos)))
-            self.person_of.setdefault(m.person.name, m.person)
+            name = m.person.name
+            self.by_name.setdefault(name, []).append(m.pos)
+            if not reg.in_quote(m.pos):
+                positions, mentions = self.unquoted.setdefault(name, ([], []))
+                positions.append(m.pos)
+                mentions.append(m)
+            self.person_of.setdefault(name, m.person)
 
     def sighting(self, name: str, pos: int) -> Sighting:
+        """The nearest earlier mention outside quotations, the next mention (anywhere) and
+        the number of mentions of `name`, seen from `pos` (by bisection)."""
         s = Sighting()
-        for m, quoted in self.by_name.get(name, ()):
-            s.count += 1
-            if m.pos < pos and not quoted:
-                s.prev_pos, s.prev_para, s.prev_subject = m.pos, m.para, m.is_subject
-            elif m.pos > pos and s.next_pos is None:
-                s.next_pos = m.pos
+        every = self.by_name.get(name)
+        if not every:
+            return s
+        s.count = len(every)
+        k = bisect_right(every, pos)
+        if k < len(every):
+            s.next_pos = every[k]
+        positions, mentions = self.unquoted.get(name, ([], []))
+        k = bisect_left(positions, pos) - 1
+        if k >= 0:
+            m = mentions[k]
+            s.prev_pos, s.prev_para, s.prev_subject = m.pos, m.para, m.is_subject
         return s
 
 
@@ -906,10 +921,12 @@ def to_candidate(ctx: Context, d: Draft, version: str = EXTRACTOR_VERSION) -> Qu
     )
 
 
-def analyse(doc: Doc, model=None) -> tuple[Context, list[Draft]]:
+def analyse(doc: Doc, model=None, text: str | None = None) -> tuple[Context, list[Draft]]:
     """The quotes of a parsed document as drafts, in text order, speakers resolved (with
-    each draft's ranked candidate speakers: what the attribution model is trained on)."""
-    text = doc.text
+    each draft's ranked candidate speakers: what the attribution model is trained on).
+    `text`: doc.text when the caller has it already (spaCy rebuilds it on every access)."""
+    if text is None:
+        text = doc.text
     ctx = Context(doc, text)
     reports = find_reports(doc, text, ctx.inside_quote)
     reported, cue_of, that_start = classify_reports(ctx, reports)
@@ -928,11 +945,12 @@ def extract(doc: Doc, model=USE_ACTIVE_MODEL) -> list[QuoteCandidate]:
     """All quote candidates of a parsed document, in text order. The speaker chooser is the
     active attribution model (ranking.active_model) unless another is given; None means
     the resolution rules alone."""
-    if not doc.text.strip():
+    text = doc.text  # built once: spaCy joins the tokens again on every access
+    if not text.strip():
         return []
     if model is USE_ACTIVE_MODEL:
         model = active_model()
-    ctx, drafts = analyse(doc, model)
+    ctx, drafts = analyse(doc, model, text)
     version = engine_version(model.version if model is not None else None)
     return [to_candidate(ctx, d, version) for d in drafts]
 

@@ -50,7 +50,12 @@ class AttributionModel:
     meta: dict
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        weights = self.weights
+        z = self.bias
+        for k, v in features.items():
+            w = weights.get(k)
+            if w is not None:
+                z += w * v
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def rank(self, choices: list[Choice]) -> list[Choice]:

@@ -87,7 +87,23 @@ def subject_of(verb: Token) -> Token | None:
                 # 'X argued that the move hurt them, noting ...': noting is X's, not the move's
                 v = v.head
             continue
+        if (
+            v.dep_ == "pcomp"
+            and v.tag_ == "VBG"
+            and v.head.dep_ == "prep"
+            and v.head.head.pos_ in ("VERB", "AUX")
+        ):
+            # 'X defended the plan by saying ...': the subject of the verb the phrase is on
+            v = v.head.head
+            continue
+        if v.dep_ == "xcomp" and v.head.pos_ == "ADJ" and v.head.head.pos_ in ("VERB", "AUX"):
+            # 'the actors are quick to point out ...'
+            v = v.head.head
+            continue
         if v.dep_ == "relcl" and v.head.pos_ in ("PROPN", "NOUN"):
+            return v.head
+        if v.dep_ == "acl" and v.tag_ == "VBG" and v.head.pos_ in ("PROPN", "NOUN"):
+            # 'with O'Malley calling Trump a fascist', 'a statement saying ...'
             return v.head
         break
     return adjacent_subject(v)
@@ -145,7 +161,13 @@ def carrier_agent(subj: Token) -> Token | None:
     return None
 
 
+# quantifiers standing for people ('most said they were worried', 'many argue that')
+QUANTIFIER_SPEAKERS = word_set("many most several some few both all others")
+
+
 def is_plausible_speaker(subj: Token) -> bool:
+    if subj.lower_ in QUANTIFIER_SPEAKERS:
+        return True
     if subj.lower_ in NON_SPEAKER_SUBJECTS:
         return False
     return subj.pos_ in ("PROPN", "PRON", "NOUN", "NUM", "X") or subj.ent_type_ in ("PERSON", "ORG")
