@@ -127,6 +127,14 @@ def quote_span(request, pk):
                 start, end = quote.start, segments.grow_end(text, quote.end)
             case "shrink_end":
                 start, end = quote.start, segments.shrink_end(text, quote.start, quote.end)
+            case "grow_start_clause":
+                start, end = segments.grow_start_clause(text, quote.start, quote.end), quote.end
+            case "shrink_start_clause":
+                start, end = segments.shrink_start_clause(text, quote.start, quote.end), quote.end
+            case "grow_end_clause":
+                start, end = quote.start, segments.grow_end_clause(text, quote.start, quote.end)
+            case "shrink_end_clause":
+                start, end = quote.start, segments.shrink_end_clause(text, quote.start, quote.end)
         services.quote_set_span(
             quote=quote, editor=request.user, version=data["version"], start=start, end=end
         )

@@ -283,12 +283,16 @@ def _alternatives_of(quote_pk) -> list:
     return [found[k] for k in dict.fromkeys(keys) if k in found]
 
 
-def _people_of(article_pk) -> list:
+def _people_of(article_pk, start=None) -> list:
     """The speakers of an article's quotes, most quoted there first: what the add form
-    offers before anything is typed (a missed quote is most often by one of them)."""
+    offers before anything is typed (a missed quote is most often by one of them).
+
+    With ``start`` (where the marked quote starts), the speaker of the nearest quote
+    before it comes first: a missed quote most often goes on with the one before it.
+    """
     if not is_id(article_pk):
         return []
-    return list(
+    people = list(
         Speaker.objects.active()
         .filter(quotes__article_id=int(article_pk))
         .exclude(quotes__status=Quote.Status.REJECTED)
@@ -296,6 +300,18 @@ def _people_of(article_pk) -> list:
         .annotate(n_quotes=Count("quotes", distinct=True))
         .order_by("-n_quotes", "name")[:SUGGESTIONS_SHOWN]
     )
+    if is_id(start):
+        nearest = (
+            Quote.objects.filter(article_id=int(article_pk), start__lt=int(start))
+            .exclude(status=Quote.Status.REJECTED)
+            .exclude(speaker=None)
+            .order_by("-start", "-end")
+            .values_list("speaker__merged_into_id", "speaker_id")
+            .first()
+        )
+        nearest_pk = nearest and (nearest[0] or nearest[1])
+        people.sort(key=lambda speaker: speaker.pk != nearest_pk)  # stable: the rest keep order
+    return people
 
 
 def _suggestion_rows(speakers: list) -> list:
@@ -323,7 +339,7 @@ def speaker_suggest(request):
     term = " ".join(strip_format_characters(typed).split())
     key = normalize_name(term)
     alternatives = _alternatives_of(request.GET.get("quote")) or _people_of(
-        request.GET.get("article")
+        request.GET.get("article"), request.GET.get("start")
     )
     if not key:
         return render(

@@ -236,6 +236,19 @@
     if (button) openProfile(button);
   });
 
+  // A span step with no button of its own on the card: the card's span form sent with
+  // that adjustment (the server works out the new span, as for the word steps).
+  function adjustSpan(adjustment) {
+    const row = currentId && rowOf(currentId);
+    const form = row && row.querySelector(".span-form");
+    if (!form) return;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "hidden", name: "adjust", value: adjustment });
+    form.appendChild(input);
+    form.requestSubmit(); // htmx reads the form's values here, synchronously
+    input.remove();
+  }
+
   function submitForm(id) {
     const form = document.getElementById(id);
     if (form) form.requestSubmit();
@@ -244,7 +257,7 @@
   // Keys that act on the current quote or the article: while an action is in flight
   // they wait their turn (see pendingKeys); moving between quotes waits too, so the
   // next key acts on the quote the editor meant.
-  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "u", "M", "j", "k", "Enter"]);
+  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "j", "k", "Enter"]);
   let confirmWithoutSpeaker = null; // the quote whose "no speaker" warning was shown
 
   function confirmCurrent() {
@@ -308,6 +321,25 @@
       case "}":
         pressInCurrent('button[value="grow_end"]');
         break;
+      // By clause: the start to the clause before or after, the end to the clause end
+      // before or after (segments.py's clause steps), one key where words took many.
+      case "<":
+        adjustSpan("grow_start_clause");
+        break;
+      case ">":
+        adjustSpan("shrink_start_clause");
+        break;
+      case "(":
+        adjustSpan("shrink_end_clause");
+        break;
+      case ")":
+        adjustSpan("grow_end_clause");
+        break;
+      case "A":
+        // Everything still a candidate in this article is right: confirm it all at once.
+        if (!document.getElementById("confirm-remaining-form")) sayInfo("No candidates are left to confirm in this article.");
+        submitForm("confirm-remaining-form");
+        break;
       case "t":
         caretStart(false);
         break;
@@ -329,7 +361,7 @@
     }
   }
 
-  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "t", "a", "u", "n", "C", "R"]);
+  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "<", ">", "(", ")", "t", "a", "A", "u", "n", "C", "R"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -487,6 +519,38 @@
     if (caretHelp) caretHelp.hidden = true;
   }
 
+  function finishMark() {
+    const forAdd = caret.forAdd;
+    caretStop();
+    captureSelection();
+    if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+  }
+
+  // Where clauses (or sentences) end, as segments.clause_ends finds them: before a run of
+  // , ; : – — . ! ? followed by a space, or after the closing quotation marks after it;
+  // at a paragraph's end.
+  function clauseEnds(sentencesOnly) {
+    const text = articleText();
+    const found = new Set();
+    const re = /([,;:.!?\u2013\u2014]+)(["\u201d\u2019\u00bb]*)(?=\s|$)|\n/g;
+    const paragraphEnd = (at) => {
+      const before = text.slice(0, at).trimEnd();
+      if (before && !",;:.!?\u2013\u2014".includes(before[before.length - 1])) found.add(before.length);
+    };
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0] === "\n") {
+        paragraphEnd(m.index);
+        continue;
+      }
+      if (sentencesOnly && !/[.!?]/.test(m[1])) continue;
+      if (m[2]) found.add(m.index + m[0].length);
+      else if (m.index > 0 && !/\s/.test(text[m.index - 1])) found.add(m.index);
+    }
+    paragraphEnd(text.length);
+    return Array.from(found).filter((s) => s > 0).sort((a, b) => a - b);
+  }
+
   function caretKey(event) {
     const kind = event.shiftKey ? "clause" : "word";
     const step = (list, forward) =>
@@ -524,12 +588,21 @@
           if (next !== undefined) caret.at = next;
           drawCaret();
         } else {
-          const forAdd = caret.forAdd;
-          caretStop();
-          captureSelection();
-          if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+          finishMark();
         }
         return true;
+      case ".":
+      case ",": {
+        // Mark from the caret (or the start already marked) to the end of the sentence
+        // (.) or clause (,) the caret is in: the whole mark in one key.
+        const end = clauseEnds(event.key === ".").find((s) => s > caret.at);
+        if (end === undefined) return true;
+        if (caret.mark === null) caret.mark = caret.at;
+        caret.at = end;
+        drawCaret();
+        finishMark();
+        return true;
+      }
       case "Escape":
         caretStop();
         window.getSelection().removeAllRanges();
