@@ -7,6 +7,8 @@ out-of-band swaps of the quote list, the highlighted text and the progress bar),
 plain POST with a redirect back to the article, so the page also works without script.
 """
 
+import functools
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -44,15 +46,30 @@ def _workspace(request, article: Article) -> dict:
     )
     review_rows.decorate_segments(pieces)
     candidates = sum(q.status == Quote.Status.CANDIDATE for q in quotes)
+    can_edit = is_editor(request.user)
+    # One hidden CSRF input rendered once, for the plain-POST fallback of every form.
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    if article.extraction_state != "done":
+        empty = format_html(
+            '<li class="empty">No quotes yet: extraction is {}.</li>',
+            article.get_extraction_state_display(),
+        )
+    else:
+        empty = '<li class="empty">No quotes yet.</li>'
     return {
         "article": article,
         "quotes": quotes,
         "segments": pieces,
-        "can_edit": is_editor(request.user),
-        # One hidden CSRF input rendered once, for the plain-POST fallback of every form.
-        "csrf_input": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        "can_edit": can_edit,
+        "csrf_input": csrf_input,
+        # Callables: the template writes them only where it shows them (an action that
+        # changed one row does not write the whole list).
+        "rows_html": functools.partial(
+            review_rows.rows_html, quotes, can_edit=can_edit, csrf_input=csrf_input, empty=empty
         ),
+        "text_html": functools.partial(review_rows.text_html, pieces),
         "counts": {
             "total": len(quotes),
             "candidates": candidates,
@@ -104,7 +121,11 @@ def _respond(
     if request.htmx:
         context.update(_workspace(request, article))
         if status == 200 and changed is not None:
-            context["changed_rows"] = _changed_rows(context["quotes"], *changed)
+            rows = _changed_rows(context["quotes"], *changed)
+            if rows is not None:
+                context["changed_rows_html"] = review_rows.rows_html(
+                    rows, can_edit=context["can_edit"], csrf_input=context["csrf_input"], oob=True
+                )
         return render(request, f"{PAGE}#update", context, status=status)
     if status == 200:
         getattr(messages, level)(request, message)
