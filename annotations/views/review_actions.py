@@ -177,7 +177,9 @@ def quote_add(request, pk):
             )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=400)
-    return _respond(request, article, message=f"Added {_label(quote)}.", focus=quote.pk)
+    return _respond(
+        request, article, message=f"Added {_label(quote)}.", focus=quote.pk, added=quote.pk
+    )
 
 
 @editor_required
@@ -212,7 +214,11 @@ def article_undo(request, pk):
     else:
         message = f"Undone: {len(restored)} quotes are back as they were."
     changed = (focus, spans_before[focus]) if focus in spans_before else None
-    return _respond(request, article, message=message, focus=focus, changed=changed)
+    # The quote the editor had added is deleted: only its row goes.
+    removed = spans_before if len(restored) == 1 and restored[0].pk is None else None
+    return _respond(
+        request, article, message=message, focus=focus, changed=changed, removed=removed
+    )
 
 
 @editor_required

@@ -108,12 +108,17 @@ def _respond(
     conflict: services.QuoteConflict | None = None,
     resend: bool = True,
     changed: tuple[int, tuple[int, int]] | None = None,
+    added: int | None = None,
+    removed: dict[int, tuple[int, int]] | None = None,
 ):
     """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise.
 
     ``changed`` is (pk, (start, end) before the action) of the one quote an action changed:
     htmx then gets only the rows that may look different (see _changed_rows) rather than all
-    of them, which was most of an action's time on a long article.
+    of them, which was most of an action's time on a long article. Likewise ``added`` (the
+    pk of a quote just added: its row is inserted) and ``removed`` (the spans by pk before
+    an action that deleted one quote: its row is removed); review.js numbers the rows
+    again after either.
     """
     context = {"message": message, "level": level, "focus": focus}
     if conflict is not None:
@@ -123,9 +128,11 @@ def _respond(
         if status == 200 and changed is not None:
             rows = _changed_rows(context["quotes"], *changed)
             if rows is not None:
-                context["changed_rows_html"] = review_rows.rows_html(
-                    rows, can_edit=context["can_edit"], csrf_input=context["csrf_input"], oob=True
-                )
+                context["changed_rows_html"] = _oob_rows(context, rows)
+        elif status == 200 and added is not None:
+            context["changed_rows_html"] = _added_rows(context, added)
+        elif status == 200 and removed is not None:
+            context["changed_rows_html"] = _removed_rows(context, removed)
         return render(request, f"{PAGE}#update", context, status=status)
     if status == 200:
         getattr(messages, level)(request, message)
@@ -133,6 +140,52 @@ def _respond(
         return HttpResponseRedirect(article.get_absolute_url() + anchor, status=303)
     context.update(_workspace(request, article))
     return render(request, PAGE, context, status=status)
+
+
+def _oob_rows(context, rows) -> str:
+    return review_rows.rows_html(
+        rows, can_edit=context["can_edit"], csrf_input=context["csrf_input"], oob=True
+    )
+
+
+def _rows_from(quotes: list[Quote], index: int) -> list:
+    """quotes[index:] up to and with the next quote with a speaker that is not rejected:
+    the rows whose "previous speaker" offer may change with a change at ``index``."""
+    end = index
+    while end < len(quotes):
+        end += 1
+        following = quotes[end - 1]
+        if following.speaker_id and following.status != Quote.Status.REJECTED:
+            break
+    return quotes[index:end]
+
+
+def _added_rows(context, pk: int) -> str | None:
+    """The new quote's row, inserted after the row before it, and the rows after it whose
+    offers change (None: the whole list, when the list was empty before)."""
+    quotes = context["quotes"]
+    index = next((i for i, q in enumerate(quotes) if q.pk == pk), None)
+    if index is None or len(quotes) == 1:
+        return None
+    where = f"afterend:#quote-{quotes[index - 1].dom_id}" if index else "afterbegin:#quote-list"
+    new_row = review_rows.rows_html(
+        quotes[index : index + 1], can_edit=context["can_edit"], csrf_input=context["csrf_input"]
+    )
+    inserted = format_html('<div hx-swap-oob="{}">{}</div>', where, new_row)
+    return inserted + _oob_rows(context, _rows_from(quotes, index + 1))
+
+
+def _removed_rows(context, spans_before: dict) -> str | None:
+    """The deleted quote's row removed, and the rows after it whose offers change."""
+    quotes = context["quotes"]
+    gone = set(spans_before) - {q.pk for q in quotes}
+    if not quotes or len(gone) != 1:
+        return None
+    pk = gone.pop()
+    span = spans_before[pk]
+    index = sum((q.start, q.end, q.pk) < (*span, pk) for q in quotes)
+    deleted = format_html('<li id="quote-{}" hx-swap-oob="delete"></li>', pk)
+    return deleted + _oob_rows(context, _rows_from(quotes, index))
 
 
 def _changed_rows(quotes: list[Quote], pk: int, span_before: tuple[int, int]) -> list | None:
@@ -150,13 +203,7 @@ def _changed_rows(quotes: list[Quote], pk: int, span_before: tuple[int, int]) ->
     old_index = sum((q.start, q.end, q.pk) < old_key for q in quotes if q.pk != pk)
     if old_index != index:
         return None
-    end = index + 1
-    while end < len(quotes):
-        end += 1
-        following = quotes[end - 1]
-        if following.speaker_id and following.status != Quote.Status.REJECTED:
-            break
-    return quotes[index:end]
+    return [quotes[index], *_rows_from(quotes, index + 1)]
 
 
 def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool) -> dict:

@@ -161,6 +161,20 @@
     note.textContent = "Waiting for the server; then: " + pendingKeys.map((k) => k.key).join(" ");
   }
 
+  // An added or removed quote's row comes alone: the rows after it keep the numbers they
+  // were sent with, so the list numbers its rows again (their titles and button labels).
+  function renumber() {
+    rows().forEach((row, i) => {
+      const n = String(i + 1);
+      const hidden = row.querySelector(".quote-row-title .visually-hidden");
+      if (!hidden || hidden.textContent === "Quote " + n + ",") return;
+      hidden.textContent = "Quote " + n + ",";
+      row.querySelectorAll("[aria-label]").forEach((el) => {
+        el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/quote \d+$/, "quote " + n));
+      });
+    });
+  }
+
   // htmx fires afterSettle on every swapped element (the out-of-band ones too): act once.
   document.body.addEventListener("htmx:afterSettle", (event) => {
     if (event.target !== statusEl) return;
@@ -175,6 +189,7 @@
       const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
       id = first ? first.dataset.quote : null;
     }
+    renumber();
     // The text was drawn again: a selection made before is gone with it, and its bar must
     // not move whichever quote is current now onto it.
     clearSelection();
@@ -831,8 +846,13 @@
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const box = e.detail.target;
     if (!box.classList || !box.classList.contains("suggestions")) return;
-    box.classList.remove("stale");
     const input = box.closest(".speaker-field").querySelector(".speaker-input");
+    // An answer for what the field held before (the request sent on focus, arriving after
+    // the editor typed) is not what Enter may take: it stays stale until its own comes.
+    const answered = box.querySelector("[data-term]");
+    const typed = input.value.trim().split(/\s+/).join(" ");
+    if ((answered ? answered.dataset.term : "") !== typed) return;
+    box.classList.remove("stale");
     const first = box.querySelector(".suggestion");
     input.setAttribute("aria-expanded", first ? "true" : "false");
     // The server chose what Enter takes (an exact name, else "Create new speaker").

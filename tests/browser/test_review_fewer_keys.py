@@ -94,3 +94,39 @@ def test_capital_a_confirms_all_the_candidates_left(page, alice, ferry):
     wait_status(page, "Confirmed 3 remaining")
     assert set(article.quotes.values_list("status", flat=True)) == {"confirmed", "rejected"}
     expect(page.locator("#article-done")).to_contain_text("Article done")
+
+
+def test_an_added_row_is_put_in_its_place_and_undo_takes_it_out_with_numbers_in_order(
+    page, alice, ferry
+):
+    """Add and undo answer with the rows they change only: the list numbers its rows again."""
+    article, quotes, speakers = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")  # "cost"
+    page.keyboard.press("a")  # the caret at the "listened" line
+    page.keyboard.press(".")
+    page.keyboard.press("a")
+    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
+    page.keyboard.press("Enter")
+    wait_status(page, "Added")
+    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    # It starts where "listened" does and ends after it ('..." Osei added'): after it.
+    assert added.start == quotes["listened"].start and added.end > quotes["listened"].end
+    order = [quotes[k].pk for k in ("timetable", "cost", "listened")]
+    order += [added.pk, quotes["noise"].pk]
+    rows = page.locator("#quote-list .quote-row")
+    expect(rows).to_have_count(5)
+    assert [int(r.get_attribute("data-quote")) for r in rows.all()] == order
+    labels = page.locator("#quote-list .quote-row-title .visually-hidden").all_text_contents()
+    assert labels == [f"Quote {n}," for n in range(1, 6)]
+    expect(page.locator(f"#quote-{quotes['noise'].pk} .act-confirm")).to_have_attribute(
+        "aria-label", "Confirm quote 5"
+    )
+    page.keyboard.press("u")
+    wait_status(page, "the quote you added is removed")
+    expect(rows).to_have_count(4)
+    labels = page.locator("#quote-list .quote-row-title .visually-hidden").all_text_contents()
+    assert labels == [f"Quote {n}," for n in range(1, 5)]
+    expect(page.locator(f"#quote-{quotes['noise'].pk} .act-confirm")).to_have_attribute(
+        "aria-label", "Confirm quote 4"
+    )
