@@ -6,7 +6,7 @@ labels, classes and URLs are prepared here once per request (next to segments.py
 cuts the text into the pieces).
 """
 
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from . import permalinks
@@ -149,14 +149,11 @@ def _speaker_badge(speaker) -> str:
 
 
 def _form(action: str, csrf_input: str, version: str, inner: str, extra: str = "") -> str:
-    return format_html(
-        '<form method="post" action="{0}" hx-post="{0}"{1}>{2}'
-        '<input type="hidden" name="version" value="{3}">{4}</form>',
-        action,
-        mark_safe(extra),
-        csrf_input,
-        version,
-        mark_safe(inner),
+    """A row's form: ``action`` and ``version`` are digits and paths, ``inner`` and
+    ``extra`` HTML already escaped."""
+    return (
+        f'<form method="post" action="{action}" hx-post="{action}"{extra}>{csrf_input}'
+        f'<input type="hidden" name="version" value="{version}">{inner}</form>'
     )
 
 
@@ -175,68 +172,54 @@ _SPAN_STEPS = (
 
 
 def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False) -> str:
-    """One quote's row of the list (decorate_quotes must have run on it)."""
-    n, urls, version = quote.number, quote.urls, quote.version_str
-    title = format_html(
-        '<h3 class="quote-row-title" id="quote-{}-title"><span class="swatch {}" '
-        'aria-hidden="true"></span> <span class="visually-hidden">Quote {},</span> '
-        '<span class="badge badge-{}">{}</span> <span class="speaker-name">{}</span> {} '
-        '<span class="quote-meta">{}</span></h3>',
-        quote.dom_id,
-        quote.colour,
-        n,
-        quote.status,
-        quote.status,
-        quote.speaker_label,
-        _speaker_badge(quote.speaker if quote.speaker_id else None),
-        quote.meta,
+    """One quote's row of the list (decorate_quotes must have run on it).
+
+    Written with f-strings, every value from the database through escape() (as the
+    template's auto-escaping did): format_html per piece was half of the page's time.
+    """
+    n, urls, version, dom_id = quote.number, quote.urls, quote.version_str, quote.dom_id
+    status = escape(quote.status)
+    badge = _speaker_badge(quote.speaker if quote.speaker_id else None)
+    title = (
+        f'<h3 class="quote-row-title" id="quote-{dom_id}-title"><span class="swatch '
+        f'{quote.colour}" aria-hidden="true"></span> <span class="visually-hidden">Quote {n},'
+        f'</span> <span class="badge badge-{status}">{status}</span> <span class="speaker-name">'
+        f'{escape(quote.speaker_label)}</span> {badge} <span class="quote-meta">'
+        f"{escape(quote.meta)}</span></h3>"
     )
     if quote.speaker_text:
-        cue = format_html("mention <q>{}</q>", quote.speaker_text)
+        cue = f"mention <q>{escape(quote.speaker_text)}</q>"
     else:
-        cue = mark_safe('<span class="muted">no mention</span>')
+        cue = '<span class="muted">no mention</span>'
     if quote.cue_text:
-        cue = format_html("{} · cue <q>{}</q>", cue, quote.cue_text)
+        cue = f"{cue} · cue <q>{escape(quote.cue_text)}</q>"
+    oob_attribute = ' hx-swap-oob="outerHTML"' if oob else ""
     parts = [
-        format_html(
-            '<li id="quote-{0}" class="quote-row status-{1}" data-quote="{0}"{2} tabindex="-1" '
-            'aria-labelledby="quote-{0}-title">\n  ',
-            quote.dom_id,
-            quote.status,
-            mark_safe(' hx-swap-oob="outerHTML"' if oob else ""),
-        ),
+        f'<li id="quote-{dom_id}" class="quote-row status-{status}" data-quote="{dom_id}"'
+        f'{oob_attribute} tabindex="-1" aria-labelledby="quote-{dom_id}-title">\n  ',
         title,
-        format_html('\n  <blockquote class="quote-text">{}</blockquote>\n', quote.short_text),
-        format_html('  <p class="quote-cue">{}</p>\n  ', cue),
+        f'\n  <blockquote class="quote-text">{escape(quote.short_text)}</blockquote>\n',
+        f'  <p class="quote-cue">{cue}</p>\n  ',
     ]
     if not can_edit:
         parts.append(
-            format_html(
-                '<p class="quote-history-link"><a href="{}">History</a></p>\n', urls["history"]
-            )
+            f'<p class="quote-history-link"><a href="{urls["history"]}">History</a></p>\n</li>\n'
         )
-        parts.append("</li>\n")
         return "".join(parts)
     actions = [
         _form(
             urls["confirm"],
             csrf_input,
             version,
-            format_html(
-                '<button type="submit" class="act-confirm" aria-keyshortcuts="c" '
-                'aria-label="Confirm quote {}">Confirm</button>',
-                n,
-            ),
+            '<button type="submit" class="act-confirm" aria-keyshortcuts="c" '
+            f'aria-label="Confirm quote {n}">Confirm</button>',
         ),
         _form(
             urls["reject"],
             csrf_input,
             version,
-            format_html(
-                '<button type="submit" class="act-reject" aria-keyshortcuts="x" '
-                'aria-label="Reject quote {}">Reject</button>',
-                n,
-            ),
+            '<button type="submit" class="act-reject" aria-keyshortcuts="x" '
+            f'aria-label="Reject quote {n}">Reject</button>',
         ),
     ]
     previous = quote.previous_speaker
@@ -246,14 +229,10 @@ def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False
                 urls["speaker"],
                 csrf_input,
                 version,
-                format_html(
-                    '<input type="hidden" name="speaker" value="{}"><button type="submit" '
-                    'class="act-previous" aria-keyshortcuts="p" aria-label="Same speaker as '
-                    'the previous quote: {}">Previous speaker: {}</button>',
-                    previous.dom_id,
-                    previous.name,
-                    previous.short_name,
-                ),
+                f'<input type="hidden" name="speaker" value="{previous.dom_id}"><button '
+                'type="submit" class="act-previous" aria-keyshortcuts="p" aria-label="Same '
+                f'speaker as the previous quote: {escape(previous.name)}">Previous speaker: '
+                f"{escape(previous.short_name)}</button>",
             )
         )
     actions.append(
@@ -263,40 +242,30 @@ def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False
             version,
             '<input type="hidden" name="start" value=""><input type="hidden" name="end" '
             'value="">' + _SPAN_STEPS,
-            format_html(' class="span-form span-steps" aria-label="Span of quote {}"', n),
+            f' class="span-form span-steps" aria-label="Span of quote {n}"',
         )
     )
     offers = []
     for offer in quote.offers:
+        key = offer["key"]
         offers.append(
             _form(
                 urls["speaker"],
                 csrf_input,
                 version,
-                format_html(
-                    '<input type="hidden" name="speaker" value="{}"><button type="submit" '
-                    'class="act-offer" data-key="{}" aria-keyshortcuts="{}" '
-                    'aria-label="Speaker: {}"><kbd>{}</kbd> <span class="swatch {}" '
-                    'aria-hidden="true"></span>{}</button>',
-                    offer["id"],
-                    offer["key"],
-                    offer["key"],
-                    offer["name"],
-                    offer["key"],
-                    offer["colour"],
-                    offer["short_name"],
-                ),
+                f'<input type="hidden" name="speaker" value="{offer["id"]}"><button '
+                f'type="submit" class="act-offer" data-key="{key}" aria-keyshortcuts="{key}" '
+                f'aria-label="Speaker: {escape(offer["name"])}"><kbd>{key}</kbd> <span '
+                f'class="swatch {offer["colour"]}" aria-hidden="true"></span>'
+                f"{escape(offer['short_name'])}</button>",
                 ' class="offer-form"',
             )
         )
     actions.append("".join(offers))
     clear = (
-        format_html(
-            '<button type="submit" name="clear" value="1" class="act-clear-mention" '
-            'aria-keyshortcuts="M" aria-label="Clear the speaker mention of quote {}">'
-            "Clear mention <kbd>M</kbd></button>",
-            n,
-        )
+        '<button type="submit" name="clear" value="1" class="act-clear-mention" '
+        f'aria-keyshortcuts="M" aria-label="Clear the speaker mention of quote {n}">'
+        "Clear mention <kbd>M</kbd></button>"
         if quote.speaker_text
         else ""
     )
@@ -312,20 +281,15 @@ def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False
     )
     if quote.speaker_id:
         actions.append(
-            format_html(
-                '<button type="button" class="act-profile" aria-keyshortcuts="P" '
-                'data-profile-url="{}">Profile</button>',
-                quote.profile_url,
-            )
+            '<button type="button" class="act-profile" aria-keyshortcuts="P" '
+            f'data-profile-url="{quote.profile_url}">Profile</button>'
         )
+    edit = urls["edit"]
     actions.append(
-        format_html(
-            '<details class="quote-edit" hx-get="{0}" hx-trigger="toggle once" '
-            'hx-target="find .edit-slot" hx-swap="innerHTML"><summary>Edit</summary>'
-            '<div class="edit-slot"><a href="{0}">Edit speaker, kind and span</a></div>'
-            "</details>",
-            urls["edit"],
-        )
+        f'<details class="quote-edit" hx-get="{edit}" hx-trigger="toggle once" '
+        'hx-target="find .edit-slot" hx-swap="innerHTML"><summary>Edit</summary>'
+        f'<div class="edit-slot"><a href="{edit}">Edit speaker, kind and span</a></div>'
+        "</details>"
     )
     parts.append('<div class="quote-actions">\n    ')
     parts.append("\n    ".join(actions))
@@ -347,16 +311,10 @@ def text_html(pieces) -> str:
     out = []
     for piece in pieces:
         if piece.owner is None:
-            out.append(format_html('<span data-offset="{}">{}</span>', piece.start, piece.text))
+            out.append(f'<span data-offset="{piece.start}">{escape(piece.text)}</span>')
         else:
             out.append(
-                format_html(
-                    '<span data-offset="{}" data-quotes="{}" data-owner="{}" class="{}">{}</span>',
-                    piece.start,
-                    piece.quote_ids,
-                    piece.owner_id,
-                    piece.css,
-                    piece.text,
-                )
+                f'<span data-offset="{piece.start}" data-quotes="{piece.quote_ids}" '
+                f'data-owner="{piece.owner_id}" class="{piece.css}">{escape(piece.text)}</span>'
             )
     return mark_safe("".join(out))
