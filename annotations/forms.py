@@ -76,6 +76,10 @@ class SpanForm(VersionForm):
         "shrink_start": "one word later",
         "shrink_end": "one word earlier",
         "grow_end": "one word later",
+        "grow_start_clause": "one clause earlier",
+        "shrink_start_clause": "one clause later",
+        "shrink_end_clause": "one clause earlier",
+        "grow_end_clause": "one clause later",
     }
 
     start = forms.IntegerField(required=False)

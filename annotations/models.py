@@ -9,6 +9,7 @@ claim, one a worker may extract) has one method here, used by services, views, f
 exports and the API alike.
 """
 
+import functools
 import hashlib
 import unicodedata
 from datetime import datetime, timedelta
@@ -383,6 +384,7 @@ def strip_format_characters(text: str) -> str:
     return "".join(kept)
 
 
+@functools.lru_cache(maxsize=4096)  # the review page normalises each alternative name per row
 def normalize_name(name: str) -> str:
     """Case-folded, accent-free, whitespace-folded form used for matching names.
 

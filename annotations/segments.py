@@ -7,6 +7,7 @@ selection back into exact article offsets.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WORD = re.compile(r"\S+")
 _TRAILING_MARKS = re.compile(r"[\W_]+$")
@@ -159,3 +160,67 @@ def shrink_end(text: str, start: int, end: int) -> int:
     if len(words) < 2:
         return end
     return words[-2].end()
+
+
+# Clause steps: a quote's span most often ends where a clause or sentence ends, so one key
+# moves an end there (instead of a word at a time). A clause ends before a run of , ; : –
+# — . ! ? followed by a space (not "1,300" or "0.5"), or after the closing quotation marks
+# that follow the run ('…democracy,”' keeps its marks, as quoted speech is spanned with
+# them); a line break ends one too.
+_CLAUSE_BREAK = re.compile(
+    r"([,;:.!?\u2013\u2014]+)([\"\u201d\u2019\u00bb]*)(?=\s|$)|\n",
+)
+_SENTENCE_PUNCTUATION = ".!?"
+
+
+@lru_cache(maxsize=16)
+def clause_ends(text: str, *, sentences_only: bool = False) -> tuple[int, ...]:
+    """Where a clause (or, with ``sentences_only``, a sentence) ends, in order."""
+    stops = set()
+    for match in [*_CLAUSE_BREAK.finditer(text), None]:
+        if match is None or match.group() == "\n":
+            # A paragraph's (or the text's) end; one after punctuation has its stop already.
+            before = text[: match.start() if match else len(text)].rstrip()
+            if before and before[-1] not in ",;:.!?\u2013\u2014":
+                stops.add(len(before))
+            continue
+        punctuation, marks = match.group(1), match.group(2)
+        if sentences_only and not any(c in _SENTENCE_PUNCTUATION for c in punctuation):
+            continue
+        if marks:
+            stops.add(match.end())
+        elif match.start() > 0 and not text[match.start() - 1].isspace():
+            stops.add(match.start())
+    return tuple(sorted(s for s in stops if s > 0))
+
+
+@lru_cache(maxsize=16)
+def clause_starts(text: str) -> tuple[int, ...]:
+    """Where a clause starts: the text's start and the first word after each clause end
+    (past the punctuation, closing marks and spaces)."""
+    stops = {0}
+    for match in _CLAUSE_BREAK.finditer(text):
+        following = _WORD.search(text, match.end())
+        if following:
+            stops.add(following.start())
+    return tuple(sorted(stops))
+
+
+def grow_end_clause(text: str, start: int, end: int) -> int:
+    """The end moved forward to the end of the clause (the next clause end after it)."""
+    return next((s for s in clause_ends(text) if s > end), end)
+
+
+def shrink_end_clause(text: str, start: int, end: int) -> int:
+    """The end moved back to the previous clause end, never reaching ``start``."""
+    return next((s for s in reversed(clause_ends(text)) if start < s < end), end)
+
+
+def grow_start_clause(text: str, start: int, end: int) -> int:
+    """The start moved back to the start of the clause (the previous clause start)."""
+    return next((s for s in reversed(clause_starts(text)) if s < start), start)
+
+
+def shrink_start_clause(text: str, start: int, end: int) -> int:
+    """The start moved forward to the next clause start, never reaching ``end``."""
+    return next((s for s in clause_starts(text) if start < s < end), start)

@@ -9,23 +9,28 @@ gold quotes into a throw-away database, the engine extracts candidates, and the 
 takes each candidate in page order to its gold decision through the review page's own
 endpoints (the requests its keys send), counting the keys the page needs for it:
 
-* a right candidate: ``c``; a candidate with no gold quote: ``x``;
+* a right candidate: ``c``; a candidate with no gold quote: ``x``; once every candidate
+  left needs no more than a confirm (and there are two or more), ``A`` confirms them all;
 * a wrong speaker: ``p`` (previous speaker) or ``1``-``3`` (the card's alternatives) when
   they hold the right person, else ``s`` and the fewest typed characters of the name or
   surname after which the autocomplete's pre-selected option is the right one (asking
   the server after each character, as the page does), ``↓`` to reach it, ``Enter``
   (``Shift+Enter`` creates a person nobody has yet);
 * a span off the gold one (covering under 80% of it, or over twice as long): the word
-  steps ``[ ] { }`` when they reach it, else the text caret (``t``, arrows, Space, arrows,
-  Space, Enter), whichever takes fewer keys;
+  and clause steps ``[ ] { } < > ( )`` when they reach it, else the text caret (``t``,
+  arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys;
 * a gold quote no candidate found: ``a`` (caret at the next sentence), arrows, Space,
-  arrows, Space, ``a``, the speaker as above;
+  arrows, Space (or ``.`` / ``,`` to the end of the sentence / clause), ``a``, the speaker
+  from the add form's offers (the quote before's speaker first) or typed;
 * ``n`` for the next article: the only page load.
 
 No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
 quotes are scored against gold with ../shared/eval/score.py (quote and attributed F1 at
 its thresholds), and speaker mentions after a speaker correction are counted as kept
-or set. This drives the endpoints, not Chromium: the browser tests cover the keys.
+or set. This drives the endpoints, not Chromium: the browser tests cover the keys
+(tests/browser/test_review_keyboard.py, test_review_fewer_keys.py). It prints the keys
+spent by kind of decision. ``--split tuned`` runs it on the other ggt_dev articles, the
+ones to look at errors on.
 """
 
 import argparse
@@ -146,6 +151,12 @@ def end_stop_for(text: str, end: int) -> int:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=0, help="At most this many (0: all).")
+    parser.add_argument(
+        "--split",
+        choices=["held-aside", "tuned"],
+        default="held-aside",
+        help="The held-aside articles (the measure), or the tuned part (to look at errors).",
+    )
     args = parser.parse_args()
     if not GOLD.exists() or not SCORE.exists():
         print(f"skipped: {GOLD} or {SCORE} not found (the shared data folder is not here)")
@@ -181,7 +192,7 @@ def run(args):
     from score import coverage, names_match  # type: ignore[import-not-found]  # ../shared
 
     records = [json.loads(line) for line in GOLD.open(encoding="utf-8") if line.strip()]
-    held = [r for r in records if is_held_aside(r["id"], "ggt_dev")]
+    held = [r for r in records if is_held_aside(r["id"], "ggt_dev") == (args.split == "held-aside")]
     if args.articles:
         held = held[: args.articles]
     editor = User.objects.create_user("scripted-editor")
@@ -191,6 +202,15 @@ def run(args):
 
     keys, typed = Counter(), 0
     counts = Counter()
+    by_decision, decisions = Counter(), Counter()  # keys spent per kind of decision
+
+    def presses() -> int:
+        return sum(v for k, v in keys.items() if k != "typed")
+
+    def decided(kind: str, before: int) -> None:
+        decisions[kind] += 1
+        by_decision[kind] += presses() - before
+
     predictions = []
     machine = 0.0
 
@@ -269,7 +289,11 @@ def run(args):
             for q in record["quotes"]
             if q.get("quote_span") and q["quote_span"][1] > q["quote_span"][0]
         ]
-        candidates = list(Quote.objects.filter(article=article).order_by("start", "end", "pk"))
+        candidates = list(
+            Quote.objects.filter(article=article)
+            .select_related("speaker")
+            .order_by("start", "end", "pk")
+        )
         counts["candidates"] += len(candidates)
         counts["gold"] += len(gold)
         # Which gold quote each candidate is (score.py's greedy rule, threshold 0.3).
@@ -285,18 +309,46 @@ def run(args):
                 match[best.pk] = g_index
                 taken.add(best.pk)
         previous = None
-        for candidate in candidates:
+
+        def needs_work(c, match=match, gold=gold) -> bool:
+            g_index = match.get(c.pk)
+            if g_index is None:
+                return True
+            gs, ge = gold[g_index]["quote_span"]
+            name = gold[g_index].get("speaker_name") or ""
+            return (
+                coverage((gs, ge), (c.start, c.end)) < 0.8
+                or (c.end - c.start) > 2 * (ge - gs)
+                or bool(name and not (c.speaker_id and names_match(name, c.speaker.name)))
+            )
+
+        # From the first candidate after which none needs more than a confirm, "A" confirms
+        # them all (when that is fewer keys than c for each).
+        rest = len(candidates)
+        while rest > 0 and not needs_work(candidates[rest - 1]):
+            rest -= 1
+        for index, candidate in enumerate(candidates):
+            if index == rest and len(candidates) - rest >= 2:
+                before_keys = presses()
+                keys["A"] += 1
+                post("article_confirm_remaining", article.pk, {"expected": len(candidates) - rest})
+                decisions["confirm"] += len(candidates) - rest - 1
+                decided("confirm", before_keys)
+                break
             quote = Quote.objects.select_related("speaker").get(pk=candidate.pk)
             g_index = match.get(quote.pk)
             if g_index is None:
+                before = presses()
                 keys["x"] += 1
                 post("quote_reject", quote.pk, {"version": quote.version})
+                decided("reject", before)
                 continue
             g = gold[g_index]
             changed = False
             gs, ge = g["quote_span"]
             cov = coverage((gs, ge), (quote.start, quote.end))
             if cov < 0.8 or (quote.end - quote.start) > 2 * (ge - gs):
+                before = presses()
                 span_keys, (ns, ne) = _span_fix(segments, text, quote, gs, ge)
                 keys["span"] += span_keys
                 if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
@@ -312,8 +364,10 @@ def run(args):
                 )
                 quote.refresh_from_db()
                 changed = True
+                decided("span fix", before)
             gold_name = g.get("speaker_name") or ""
             if gold_name and not (quote.speaker_id and names_match(gold_name, quote.speaker.name)):
+                before = presses()
                 name, data = choose_speaker(quote, gold_name, candidates, previous)
                 post(name, quote.pk, {"version": quote.version, **data})
                 quote.refresh_from_db()
@@ -321,9 +375,12 @@ def run(args):
                 if quote.speaker_start is not None:
                     counts["mentions kept or set"] += 1
                 changed = True
+                decided("speaker fix", before)
             if not changed:
+                before = presses()
                 keys["c"] += 1
                 post("quote_confirm", quote.pk, {"version": quote.version})
+                decided("confirm", before)
             quote = Quote.objects.select_related("speaker").get(pk=quote.pk)
             if quote.speaker_id:
                 previous = quote.speaker
@@ -333,20 +390,21 @@ def run(args):
                 continue
             gs, ge = g["quote_span"]
             counts["added"] += 1
+            before_keys = presses()
             before = max((c.end for c in candidates if c.end <= gs), default=0)
             after = next((s for s in sentence_stops(text) if s > before), 0)
             while after < len(text) and text[after].isspace():
                 after += 1
             span = reachable_span(text, gs, ge)
             keys["a"] += 2  # a (caret), a (add the marked span)
-            cost = mark_keys(text, after, span)
+            cost, span = mark_keys(text, after, span)
             keys["caret"] += cost
             if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
                 print(f"  add {cost} keys from {text[after : after + 30]!r}: {text[gs:ge]!r}")
             data = {"start": span[0], "end": span[1]}
             if g.get("speaker_name"):
                 _, picked = choose_speaker_for_add(
-                    client, reverse, names_match, keys, g["speaker_name"], article.pk
+                    client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
                 )
                 typed += picked.pop("_typed")
                 data.update(picked)
@@ -354,13 +412,21 @@ def run(args):
             if response.status_code != 200:
                 counts["errors"] += 1
                 print(f"  add {gs}-{ge}: HTTP {response.status_code}")
+            decided("added quote", before_keys)
+        before = presses()
         keys["n"] += 1
+        decided("next article", before)
         machine += time.perf_counter() - started
         for quote in Quote.objects.filter(article=article).reviewed().select_related("speaker"):
             predictions.append((record["id"], quote))
         print(f"article {number}/{len(held)}: {len(candidates)} candidates, {len(gold)} gold")
 
-    _report(keys, typed, counts, machine, len(held), predictions, held)
+    _report(keys, typed, counts, machine, len(held), predictions, held, args.split)
+    print("keys by decision (decisions, keys, keys per decision, share of all keys):")
+    total = presses() or 1
+    for kind, n in decisions.most_common():
+        spent = by_decision[kind]
+        print(f"  {kind:14} {n:4} {spent:5} {spent / n:6.2f} {100 * spent / total:5.1f}%")
 
 
 def _key(name):
@@ -387,7 +453,7 @@ def _offers(quote, previous) -> list[str]:
     return out
 
 
-def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, article_pk):
+def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, article_pk, start):
     """The add form's speaker field: the article's people are offered before anything is
     typed (↓ to the right one), or type until the right person is pre-selected: the
     cheaper of the two (typed characters plus arrows)."""
@@ -396,7 +462,7 @@ def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, articl
         for n in range(0, len(form) + 1):
             body = client.get(
                 reverse("speaker_suggest"),
-                {"speaker_name": form[:n], "article": article_pk},
+                {"speaker_name": form[:n], "article": article_pk, "start": start},
                 **HTMX,
             ).content.decode()
             options = re.findall(r'aria-selected="(\w+)"[^>]*?data-speaker-name="([^"]*)"', body)
@@ -423,9 +489,13 @@ def _next_word_stop(text: str, at: int) -> int:
     return next((s for s in word_stops(text) if s > at), len(text))
 
 
-def mark_keys(text: str, caret: int, span: tuple[int, int], quote=None) -> int:
-    """Arrows, Space, arrows, Space: marking ``span`` with the caret starting at
-    ``caret``; Home and End reach the current ``quote``'s own start and end."""
+def mark_keys(text: str, caret: int, span: tuple[int, int], quote=None) -> tuple[int, tuple]:
+    """Fewest keys marking ``span`` with the caret starting at ``caret``, and the span
+    they mark: arrows, Space, arrows, Space; or arrows then ``.`` / ``,`` (from the caret
+    to the end of its sentence / clause), with or without a Space and arrows first. Home
+    and End reach the current ``quote``'s own start and end."""
+    from annotations import segments
+
     extra = (quote.start, quote.end) if quote is not None else ()
     start, end = span
     moves = caret_moves(text, caret, start, extra)
@@ -433,42 +503,80 @@ def mark_keys(text: str, caret: int, span: tuple[int, int], quote=None) -> int:
     end_stop = end_stop_for(text, end)
     if quote is not None and end == quote.end:
         end_stop = quote.end
-    return moves + 1 + caret_moves(text, after_space, end_stop, extra) + 1
+    best = (moves + 1 + caret_moves(text, after_space, end_stop, extra) + 1, span)
+    for sentences in (True, False):
+        ends = segments.clause_ends(text, sentences_only=sentences)
+        # "." or "," straight from the start...
+        if next((e for e in ends if e > start), None) == end:
+            best = min(best, (moves + 1, span))
+        # ... or after a Space and caret moves, from where the next end is the right one.
+        for at in word_stops(text):
+            if after_space <= at < end and next((e for e in ends if e > at), None) == end:
+                best = min(best, (moves + 1 + caret_moves(text, after_space, at, extra) + 1, span))
+    return best
+
+
+SPAN_STEPS = {
+    "[": "grow_start",
+    "]": "shrink_start",
+    "{": "shrink_end",
+    "}": "grow_end",
+    "<": "grow_start_clause",
+    ">": "shrink_start_clause",
+    "(": "shrink_end_clause",
+    ")": "grow_end_clause",
+}
+
+
+def _step(segments, text, name, s, e) -> tuple[int, int]:
+    """The span after one step, as the server's quote_span view computes it."""
+    if name == "grow_start":
+        return segments.grow_start(text, s), e
+    if name == "shrink_start":
+        return segments.shrink_start(text, s, e), e
+    if name == "grow_end":
+        return s, segments.grow_end(text, e)
+    if name == "shrink_end":
+        return s, segments.shrink_end(text, s, e)
+    changed = getattr(segments, name)(text, s, e)
+    return (changed, e) if "start" in name else (s, changed)
 
 
 def _span_fix(segments, text, quote, gs, ge) -> tuple[int, tuple[int, int]]:
-    """Fewest keys to move the quote onto gold [gs, ge), and the span they give: the word
-    steps [ ] { } when they reach it exactly, else the text caret (t ... Enter)."""
-    steps, s, e = 0, quote.start, quote.end
-    for _ in range(60):
-        if s == gs:
-            break
-        new = segments.grow_start(text, s) if s > gs else segments.shrink_start(text, s, e)
-        if new == s:
-            break
-        s, steps = new, steps + 1
-    for _ in range(60):
-        if e == ge:
-            break
-        new = segments.grow_end(text, e) if e < ge else segments.shrink_end(text, s, e)
-        if new == e:
-            break
-        e, steps = new, steps + 1
-    by_steps = steps if (s, e) == (gs, ge) else 10**6
+    """Fewest keys to move the quote onto gold [gs, ge), and the span they give: the span
+    steps (word and clause, ``[ ] { } < > ( )``) when they reach it (or the span the text
+    caret would mark), else the text caret (t ... Enter), whichever takes fewer keys."""
+    from collections import deque
+
     span = reachable_span(text, gs, ge)
-    by_caret = 1 + mark_keys(text, quote.start, span, quote) + 1  # t ... Enter
-    if by_steps <= by_caret:
-        return by_steps, (gs, ge)
-    return by_caret, span
+    caret_cost, caret_span = mark_keys(text, quote.start, span, quote)
+    by_caret = 1 + caret_cost + 1  # t ... Enter
+    goals = {(gs, ge), span}
+    seen = {(quote.start, quote.end): 0}
+    queue = deque([(quote.start, quote.end)])
+    while queue:
+        at = queue.popleft()
+        if at in goals:
+            if seen[at] <= by_caret:
+                return seen[at], at
+            break
+        if seen[at] >= by_caret or len(seen) > 20000:
+            break
+        for name in SPAN_STEPS.values():
+            nxt = _step(segments, text, name, *at)
+            if nxt not in seen and nxt[0] < nxt[1]:
+                seen[nxt] = seen[at] + 1
+                queue.append(nxt)
+    return by_caret, caret_span
 
 
-def _report(keys, typed, counts, machine, n_articles, predictions, held):
+def _report(keys, typed, counts, machine, n_articles, predictions, held, split):
     candidates = counts["candidates"] or 1
     presses = sum(v for k, v in keys.items() if k != "typed")
     by_keyboard_now = keys["span"] + keys["caret"] + keys["a"]  # were mouse drags and clicks
     print()
     print(
-        f"held-aside ggt_dev articles: {n_articles}; candidates {counts['candidates']}; "
+        f"{split} ggt_dev articles: {n_articles}; candidates {counts['candidates']}; "
         f"gold quotes {counts['gold']}"
     )
     print(

@@ -127,6 +127,14 @@ def quote_span(request, pk):
                 start, end = quote.start, segments.grow_end(text, quote.end)
             case "shrink_end":
                 start, end = quote.start, segments.shrink_end(text, quote.start, quote.end)
+            case "grow_start_clause":
+                start, end = segments.grow_start_clause(text, quote.start, quote.end), quote.end
+            case "shrink_start_clause":
+                start, end = segments.shrink_start_clause(text, quote.start, quote.end), quote.end
+            case "grow_end_clause":
+                start, end = quote.start, segments.grow_end_clause(text, quote.start, quote.end)
+            case "shrink_end_clause":
+                start, end = quote.start, segments.shrink_end_clause(text, quote.start, quote.end)
         services.quote_set_span(
             quote=quote, editor=request.user, version=data["version"], start=start, end=end
         )
@@ -169,7 +177,9 @@ def quote_add(request, pk):
             )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=400)
-    return _respond(request, article, message=f"Added {_label(quote)}.", focus=quote.pk)
+    return _respond(
+        request, article, message=f"Added {_label(quote)}.", focus=quote.pk, added=quote.pk
+    )
 
 
 @editor_required
@@ -204,7 +214,11 @@ def article_undo(request, pk):
     else:
         message = f"Undone: {len(restored)} quotes are back as they were."
     changed = (focus, spans_before[focus]) if focus in spans_before else None
-    return _respond(request, article, message=message, focus=focus, changed=changed)
+    # The quote the editor had added is deleted: only its row goes.
+    removed = spans_before if len(restored) == 1 and restored[0].pk is None else None
+    return _respond(
+        request, article, message=message, focus=focus, changed=changed, removed=removed
+    )
 
 
 @editor_required

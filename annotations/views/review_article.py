@@ -7,6 +7,8 @@ out-of-band swaps of the quote list, the highlighted text and the progress bar),
 plain POST with a redirect back to the article, so the page also works without script.
 """
 
+import functools
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -44,15 +46,30 @@ def _workspace(request, article: Article) -> dict:
     )
     review_rows.decorate_segments(pieces)
     candidates = sum(q.status == Quote.Status.CANDIDATE for q in quotes)
+    can_edit = is_editor(request.user)
+    # One hidden CSRF input rendered once, for the plain-POST fallback of every form.
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    if article.extraction_state != "done":
+        empty = format_html(
+            '<li class="empty">No quotes yet: extraction is {}.</li>',
+            article.get_extraction_state_display(),
+        )
+    else:
+        empty = '<li class="empty">No quotes yet.</li>'
     return {
         "article": article,
         "quotes": quotes,
         "segments": pieces,
-        "can_edit": is_editor(request.user),
-        # One hidden CSRF input rendered once, for the plain-POST fallback of every form.
-        "csrf_input": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        "can_edit": can_edit,
+        "csrf_input": csrf_input,
+        # Callables: the template writes them only where it shows them (an action that
+        # changed one row does not write the whole list).
+        "rows_html": functools.partial(
+            review_rows.rows_html, quotes, can_edit=can_edit, csrf_input=csrf_input, empty=empty
         ),
+        "text_html": functools.partial(review_rows.text_html, pieces),
         "counts": {
             "total": len(quotes),
             "candidates": candidates,
@@ -91,12 +108,17 @@ def _respond(
     conflict: services.QuoteConflict | None = None,
     resend: bool = True,
     changed: tuple[int, tuple[int, int]] | None = None,
+    added: int | None = None,
+    removed: dict[int, tuple[int, int]] | None = None,
 ):
     """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise.
 
     ``changed`` is (pk, (start, end) before the action) of the one quote an action changed:
     htmx then gets only the rows that may look different (see _changed_rows) rather than all
-    of them, which was most of an action's time on a long article.
+    of them, which was most of an action's time on a long article. Likewise ``added`` (the
+    pk of a quote just added: its row is inserted) and ``removed`` (the spans by pk before
+    an action that deleted one quote: its row is removed); review.js numbers the rows
+    again after either.
     """
     context = {"message": message, "level": level, "focus": focus}
     if conflict is not None:
@@ -104,7 +126,13 @@ def _respond(
     if request.htmx:
         context.update(_workspace(request, article))
         if status == 200 and changed is not None:
-            context["changed_rows"] = _changed_rows(context["quotes"], *changed)
+            rows = _changed_rows(context["quotes"], *changed)
+            if rows is not None:
+                context["changed_rows_html"] = _oob_rows(context, rows)
+        elif status == 200 and added is not None:
+            context["changed_rows_html"] = _added_rows(context, added)
+        elif status == 200 and removed is not None:
+            context["changed_rows_html"] = _removed_rows(context, removed)
         return render(request, f"{PAGE}#update", context, status=status)
     if status == 200:
         getattr(messages, level)(request, message)
@@ -112,6 +140,52 @@ def _respond(
         return HttpResponseRedirect(article.get_absolute_url() + anchor, status=303)
     context.update(_workspace(request, article))
     return render(request, PAGE, context, status=status)
+
+
+def _oob_rows(context, rows) -> str:
+    return review_rows.rows_html(
+        rows, can_edit=context["can_edit"], csrf_input=context["csrf_input"], oob=True
+    )
+
+
+def _rows_from(quotes: list[Quote], index: int) -> list:
+    """quotes[index:] up to and with the next quote with a speaker that is not rejected:
+    the rows whose "previous speaker" offer may change with a change at ``index``."""
+    end = index
+    while end < len(quotes):
+        end += 1
+        following = quotes[end - 1]
+        if following.speaker_id and following.status != Quote.Status.REJECTED:
+            break
+    return quotes[index:end]
+
+
+def _added_rows(context, pk: int) -> str | None:
+    """The new quote's row, inserted after the row before it, and the rows after it whose
+    offers change (None: the whole list, when the list was empty before)."""
+    quotes = context["quotes"]
+    index = next((i for i, q in enumerate(quotes) if q.pk == pk), None)
+    if index is None or len(quotes) == 1:
+        return None
+    where = f"afterend:#quote-{quotes[index - 1].dom_id}" if index else "afterbegin:#quote-list"
+    new_row = review_rows.rows_html(
+        quotes[index : index + 1], can_edit=context["can_edit"], csrf_input=context["csrf_input"]
+    )
+    inserted = format_html('<div hx-swap-oob="{}">{}</div>', where, new_row)
+    return inserted + _oob_rows(context, _rows_from(quotes, index + 1))
+
+
+def _removed_rows(context, spans_before: dict) -> str | None:
+    """The deleted quote's row removed, and the rows after it whose offers change."""
+    quotes = context["quotes"]
+    gone = set(spans_before) - {q.pk for q in quotes}
+    if not quotes or len(gone) != 1:
+        return None
+    pk = gone.pop()
+    span = spans_before[pk]
+    index = sum((q.start, q.end, q.pk) < (*span, pk) for q in quotes)
+    deleted = format_html('<li id="quote-{}" hx-swap-oob="delete"></li>', pk)
+    return deleted + _oob_rows(context, _rows_from(quotes, index))
 
 
 def _changed_rows(quotes: list[Quote], pk: int, span_before: tuple[int, int]) -> list | None:
@@ -129,13 +203,7 @@ def _changed_rows(quotes: list[Quote], pk: int, span_before: tuple[int, int]) ->
     old_index = sum((q.start, q.end, q.pk) < old_key for q in quotes if q.pk != pk)
     if old_index != index:
         return None
-    end = index + 1
-    while end < len(quotes):
-        end += 1
-        following = quotes[end - 1]
-        if following.speaker_id and following.status != Quote.Status.REJECTED:
-            break
-    return quotes[index:end]
+    return [quotes[index], *_rows_from(quotes, index + 1)]
 
 
 def _conflict_context(request, conflict: services.QuoteConflict, *, resend: bool) -> dict:
@@ -283,12 +351,16 @@ def _alternatives_of(quote_pk) -> list:
     return [found[k] for k in dict.fromkeys(keys) if k in found]
 
 
-def _people_of(article_pk) -> list:
+def _people_of(article_pk, start=None) -> list:
     """The speakers of an article's quotes, most quoted there first: what the add form
-    offers before anything is typed (a missed quote is most often by one of them)."""
+    offers before anything is typed (a missed quote is most often by one of them).
+
+    With ``start`` (where the marked quote starts), the speaker of the nearest quote
+    before it comes first: a missed quote most often goes on with the one before it.
+    """
     if not is_id(article_pk):
         return []
-    return list(
+    people = list(
         Speaker.objects.active()
         .filter(quotes__article_id=int(article_pk))
         .exclude(quotes__status=Quote.Status.REJECTED)
@@ -296,6 +368,18 @@ def _people_of(article_pk) -> list:
         .annotate(n_quotes=Count("quotes", distinct=True))
         .order_by("-n_quotes", "name")[:SUGGESTIONS_SHOWN]
     )
+    if is_id(start):
+        nearest = (
+            Quote.objects.filter(article_id=int(article_pk), start__lt=int(start))
+            .exclude(status=Quote.Status.REJECTED)
+            .exclude(speaker=None)
+            .order_by("-start", "-end")
+            .values_list("speaker__merged_into_id", "speaker_id")
+            .first()
+        )
+        nearest_pk = nearest and (nearest[0] or nearest[1])
+        people.sort(key=lambda speaker: speaker.pk != nearest_pk)  # stable: the rest keep order
+    return people
 
 
 def _suggestion_rows(speakers: list) -> list:
@@ -323,7 +407,7 @@ def speaker_suggest(request):
     term = " ".join(strip_format_characters(typed).split())
     key = normalize_name(term)
     alternatives = _alternatives_of(request.GET.get("quote")) or _people_of(
-        request.GET.get("article")
+        request.GET.get("article"), request.GET.get("start")
     )
     if not key:
         return render(

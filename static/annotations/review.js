@@ -161,6 +161,20 @@
     note.textContent = "Waiting for the server; then: " + pendingKeys.map((k) => k.key).join(" ");
   }
 
+  // An added or removed quote's row comes alone: the rows after it keep the numbers they
+  // were sent with, so the list numbers its rows again (their titles and button labels).
+  function renumber() {
+    rows().forEach((row, i) => {
+      const n = String(i + 1);
+      const hidden = row.querySelector(".quote-row-title .visually-hidden");
+      if (!hidden || hidden.textContent === "Quote " + n + ",") return;
+      hidden.textContent = "Quote " + n + ",";
+      row.querySelectorAll("[aria-label]").forEach((el) => {
+        el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/quote \d+$/, "quote " + n));
+      });
+    });
+  }
+
   // htmx fires afterSettle on every swapped element (the out-of-band ones too): act once.
   document.body.addEventListener("htmx:afterSettle", (event) => {
     if (event.target !== statusEl) return;
@@ -175,6 +189,7 @@
       const first = rows().find((r) => r.classList.contains("status-candidate")) || rows()[0];
       id = first ? first.dataset.quote : null;
     }
+    renumber();
     // The text was drawn again: a selection made before is gone with it, and its bar must
     // not move whichever quote is current now onto it.
     clearSelection();
@@ -236,6 +251,19 @@
     if (button) openProfile(button);
   });
 
+  // A span step with no button of its own on the card: the card's span form sent with
+  // that adjustment (the server works out the new span, as for the word steps).
+  function adjustSpan(adjustment) {
+    const row = currentId && rowOf(currentId);
+    const form = row && row.querySelector(".span-form");
+    if (!form) return;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "hidden", name: "adjust", value: adjustment });
+    form.appendChild(input);
+    form.requestSubmit(); // htmx reads the form's values here, synchronously
+    input.remove();
+  }
+
   function submitForm(id) {
     const form = document.getElementById(id);
     if (form) form.requestSubmit();
@@ -244,7 +272,7 @@
   // Keys that act on the current quote or the article: while an action is in flight
   // they wait their turn (see pendingKeys); moving between quotes waits too, so the
   // next key acts on the quote the editor meant.
-  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "u", "M", "j", "k", "Enter"]);
+  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "j", "k", "Enter"]);
   let confirmWithoutSpeaker = null; // the quote whose "no speaker" warning was shown
 
   function confirmCurrent() {
@@ -308,6 +336,25 @@
       case "}":
         pressInCurrent('button[value="grow_end"]');
         break;
+      // By clause: the start to the clause before or after, the end to the clause end
+      // before or after (segments.py's clause steps), one key where words took many.
+      case "<":
+        adjustSpan("grow_start_clause");
+        break;
+      case ">":
+        adjustSpan("shrink_start_clause");
+        break;
+      case "(":
+        adjustSpan("shrink_end_clause");
+        break;
+      case ")":
+        adjustSpan("grow_end_clause");
+        break;
+      case "A":
+        // Everything still a candidate in this article is right: confirm it all at once.
+        if (!document.getElementById("confirm-remaining-form")) sayInfo("No candidates are left to confirm in this article.");
+        submitForm("confirm-remaining-form");
+        break;
       case "t":
         caretStart(false);
         break;
@@ -329,7 +376,7 @@
     }
   }
 
-  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "t", "a", "u", "n", "C", "R"]);
+  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "<", ">", "(", ")", "t", "a", "A", "u", "n", "C", "R"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -487,6 +534,38 @@
     if (caretHelp) caretHelp.hidden = true;
   }
 
+  function finishMark() {
+    const forAdd = caret.forAdd;
+    caretStop();
+    captureSelection();
+    if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+  }
+
+  // Where clauses (or sentences) end, as segments.clause_ends finds them: before a run of
+  // , ; : – — . ! ? followed by a space, or after the closing quotation marks after it;
+  // at a paragraph's end.
+  function clauseEnds(sentencesOnly) {
+    const text = articleText();
+    const found = new Set();
+    const re = /([,;:.!?\u2013\u2014]+)(["\u201d\u2019\u00bb]*)(?=\s|$)|\n/g;
+    const paragraphEnd = (at) => {
+      const before = text.slice(0, at).trimEnd();
+      if (before && !",;:.!?\u2013\u2014".includes(before[before.length - 1])) found.add(before.length);
+    };
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0] === "\n") {
+        paragraphEnd(m.index);
+        continue;
+      }
+      if (sentencesOnly && !/[.!?]/.test(m[1])) continue;
+      if (m[2]) found.add(m.index + m[0].length);
+      else if (m.index > 0 && !/\s/.test(text[m.index - 1])) found.add(m.index);
+    }
+    paragraphEnd(text.length);
+    return Array.from(found).filter((s) => s > 0).sort((a, b) => a - b);
+  }
+
   function caretKey(event) {
     const kind = event.shiftKey ? "clause" : "word";
     const step = (list, forward) =>
@@ -524,12 +603,21 @@
           if (next !== undefined) caret.at = next;
           drawCaret();
         } else {
-          const forAdd = caret.forAdd;
-          caretStop();
-          captureSelection();
-          if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+          finishMark();
         }
         return true;
+      case ".":
+      case ",": {
+        // Mark from the caret (or the start already marked) to the end of the sentence
+        // (.) or clause (,) the caret is in: the whole mark in one key.
+        const end = clauseEnds(event.key === ".").find((s) => s > caret.at);
+        if (end === undefined) return true;
+        if (caret.mark === null) caret.mark = caret.at;
+        caret.at = end;
+        drawCaret();
+        finishMark();
+        return true;
+      }
       case "Escape":
         caretStop();
         window.getSelection().removeAllRanges();
@@ -758,8 +846,13 @@
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const box = e.detail.target;
     if (!box.classList || !box.classList.contains("suggestions")) return;
-    box.classList.remove("stale");
     const input = box.closest(".speaker-field").querySelector(".speaker-input");
+    // An answer for what the field held before (the request sent on focus, arriving after
+    // the editor typed) is not what Enter may take: it stays stale until its own comes.
+    const answered = box.querySelector("[data-term]");
+    const typed = input.value.trim().split(/\s+/).join(" ");
+    if ((answered ? answered.dataset.term : "") !== typed) return;
+    box.classList.remove("stale");
     const first = box.querySelector(".suggestion");
     input.setAttribute("aria-expanded", first ? "true" : "false");
     // The server chose what Enter takes (an exact name, else "Create new speaker").

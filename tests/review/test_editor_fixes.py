@@ -355,3 +355,29 @@ def test_the_add_form_offers_the_articles_people_before_anything_is_typed(
 ):
     body = suggest(alice_client, "", article=article.pk).content.decode()
     assert options(body)[0][0] == "true" and options(body)[0][1].startswith("Ana Lopez")
+
+
+def test_the_add_form_offers_the_speaker_of_the_quote_before_the_marked_span_first(
+    alice_client, db
+):
+    """Ines has two quotes in the article, Osei one; a span marked after Osei's quote
+    offers Osei first (a missed quote most often goes on with the quote before it), and
+    one marked before it still offers the article's most quoted person."""
+    text = (
+        '"First," said Ines Alvarez. "Second," she said. "Third," said Mark Osei. '
+        "He added that the fares stay."
+    )
+    article = make_article(text=text)
+    ines, osei = make_speaker("Ines Alvarez"), make_speaker("Mark Osei")
+    make_quote(article, '"First,"', speaker=ines)
+    make_quote(article, '"Second,"', speaker=ines)
+    make_quote(article, '"Third,"', speaker=osei)
+    after_osei = text.index("the fares")
+    body = suggest(alice_client, "", article=article.pk, start=after_osei).content.decode()
+    assert [name.split()[:2] for _, name in options(body)] == [
+        ["Mark", "Osei"],
+        ["Ines", "Alvarez"],
+    ]
+    assert options(body)[0][0] == "true"
+    body = suggest(alice_client, "", article=article.pk, start=0).content.decode()
+    assert options(body)[0][1].startswith("Ines Alvarez")

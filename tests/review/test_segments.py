@@ -82,3 +82,45 @@ def test_a_one_word_span_does_not_shrink_away():
     text = "Hello world"
     assert shrink_start(text, 0, 5) == 0
     assert shrink_end(text, 0, 5) == 5
+
+
+# Clause steps ( ) < > ---------------------------------------------------------------
+
+CLAUSES = (
+    'He said the plan was "a step back," and that about 1,300 people came, which was '
+    "the latest. She left.\nNext line"
+)
+
+
+def test_a_clause_ends_before_its_punctuation_or_after_the_closing_marks_it_keeps():
+    from annotations.segments import clause_ends
+
+    ends = [CLAUSES[:e] for e in clause_ends(CLAUSES)]
+    assert ends[0] == 'He said the plan was "a step back,"'  # the quote keeps its marks
+    assert ends[1].endswith("1,300 people came")  # not inside "1,300"
+    assert ends[2].endswith("was the latest")  # the full stop left out
+    assert ends[3].endswith("She left") and ends[4] == CLAUSES  # a line's end, the text's
+    sentences = [CLAUSES[:e][-9:] for e in clause_ends(CLAUSES, sentences_only=True)]
+    assert sentences == ["he latest", " She left", "Next line"]
+
+
+def test_clause_steps_move_an_end_and_a_start_and_come_back():
+    from annotations.segments import (
+        grow_end_clause,
+        grow_start_clause,
+        shrink_end_clause,
+        shrink_start_clause,
+    )
+
+    start = CLAUSES.index("the plan")
+    end = CLAUSES.index(' "a step')
+    grown = grow_end_clause(CLAUSES, start, end)
+    assert CLAUSES[start:grown] == 'the plan was "a step back,"'
+    assert shrink_end_clause(CLAUSES, start, grown) == grown  # nothing between start and it
+    further = grow_end_clause(CLAUSES, start, grown)
+    assert CLAUSES[start:further].endswith("1,300 people came")
+    assert shrink_end_clause(CLAUSES, start, further) == grown
+    assert grow_start_clause(CLAUSES, start, further) == 0
+    after = shrink_start_clause(CLAUSES, 0, further)
+    assert CLAUSES[after:further] == "and that about 1,300 people came"
+    assert shrink_start_clause(CLAUSES, after, further) == after  # never reaching the end
