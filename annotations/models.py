@@ -1056,9 +1056,6 @@ class VoicePresence(models.Model):
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
     month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
     quotes = models.IntegerField()
-    # What the last write added to quotes: the trigger reads the count before it from the
-    # upsert's RETURNING (quotes - last_change) instead of joining its input back.
-    last_change = models.IntegerField(db_default=0, editable=False)
 
     class Meta:
         constraints = [
