@@ -26,22 +26,26 @@ def rows(query: str):
     return (named(summary) if summary is not None else None), named(counted)
 
 
-def test_reviewed_quotes_of_every_outlet(corpus):
+@pytest.mark.usefixtures("corpus")
+def test_reviewed_quotes_of_every_outlet():
     summary, counted = rows("")
     assert summary == counted == [("Ann", 3), ("Ben", 2), ("Cal", 1), ("Dee", 1), ("Org", 1)]
 
 
-def test_with_the_candidates(corpus):
+@pytest.mark.usefixtures("corpus")
+def test_with_the_candidates():
     summary, counted = rows("status=confirmed&status=corrected&status=candidate")
     assert summary == counted == [("Ann", 3), ("Ben", 2), ("Cal", 2), ("Dee", 1), ("Org", 1)]
 
 
-def test_one_outlet_in_any_case_and_a_kind(corpus):
+@pytest.mark.usefixtures("corpus")
+def test_one_outlet_in_any_case_and_a_kind():
     summary, counted = rows("outlet=alpha&kind=direct")
     assert summary == counted == [("Ann", 3), ("Dee", 1), ("Org", 1)]
 
 
 @pytest.mark.parametrize("query", ["date_from=2024-01-01", "status=rejected", "status=confirmed"])
-def test_other_filters_count_the_quotes(corpus, query):
+@pytest.mark.usefixtures("corpus")
+def test_other_filters_count_the_quotes(query):
     summary, counted = rows(query)
     assert summary is None and counted

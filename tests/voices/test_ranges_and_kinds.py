@@ -18,7 +18,6 @@ from annotations.models import Quote, Speaker, VoicePeople, VoicePresence
 from annotations.services import profiles, review, speakers
 from annotations.voices import Criteria, Split, aggregate, split
 from tests.factories import make_quote
-from tests.voices.test_aggregate import source  # noqa: F401  (every source of the aggregate)
 
 D = datetime.date
 
