@@ -425,7 +425,8 @@ def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
     """(speaker_id, outlet, quotes) rows that together hold the quotes of the range once:
     VoicePresence per outlet and month for its whole months, the quotes themselves for
     the days at its edges."""
-    selects, params = [], []
+    selects: list[str] = []
+    params: list = []
     if parts.months is not None:
         first, last = parts.months
         where = ["scope = %s", "grain = %s", "kinds = %s"]
@@ -500,25 +501,26 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
     Reads per-speaker rows of the range's months, never the quotes of whole months."""
     parts = split(criteria.date_from, criteria.date_to)
     scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
-    total, per_outlet = Cell(), defaultdict(Cell)
+    total = Cell()
+    per_outlet: dict[tuple, Cell] = defaultdict(Cell)
     top: dict = {label: [] for label in TOP_CONDITIONS}
     pieces, params = _pieces_sql(criteria, parts)
     if pieces:
         with connections[using].cursor() as cursor:
             cursor.execute(RANGE_PEOPLE.format(pieces=pieces), params)
-            for whole, group_outlet, *profile, quotes, people in cursor.fetchall():
+            for whole, group_outlet, gender, kind, source, quotes, people in cursor.fetchall():
                 cell = total if whole else per_outlet[(group_outlet,)]
-                cell.add(*profile, int(quotes), people)
+                cell.add(gender, kind, source, int(quotes), people)
             cursor.execute(RANGE_TOP.format(pieces=pieces), [*params, TOP])
             for label, pk, name, quotes in cursor.fetchall():
                 top[label].append({"speaker_id": pk, "name": name, "quotes": int(quotes)})
     groups = {}
     for by in groupings:
         keys = GROUPINGS[by]
+        cells: dict[tuple, Cell] = {}
         if "month" not in keys:
             cells = per_outlet
         else:
-            cells = {}
             if parts.months is not None:
                 dated = criteria.date_from or criteria.date_to
                 months = parts.months if dated else None
