@@ -115,7 +115,11 @@ def summary_speaker_counts(filterset):
     grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
     return (
         VoicePresence.objects.filter(
-            scope=scope, grain=grain, kinds=kind_mask(data.get("kind") or ()), outlet=names[0]
+            scope=scope,
+            grain=grain,
+            kinds=kind_mask(data.get("kind") or ()),
+            outlet=names[0],
+            month=None,
         )
         .exclude(speaker=None)
         .annotate(quote_count=F("quotes"))

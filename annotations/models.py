@@ -1082,6 +1082,28 @@ class VoicePresence(models.Model):
                 fields=["scope", "grain", "kinds", "outlet", "month", "quotes"],
                 name="voice_presence_cell_kinds",
             ),
+            # The most quoted of the whole corpus or of one outlet, read in order from the
+            # index alone (IS NULL is no equality to the planner: no NULL column before
+            # the order's).
+            models.Index(
+                "scope",
+                "grain",
+                "kinds",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(outlet__isnull=True, month__isnull=True),
+                name="voice_presence_top_all",
+            ),
+            models.Index(
+                "scope",
+                "grain",
+                "kinds",
+                "outlet",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(outlet__isnull=False, month__isnull=True),
+                name="voice_presence_top_outlet",
+            ),
         ]
 
     def __str__(self):

@@ -347,7 +347,7 @@ def _from_people(criteria: Criteria, groupings) -> dict:
         ]
     grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
     presence = VoicePresence.objects.filter(
-        scope=scope, grain=grain, kinds=kinds, outlet=outlet or None
+        scope=scope, grain=grain, kinds=kinds, outlet=outlet or None, month=None
     )
     return {
         "filters": _describe(criteria),
@@ -560,7 +560,7 @@ TOP_POOL = 300
 def _top_present(presence) -> dict:
     pool = list(
         presence.exclude(speaker=None)
-        .order_by("-quotes")
+        .order_by("-quotes", "speaker")  # the order of the index voice_presence_top_*
         .values_list("speaker", "quotes")[:TOP_POOL]
     )
     profiles = {

@@ -232,6 +232,32 @@ class Migration(migrations.Migration):
                 nulls_distinct=False,
             ),
         ),
+        # The most quoted of the corpus or of an outlet, in order from an index.
+        migrations.AddIndex(
+            model_name="voicepresence",
+            index=models.Index(
+                models.F("scope"),
+                models.F("grain"),
+                models.F("kinds"),
+                models.OrderBy(models.F("quotes"), descending=True),
+                models.F("speaker"),
+                condition=models.Q(("month__isnull", True), ("outlet__isnull", True)),
+                name="voice_presence_top_all",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="voicepresence",
+            index=models.Index(
+                models.F("scope"),
+                models.F("grain"),
+                models.F("kinds"),
+                models.F("outlet"),
+                models.OrderBy(models.F("quotes"), descending=True),
+                models.F("speaker"),
+                condition=models.Q(("month__isnull", True), ("outlet__isnull", False)),
+                name="voice_presence_top_outlet",
+            ),
+        ),
         run_sql_on_postgresql(
             [
                 PEOPLE_ADD,
