@@ -2,11 +2,13 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016 and 0017): with no date or kind filter, from VoicePeople (distinct
-speakers and quotes already counted per outlet, month and profile: a few hundred rows);
-with dates on month boundaries or kinds, from VoiceCount (per speaker, outlet, month,
-status and kind); otherwise, and on SQLite, from the quotes themselves. All give the
-same numbers (tests/voices/test_aggregate.py checks each against a hand count).
+migrations 0016, 0017 and 0019): with no date filter, from VoicePeople (distinct speakers
+and quotes already counted per outlet, month, kinds and profile: a few hundred rows);
+with dates, per month from VoicePeople's months, and over the range from VoicePresence's
+per-speaker rows of its whole months united with the quotes of the days at its edges
+(``split``); on SQLite, from the quotes themselves. All give the same numbers
+(tests/voices/test_aggregate.py and test_ranges_and_kinds.py check each against a hand
+count).
 
 Counts: ``quotes`` is the number of quotes; ``people`` the number of distinct speakers
 (for types other than person: distinct organisations, groups...). A quote with no
