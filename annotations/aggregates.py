@@ -9,10 +9,20 @@ import json
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
-from .filters import Cursor
-from .models import Quote, Speaker, Statement
+from .filters import Cursor, outlet_names
+from .models import (
+    REVIEWED,
+    Quote,
+    Speaker,
+    Statement,
+    VoiceCount,
+    VoiceGrain,
+    VoicePresence,
+    VoiceScope,
+    kind_mask,
+)
 from .permalinks import quote_url
 
 TOP_SPEAKERS = 50
@@ -80,10 +90,51 @@ def coverage(filterset, quotes, *, base_queryset, total: int | None = None) -> C
     )
 
 
-def top_speakers(quotes, *, total: int, named=None, limit: int = TOP_SPEAKERS) -> list[dict]:
+def summary_speaker_counts(filterset):
+    """``speaker_counts()`` rows of the filtered quotes read from VoicePresence, the
+    per-speaker counts the database keeps (migrations 0017, 0019), when the filters are
+    what it counts: reviewed quotes (or with the candidates), any kinds, the whole corpus
+    or one outlet, no dates. None otherwise (or on SQLite): count the quotes."""
+    if not VoiceCount.is_maintained(filterset.queryset.db) or not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    scopes = {
+        frozenset(REVIEWED): VoiceScope.REVIEWED,
+        frozenset([*REVIEWED, Quote.Status.CANDIDATE]): VoiceScope.WITH_CANDIDATES,
+    }
+    scope = scopes.get(frozenset(data.get("status") or ()))
+    if scope is None or data.get("date_from") or data.get("date_to"):
+        return None
+    narrowing = set(filterset.filters) - {"status", "kind", "outlet", "date_from", "date_to"}
+    if any(data.get(name) not in (None, "", []) for name in narrowing):
+        return None
+    outlet = (data.get("outlet") or "").strip()
+    names = outlet_names(outlet) if outlet else [None]
+    if len(names) != 1:
+        return None
+    grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
+    return (
+        VoicePresence.objects.filter(
+            scope=scope,
+            grain=grain,
+            kinds=kind_mask(data.get("kind") or ()),
+            outlet=names[0],
+            month=None,
+        )
+        .exclude(speaker=None)
+        .annotate(quote_count=F("quotes"))
+        .values("speaker", "quote_count")
+        .order_by("-quote_count", "speaker")
+    )
+
+
+def top_speakers(
+    quotes, *, total: int, named=None, limit: int = TOP_SPEAKERS, counts=None
+) -> list[dict]:
     """The most quoted speakers of ``quotes``: speaker, count and share of ``total`` (the
-    quotes' number; unattributed quotes count in it, so shares add up to at most 100%)."""
-    counts = quotes.speaker_counts()
+    quotes' number; unattributed quotes count in it, so shares add up to at most 100%).
+    ``counts``: the same rows from a summary (``summary_speaker_counts``), if it has them."""
+    counts = quotes.speaker_counts() if counts is None else counts
     if named is not None:
         counts = counts.filter(speaker__in=named.values("pk"))
     rows = list(counts[:limit])

@@ -599,7 +599,9 @@ def top_speakers(request: HttpRequest, filters: Query[TopSpeakerParams]):
     filterset = TopSpeakerFilter(request.GET, queryset=Quote.objects.all())
     quotes = filterset.filtered()
     counts = _counts(filterset, quotes)
-    rows = aggregates.top_speakers(quotes, total=counts["total"])
+    rows = aggregates.top_speakers(
+        quotes, total=counts["total"], counts=aggregates.summary_speaker_counts(filterset)
+    )
     return {
         "items": [
             {

@@ -1042,16 +1042,30 @@ class VoiceScope(models.IntegerChoices):
     WITH_CANDIDATES = 2, "confirmed, corrected and candidate"
 
 
+# The kinds a Voices summary row counts, as a bit mask: each quote counts in every mask
+# that has its kind's bit (a direct quote in direct, direct+indirect, direct+mixed and
+# every kind), so a kind filter reads its own rows and distinct people stay exact.
+KIND_BITS = {"direct": 1, "indirect": 2, "mixed": 4}
+EVERY_KIND = 7
+
+
+def kind_mask(kinds) -> int:
+    """The mask of a kind filter; no filter (or every kind) is EVERY_KIND."""
+    return sum(KIND_BITS[kind] for kind in set(kinds)) or EVERY_KIND
+
+
 class VoicePresence(models.Model):
     """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
     scope: the rows whose appearance or disappearance changes VoicePeople's counts.
-    Kept by PostgreSQL's triggers (migration 0017); read for the most quoted lists."""
+    Kept by PostgreSQL's triggers (migrations 0017, 0019: per kind mask too); read for the
+    most quoted lists and for the distinct people of a date range."""
 
     speaker = models.ForeignKey(
         Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     scope = models.SmallIntegerField(choices=VoiceScope)
     grain = models.SmallIntegerField(choices=VoiceGrain)
+    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
     # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
     month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
@@ -1060,14 +1074,37 @@ class VoicePresence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["speaker", "scope", "grain", "outlet", "month"],
-                name="voice_presence_unique",
+                fields=["speaker", "scope", "grain", "kinds", "outlet", "month"],
+                name="voice_presence_unique_kinds",
                 nulls_distinct=False,
             ),
         ]
         indexes = [
             models.Index(
-                fields=["scope", "grain", "outlet", "month", "quotes"], name="voice_presence_cell"
+                fields=["scope", "grain", "kinds", "outlet", "month", "quotes"],
+                name="voice_presence_cell_kinds",
+            ),
+            # The most quoted of the whole corpus or of one outlet, read in order from the
+            # index alone (IS NULL is no equality to the planner: no NULL column before
+            # the order's).
+            models.Index(
+                "scope",
+                "grain",
+                "kinds",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(outlet__isnull=True, month__isnull=True),
+                name="voice_presence_top_all",
+            ),
+            models.Index(
+                "scope",
+                "grain",
+                "kinds",
+                "outlet",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(outlet__isnull=False, month__isnull=True),
+                name="voice_presence_top_outlet",
             ),
         ]
 
@@ -1084,6 +1121,7 @@ class VoicePeople(models.Model):
 
     scope = models.SmallIntegerField(choices=VoiceScope)
     grain = models.SmallIntegerField(choices=VoiceGrain)
+    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
     month = models.DateField(null=True)
     speaker_type = models.CharField(max_length=12)
@@ -1098,13 +1136,14 @@ class VoicePeople(models.Model):
                 fields=[
                     "scope",
                     "grain",
+                    "kinds",
                     "outlet",
                     "month",
                     "speaker_type",
                     "gender",
                     "gender_source",
                 ],
-                name="voice_people_unique",
+                name="voice_people_unique_kinds",
                 nulls_distinct=False,
             ),
         ]

@@ -2,11 +2,13 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016 and 0017): with no date or kind filter, from VoicePeople (distinct
-speakers and quotes already counted per outlet, month and profile: a few hundred rows);
-with dates on month boundaries or kinds, from VoiceCount (per speaker, outlet, month,
-status and kind); otherwise, and on SQLite, from the quotes themselves. All give the
-same numbers (tests/voices/test_aggregate.py checks each against a hand count).
+migrations 0016, 0017 and 0019): with no date filter, from VoicePeople (distinct speakers
+and quotes already counted per outlet, month, kinds and profile: a few hundred rows);
+with dates, per month from VoicePeople's months, and over the range from VoicePresence's
+per-speaker rows of its whole months united with the quotes of the days at its edges
+(``split``); on SQLite, from the quotes themselves. All give the same numbers
+(tests/voices/test_aggregate.py and test_ranges_and_kinds.py check each against a hand
+count).
 
 Counts: ``quotes`` is the number of quotes; ``people`` the number of distinct speakers
 (for types other than person: distinct organisations, groups...). A quote with no
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -38,6 +41,7 @@ from .models import (
     VoicePeople,
     VoicePresence,
     VoiceScope,
+    kind_mask,
 )
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.NONBINARY, Gender.UNKNOWN]
@@ -202,14 +206,6 @@ class Cell:
         }
 
 
-def _summary_rows(criteria: Criteria):
-    rows = VoiceCount.objects.with_status(criteria.statuses).with_kind(criteria.kinds)
-    if criteria.outlet:
-        rows = rows.by_outlet(criteria.outlet)
-    start = criteria.date_from.replace(day=1) if criteria.date_from else None
-    return rows.published_between(start, criteria.date_to)
-
-
 def _quote_rows(criteria: Criteria):
     quotes = Quote.objects.filter(status__in=criteria.statuses)
     if criteria.kinds:
@@ -219,13 +215,6 @@ def _quote_rows(criteria: Criteria):
     return quotes.published_between(criteria.date_from, criteria.date_to).annotate(
         outlet=F("article__outlet"), month=TruncMonth("article__published")
     )
-
-
-def _source(criteria: Criteria, using: str):
-    """(rows, quote-count expression) from the summary when it can answer, else quotes."""
-    if VoiceCount.is_maintained(using) and criteria.whole_months:
-        return _summary_rows(criteria), Sum("quotes")
-    return _quote_rows(criteria), Count("id")
 
 
 def _profile_columns():
@@ -242,7 +231,14 @@ def aggregate(criteria: Criteria, *, groupings=None, using: str = "default") -> 
     groupings = groupings or [criteria.by or "outlet,month"]
     if people_can_answer(criteria, using):
         return _from_people(criteria, groupings)
-    rows, quote_count = _source(criteria, using)
+    if VoiceCount.is_maintained(using):
+        return _from_range(criteria, groupings, using)
+    return _from_quotes(criteria, groupings)
+
+
+def _from_quotes(criteria: Criteria, groupings) -> dict:
+    """The aggregate counted from the quotes themselves (SQLite, or any database)."""
+    rows, quote_count = _quote_rows(criteria), Count("id")
     columns = _profile_columns()
     total = Cell()
     for row in (
@@ -251,14 +247,16 @@ def aggregate(criteria: Criteria, *, groupings=None, using: str = "default") -> 
         .annotate(n=quote_count, speakers=Count("speaker", distinct=True))
     ):
         total.add(*_profile(row), row["n"], row["speakers"])
-    result = {
+    everything = _quote_rows(
+        Criteria(criteria.outlet, criteria.date_from, criteria.date_to, criteria.kinds, True)
+    )
+    return {
         "filters": _describe(criteria),
         "total": total.as_dict(),
         "groups": {by: _groups(rows, quote_count, by) for by in groupings},
         "top": top_speakers(rows, quote_count),
-        "candidates": candidate_count(criteria, using=using),
+        "candidates": everything.filter(status=Quote.Status.CANDIDATE).count(),
     }
-    return result
 
 
 # ---------------------------------------------------------------- the people summary
@@ -273,21 +271,27 @@ GRAINS = {
 
 
 def people_can_answer(criteria: Criteria, using: str = "default") -> bool:
-    """VoicePeople has no dates or kinds: it answers the whole corpus or one outlet."""
-    return (
-        VoiceCount.is_maintained(using)
-        and not criteria.kinds
-        and not (criteria.date_from or criteria.date_to)
-    )
+    """VoicePeople answers the whole corpus or one outlet, for any kinds; dates need
+    the range path (its months, and the quotes of the days at its edges)."""
+    return VoiceCount.is_maintained(using) and not (criteria.date_from or criteria.date_to)
 
 
 def _scope(criteria: Criteria) -> int:
     return VoiceScope.WITH_CANDIDATES if criteria.include_candidates else VoiceScope.REVIEWED
 
 
-def _cells(scope: int, by: str, outlet: str):
+def _cells(scope: int, by: str, outlet: str, kinds: int, months=None):
+    """VoicePeople rows of a grouping; ``months``, a (first, last) range of whole months
+    (either may be None: open), for the month grains."""
     grain = GRAINS[by][1 if outlet else 0]
-    rows = VoicePeople.objects.filter(scope=scope, grain=grain)
+    rows = VoicePeople.objects.filter(scope=scope, grain=grain, kinds=kinds)
+    if months is not None:
+        first, last = months
+        rows = rows.filter(month__isnull=False)
+        if first:
+            rows = rows.filter(month__gte=first)
+        if last:
+            rows = rows.filter(month__lte=last)
     return rows.filter(outlet=outlet) if outlet else rows
 
 
@@ -330,29 +334,222 @@ def _cell_of(row) -> "Cell":
 def _from_people(criteria: Criteria, groupings) -> dict:
     """The aggregate from VoicePeople and VoicePresence: a few hundred rows per request
     whatever the corpus size (no date or kind filter; whole corpus or one outlet)."""
-    scope, outlet = _scope(criteria), criteria.outlet
-    total = _cell_of(_summed(_cells(scope, "", outlet), ())[0])
+    scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
+    total = _cell_of(_summed(_cells(scope, "", outlet, kinds), ())[0])
     groups = {}
     for by in groupings:
         keys = GROUPINGS[by]
         cells = {
             tuple(row[k] for k in keys): _cell_of(row)
-            for row in _summed(_cells(scope, by, outlet), keys)
+            for row in _summed(_cells(scope, by, outlet, kinds), keys)
         }
         groups[by] = [
             _group(keys, key, cell)
             for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
         ]
-    reviewed = _cells(VoiceScope.REVIEWED, "", outlet).aggregate(n=Sum("quotes"))["n"] or 0
-    everything = _cells(VoiceScope.WITH_CANDIDATES, "", outlet).aggregate(n=Sum("quotes"))["n"] or 0
     grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
-    presence = VoicePresence.objects.filter(scope=scope, grain=grain, outlet=outlet or None)
+    presence = VoicePresence.objects.filter(
+        scope=scope, grain=grain, kinds=kinds, outlet=outlet or None, month=None
+    )
     return {
         "filters": _describe(criteria),
         "total": total.as_dict(),
         "groups": groups,
         "top": _top_present(presence),
-        "candidates": everything - reviewed,
+        "candidates": _candidates_in("", outlet, kinds),
+    }
+
+
+def _candidates_in(by: str, *args, **kwargs) -> int:
+    """The candidates of VoicePeople's cells (``_cells`` arguments): the quotes counted
+    with them less the quotes counted without."""
+    with_them = _cells(VoiceScope.WITH_CANDIDATES, by, *args, **kwargs)
+    without = _cells(VoiceScope.REVIEWED, by, *args, **kwargs)
+    return (with_them.aggregate(n=Sum("quotes"))["n"] or 0) - (
+        without.aggregate(n=Sum("quotes"))["n"] or 0
+    )
+
+
+# ---------------------------------------------------------------- date ranges
+
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return _month_end(day) + datetime.timedelta(days=1)
+
+
+def _previous_month(day: datetime.date) -> datetime.date:
+    return _month_start(_month_start(day) - datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Split:
+    """A date range as whole months (first and last month's first day, None: open; or
+    no whole month at all) and the partial months at its edges (day ranges)."""
+
+    months: tuple | None
+    edges: tuple
+
+
+def split(date_from: datetime.date | None, date_to: datetime.date | None) -> Split:
+    first = None
+    if date_from:
+        first = date_from if date_from.day == 1 else _next_month(date_from)
+    last = None
+    if date_to:
+        last = _month_start(date_to) if date_to == _month_end(date_to) else None
+        last = last or _previous_month(date_to)
+    months = (first, last) if first is None or last is None or first <= last else None
+    edges = []
+    if date_from and date_from.day != 1:
+        end = _month_end(date_from)
+        edges.append((date_from, min(end, date_to) if date_to else end))
+    if date_to and date_to != _month_end(date_to):
+        start = _month_start(date_to)
+        edge = (max(start, date_from) if date_from else start, date_to)
+        if edge not in edges:
+            edges.append(edge)
+    return Split(months, tuple(edges))
+
+
+def _edge_criteria(criteria: Criteria, start, end) -> Criteria:
+    return Criteria(criteria.outlet, start, end, criteria.kinds, criteria.include_candidates)
+
+
+def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """(speaker_id, outlet, quotes) rows that together hold the quotes of the range once:
+    VoicePresence per outlet and month for its whole months, the quotes themselves for
+    the days at its edges."""
+    selects: list[str] = []
+    params: list = []
+    if parts.months is not None:
+        first, last = parts.months
+        where = ["scope = %s", "grain = %s", "kinds = %s"]
+        if criteria.date_from or criteria.date_to:
+            where.append("month IS NOT NULL")  # undated articles are in no range
+        params += [_scope(criteria), VoiceGrain.OUTLET_MONTH, kind_mask(criteria.kinds)]
+        for condition, value in (
+            ("outlet = %s", criteria.outlet or None),
+            ("month >= %s", first),
+            ("month <= %s", last),
+        ):
+            if value:
+                where.append(condition)
+                params.append(value)
+        selects.append(
+            "SELECT speaker_id, outlet, quotes FROM annotations_voicepresence "
+            f"WHERE {' AND '.join(where)}"
+        )
+    for start, end in parts.edges:
+        where = ["q.status = ANY(%s)", "a.published >= %s", "a.published <= %s"]
+        params += [criteria.statuses, start, end]
+        if criteria.kinds:
+            where.append("q.kind = ANY(%s)")
+            params.append(list(criteria.kinds))
+        if criteria.outlet:
+            where.append("a.outlet = %s")
+            params.append(criteria.outlet)
+        selects.append(
+            "SELECT q.speaker_id, a.outlet, count(*) FROM annotations_quote q "
+            "JOIN annotations_article a ON a.id = q.article_id "
+            f"WHERE {' AND '.join(where)} GROUP BY 1, 2"
+        )
+    return " UNION ALL ".join(selects), params
+
+
+# Distinct people over the whole range (and per outlet over it): a speaker quoted in
+# several months counts once, so the pieces are united per speaker before counting.
+RANGE_PEOPLE = """
+WITH pieces (speaker_id, outlet, quotes) AS ({pieces}),
+per AS (SELECT speaker_id, outlet, sum(quotes) AS quotes FROM pieces GROUP BY 1, 2)
+SELECT GROUPING(per.outlet) = 1 AS whole, per.outlet,
+    coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'),
+    coalesce(sp.gender_source, 'none'), sum(per.quotes), count(DISTINCT per.speaker_id)
+FROM per LEFT JOIN annotations_speaker sp ON sp.id = per.speaker_id
+GROUP BY GROUPING SETS ((per.outlet, 3, 4, 5), (3, 4, 5))
+"""
+
+RANGE_TOP = """
+WITH pieces (speaker_id, outlet, quotes) AS ({pieces}),
+per AS (
+    SELECT speaker_id, sum(quotes) AS quotes FROM pieces
+    WHERE speaker_id IS NOT NULL GROUP BY 1
+), labelled AS (
+    SELECT CASE WHEN sp.speaker_type = 'organisation' THEN 'organisations'
+                WHEN sp.gender = 'female' THEN 'women' ELSE 'men' END AS label,
+        per.speaker_id, sp.name, per.quotes
+    FROM per JOIN annotations_speaker sp ON sp.id = per.speaker_id
+    WHERE sp.speaker_type = 'organisation'
+        OR (sp.speaker_type = 'person' AND sp.gender IN ('female', 'male'))
+)
+SELECT label, speaker_id, name, quotes FROM (
+    SELECT *, row_number() OVER (PARTITION BY label ORDER BY quotes DESC, speaker_id) AS r
+    FROM labelled
+) AS ranked WHERE r <= %s ORDER BY label, r
+"""
+
+
+def _from_range(criteria: Criteria, groupings, using: str) -> dict:
+    """The aggregate of a date range (PostgreSQL): per month from VoicePeople's months
+    and the edge days' quotes; over the range (the total, per outlet, the most quoted)
+    from the union of VoicePresence's months and the edge days' quotes, per speaker.
+    Reads per-speaker rows of the range's months, never the quotes of whole months."""
+    parts = split(criteria.date_from, criteria.date_to)
+    scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
+    total = Cell()
+    per_outlet: dict[tuple, Cell] = defaultdict(Cell)
+    top: dict = {label: [] for label in TOP_CONDITIONS}
+    pieces, params = _pieces_sql(criteria, parts)
+    if pieces:
+        with connections[using].cursor() as cursor:
+            cursor.execute(RANGE_PEOPLE.format(pieces=pieces), params)
+            for whole, group_outlet, gender, kind, source, quotes, people in cursor.fetchall():
+                cell = total if whole else per_outlet[(group_outlet,)]
+                cell.add(gender, kind, source, int(quotes), people)
+            cursor.execute(RANGE_TOP.format(pieces=pieces), [*params, TOP])
+            for label, pk, name, quotes in cursor.fetchall():
+                top[label].append({"speaker_id": pk, "name": name, "quotes": int(quotes)})
+    groups = {}
+    for by in groupings:
+        keys = GROUPINGS[by]
+        cells: dict[tuple, Cell] = {}
+        if "month" not in keys:
+            cells = per_outlet
+        else:
+            if parts.months is not None:
+                dated = criteria.date_from or criteria.date_to
+                months = parts.months if dated else None
+                rows = _summed(_cells(scope, by, outlet, kinds, months=months), keys)
+                cells = {tuple(row[k] for k in keys): _cell_of(row) for row in rows}
+            for start, end in parts.edges:  # each a month of its own
+                edge = _quote_rows(_edge_criteria(criteria, start, end))
+                cells.update(_quote_cells(edge, Count("id"), by))
+        groups[by] = [
+            _group(keys, key, cell)
+            for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
+        ]
+    candidates = 0
+    if parts.months is not None:
+        dated = criteria.date_from or criteria.date_to
+        months = parts.months if dated else None
+        candidates = _candidates_in("month", outlet, kinds, months=months)
+    for start, end in parts.edges:
+        edge = _edge_criteria(criteria, start, end)
+        edge_quotes = _quote_rows(Criteria(edge.outlet, start, end, edge.kinds, True))
+        candidates += edge_quotes.filter(status=Quote.Status.CANDIDATE).count()
+    return {
+        "filters": _describe(criteria),
+        "total": total.as_dict(),
+        "groups": groups,
+        "top": top,
+        "candidates": candidates,
     }
 
 
@@ -365,7 +562,7 @@ TOP_POOL = 300
 def _top_present(presence) -> dict:
     pool = list(
         presence.exclude(speaker=None)
-        .order_by("-quotes")
+        .order_by("-quotes", "speaker")  # the order of the index voice_presence_top_*
         .values_list("speaker", "quotes")[:TOP_POOL]
     )
     profiles = {
@@ -405,7 +602,8 @@ def _group(keys, key, cell) -> dict:
     return group
 
 
-def _groups(rows, quote_count, by: str) -> list[dict]:
+def _quote_cells(rows, quote_count, by: str) -> dict[tuple, Cell]:
+    """The counts of quote ``rows`` per group of ``by``."""
     keys = GROUPINGS[by]
     cells: dict[tuple, Cell] = defaultdict(Cell)
     for row in (
@@ -414,6 +612,12 @@ def _groups(rows, quote_count, by: str) -> list[dict]:
         .annotate(n=quote_count, speakers=Count("speaker", distinct=True))
     ):
         cells[tuple(row[k] for k in keys)].add(*_profile(row), row["n"], row["speakers"])
+    return cells
+
+
+def _groups(rows, quote_count, by: str) -> list[dict]:
+    keys = GROUPINGS[by]
+    cells = _quote_cells(rows, quote_count, by)
     return [
         _group(keys, key, cell)
         for key, cell in sorted(cells.items(), key=lambda kv: _group_order(kv[0]))
@@ -451,19 +655,6 @@ def top_speakers(rows, quote_count) -> dict:
             .order_by("-n", "speaker")[:TOP]
         ]
     return out
-
-
-def candidate_count(criteria: Criteria, *, using: str = "default") -> int:
-    """How many unreviewed candidates the filters match: what "include" would add."""
-    only = Criteria(
-        outlet=criteria.outlet,
-        date_from=criteria.date_from,
-        date_to=criteria.date_to,
-        kinds=criteria.kinds,
-        include_candidates=True,
-    )
-    rows, quote_count = _source(only, using)
-    return rows.filter(status=Quote.Status.CANDIDATE).aggregate(n=quote_count)["n"] or 0
 
 
 def _describe(criteria: Criteria) -> dict:

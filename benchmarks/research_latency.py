@@ -191,8 +191,9 @@ def main():
             lambda: f"/api/top-speakers?outlet={rng.choice(outlets).replace(' ', '+')}&{window()}",
         ),
         ("API statements", lambda: "/api/statements"),
-        # Voices (annotations/voices.py): VoicePeople answers the first three, VoiceCount
-        # the month ranges and kinds, the quotes themselves dates inside months.
+        # Voices (annotations/voices.py): VoicePeople answers those without dates (kinds
+        # included); date ranges read VoicePeople's and VoicePresence's months and the
+        # quotes of the days at their edges.
         ("voices page, unfiltered", lambda: "/voices/"),
         ("voices page, with candidates", lambda: "/voices/?candidates=on"),
         ("voices page, one outlet", lambda: f"/voices/?outlet={outlet()}"),

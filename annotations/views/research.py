@@ -268,7 +268,12 @@ def speaker_list(request):
         context["coverage"] = counted = aggregates.coverage(
             filterset, quotes, base_queryset=Quote.objects.all()
         )
-        context["rows"] = aggregates.top_speakers(quotes, total=counted.total, named=named)
+        context["rows"] = aggregates.top_speakers(
+            quotes,
+            total=counted.total,
+            named=named,
+            counts=aggregates.summary_speaker_counts(filterset),
+        )
     except BadParameter as error:
         return _bad_request(request, template, context, error)
     context["quotes_query"] = _query_without(request, "q")

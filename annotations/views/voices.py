@@ -7,10 +7,11 @@ filtered to the quotes behind it. Charts are plain SVG with a table of the same 
 
 import csv
 import datetime
+import functools
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -39,7 +40,17 @@ OUTLET_BARS = 20
 
 
 def quotes_link(criteria, **kwargs) -> str:
-    return f"{reverse('quote_list')}?{urlencode(criteria.quote_query(**kwargs), doseq=True)}"
+    return f"{_quote_list_url()}?{urlencode(criteria.quote_query(**kwargs), doseq=True)}"
+
+
+def _quote_list_url() -> str:
+    return _quote_list_path(get_script_prefix())
+
+
+@functools.lru_cache(maxsize=16)
+def _quote_list_path(prefix: str) -> str:
+    """reverse() once per script prefix, not for each of the page's ~1,600 links."""
+    return reverse("quote_list")
 
 
 def _linked(criteria, group: dict, scope: dict) -> dict:

@@ -35,3 +35,23 @@ def test_generate_corpus_refuses_a_database_that_already_holds_articles(small_co
     with pytest.raises(CommandError):
         call_command("generate_corpus", articles=5, quotes=5, speakers=2, verbosity=0)
     assert Article.objects.count() == 30
+
+
+def test_generate_corpus_counts_the_voices_summaries_as_the_triggers_would(small_corpus):
+    """It counts them once after its COPY instead of through the trigger: the same rows,
+    and the trigger is back on for the next write."""
+    from tests.voices.test_ranges_and_kinds import assert_exact
+
+    assert_exact()
+    quote = Quote.objects.first()
+    Quote.objects.create(
+        article=quote.article,
+        start=quote.start,
+        end=quote.end,
+        text=quote.text,
+        speaker=quote.speaker,
+        speaker_start=0,
+        speaker_end=1,
+        status="confirmed",
+    )
+    assert_exact()

@@ -1,1 +1,21 @@
+import pytest
+from django.db import connection
+
+from annotations import voices
 from tests.voices.test_aggregate import corpus  # noqa: F401  (the hand-counted corpus)
+
+
+@pytest.fixture(params=["people", "range", "quotes"])
+def source(request, monkeypatch):
+    """Each test runs on every source of the aggregate (the summaries need PostgreSQL):
+    VoicePeople where it answers, the range path (VoicePeople's months, VoicePresence and
+    the edge days' quotes) even without dates, and the quotes themselves."""
+    if request.param != "quotes" and connection.vendor != "postgresql":
+        pytest.skip("the summaries are kept by PostgreSQL triggers")
+    if request.param == "range":
+        monkeypatch.setattr(voices, "people_can_answer", lambda criteria, using="default": False)
+    if request.param == "quotes":
+        monkeypatch.setattr(
+            voices.VoiceCount, "is_maintained", staticmethod(lambda alias="default": False)
+        )
+    return request.param

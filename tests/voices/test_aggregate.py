@@ -45,21 +45,6 @@ def corpus(db):
     return {"ann": ann, "ben": ben, "org": org}
 
 
-@pytest.fixture(params=["people", "summary", "quotes"])
-def source(request, monkeypatch):
-    """Each test runs on every source of the aggregate (the summaries need PostgreSQL):
-    VoicePeople where it answers, VoiceCount, and the quotes themselves."""
-    if request.param != "quotes" and connection.vendor != "postgresql":
-        pytest.skip("the summaries are kept by PostgreSQL triggers")
-    if request.param == "summary":
-        monkeypatch.setattr(voices, "people_can_answer", lambda criteria, using="default": False)
-    if request.param == "quotes":
-        monkeypatch.setattr(
-            voices.VoiceCount, "is_maintained", staticmethod(lambda alias="default": False)
-        )
-    return request.param
-
-
 def test_totals_match_the_hand_count(corpus, source):
     total = aggregate(Criteria())["total"]
     assert total["quotes"] == {"female": 4, "male": 2, "nonbinary": 0, "unknown": 1}
