@@ -92,7 +92,7 @@ def coverage(filterset, quotes, *, base_queryset, total: int | None = None) -> C
 
 def summary_speaker_counts(filterset):
     """``speaker_counts()`` rows of the filtered quotes read from VoicePresence, the
-    per-speaker counts the database keeps (migrations 0017, 0019), when the filters are
+    per-speaker counts the database keeps (migrations 0017, 0018), when the filters are
     what it counts: reviewed quotes (or with the candidates), any kinds, the whole corpus
     or one outlet, no dates. None otherwise (or on SQLite): count the quotes."""
     if not VoiceCount.is_maintained(filterset.queryset.db) or not filterset.is_valid():

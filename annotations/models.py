@@ -1057,7 +1057,7 @@ def kind_mask(kinds) -> int:
 class VoicePresence(models.Model):
     """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
     scope: the rows whose appearance or disappearance changes VoicePeople's counts.
-    Kept by PostgreSQL's triggers (migrations 0017, 0019: per kind mask too); read for the
+    Kept by PostgreSQL's triggers (migrations 0017, 0018: per kind mask too); read for the
     most quoted lists and for the distinct people of a date range."""
 
     speaker = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016, 0017 and 0019): with no date filter, from VoicePeople (distinct speakers
+migrations 0016, 0017 and 0018): with no date filter, from VoicePeople (distinct speakers
 and quotes already counted per outlet, month, kinds and profile: a few hundred rows);
 with dates, per month from VoicePeople's months, and over the range from VoicePresence's
 per-speaker rows of its whole months united with the quotes of the days at its edges
