@@ -6,11 +6,12 @@ labels, classes and URLs are prepared here once per request (next to segments.py
 cuts the text into the pieces).
 """
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import permalinks
 from .models import Quote, normalize_name
+from .templatetags.profiles import speaker_badge
 
 PALETTE_SIZE = 12
 ALTERNATIVES_SHOWN = 3
@@ -130,22 +131,8 @@ def decorate_segments(pieces) -> None:
 #
 # A hundred rows were ten thousand template variable lookups: most of the page's time, and
 # of every action that answers with many rows (add, undo, confirm the rest). The rows and
-# the text pieces are written here with format_html, which escapes every value as the
-# template did; article.html only places the result.
-
-
-def _speaker_badge(speaker) -> str:
-    """annotations/profiles/_speaker_badge.html, for a row's speaker."""
-    if speaker is None:
-        return ""
-    kind = speaker.get_speaker_type_display()
-    if speaker.speaker_type == "person":
-        gender = speaker.get_gender_display()
-        title = f"{kind}, gender {gender} ({speaker.get_gender_source_display()})"
-        shown = f"{kind} · {gender}"
-    else:
-        title, shown = kind, kind
-    return format_html('<span class="speaker-badge" title="{}">{}</span>', title, shown)
+# the text pieces are written here, every value from the database through escape() as the
+# template's auto-escaping did; article.html only places the result.
 
 
 def _form(action: str, csrf_input: str, version: str, inner: str, extra: str = "") -> str:
@@ -179,7 +166,7 @@ def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False
     """
     n, urls, version, dom_id = quote.number, quote.urls, quote.version_str, quote.dom_id
     status = escape(quote.status)
-    badge = _speaker_badge(quote.speaker if quote.speaker_id else None)
+    badge = speaker_badge(quote.speaker if quote.speaker_id else None)
     title = (
         f'<h3 class="quote-row-title" id="quote-{dom_id}-title"><span class="swatch '
         f'{quote.colour}" aria-hidden="true"></span> <span class="visually-hidden">Quote {n},'

@@ -245,9 +245,14 @@ class Command(BaseCommand):
             cursor.execute("SET maintenance_work_mem = '512MB'")
             cursor.execute(FTS_INDEX)
             self.stdout.write(f"full-text index built ({time.monotonic() - started:.0f}s)")
-            tables = ["annotations_article", "annotations_quote", "annotations_speaker"]
-            tables += ["annotations_voicecount", "annotations_voicepresence"]
-            for table in [*tables, "annotations_voicepeople"]:
+            for table in (
+                "annotations_article",
+                "annotations_quote",
+                "annotations_speaker",
+                "annotations_voicecount",
+                "annotations_voicepresence",
+                "annotations_voicepeople",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")  # index-only scans need it
         self.stdout.write(
             self.style.SUCCESS(
