@@ -90,11 +90,11 @@ def coverage(filterset, quotes, *, base_queryset, total: int | None = None) -> C
     )
 
 
-def summary_speaker_counts(filterset):
-    """``speaker_counts()`` rows of the filtered quotes read from VoicePresence, the
-    per-speaker counts the database keeps (migrations 0017, 0018), when the filters are
-    what it counts: reviewed quotes (or with the candidates), any kinds, the whole corpus
-    or one outlet, no dates. None otherwise (or on SQLite): count the quotes."""
+def _summary_cell(filterset) -> tuple[int, int, str | None] | None:
+    """(scope, kinds mask, outlet or None for every outlet) of the VoicePresence cells
+    that count the filtered quotes, when the filters are what the summaries count
+    (migrations 0017, 0018): reviewed quotes (or with the candidates), any kinds, the
+    whole corpus or one outlet, no dates, nothing else. None otherwise (or on SQLite)."""
     if not VoiceCount.is_maintained(filterset.queryset.db) or not filterset.is_valid():
         return None
     data = filterset.form.cleaned_data
@@ -105,26 +105,56 @@ def summary_speaker_counts(filterset):
     scope = scopes.get(frozenset(data.get("status") or ()))
     if scope is None or data.get("date_from") or data.get("date_to"):
         return None
+    # The order of the quote list (sort) changes no count.
     narrowing = set(filterset.filters) - {"status", "kind", "outlet", "date_from", "date_to"}
-    if any(data.get(name) not in (None, "", []) for name in narrowing):
+    if any(data.get(name) not in (None, "", []) for name in narrowing - {"sort"}):
         return None
     outlet = (data.get("outlet") or "").strip()
     names = outlet_names(outlet) if outlet else [None]
     if len(names) != 1:
         return None
-    grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
+    return scope, kind_mask(data.get("kind") or ()), names[0]
+
+
+def summary_speaker_counts(filterset):
+    """``speaker_counts()`` rows of the filtered quotes read from VoicePresence, the
+    per-speaker counts the database keeps, when the filters are what it counts
+    (``_summary_cell``); None otherwise: count the quotes."""
+    cell = _summary_cell(filterset)
+    if cell is None:
+        return None
+    scope, kinds, outlet = cell
     return (
         VoicePresence.objects.filter(
             scope=scope,
-            grain=grain,
-            kinds=kind_mask(data.get("kind") or ()),
-            outlet=names[0],
+            grain=VoiceGrain.OUTLET if outlet is not None else VoiceGrain.ALL,
+            kinds=kinds,
+            outlet=outlet,
             month=None,
         )
         .exclude(speaker=None)
         .annotate(quote_count=F("quotes"))
         .values("speaker", "quote_count")
         .order_by("-quote_count", "speaker")
+    )
+
+
+def summary_outlet_month_counts(filterset, speaker):
+    """``outlet_month_counts()`` rows of one speaker's filtered quotes read from
+    VoicePresence's per-outlet-and-month cells (a speaker page: a most quoted person has
+    tens of thousands of quotes, their summary a few thousand cells), when the filters
+    are what it counts (``_summary_cell``); None otherwise: count the quotes."""
+    cell = _summary_cell(filterset)
+    if cell is None:
+        return None
+    scope, kinds, outlet = cell
+    cells = VoicePresence.objects.filter(
+        speaker=speaker, scope=scope, grain=VoiceGrain.OUTLET_MONTH, kinds=kinds, quotes__gt=0
+    )
+    if outlet is not None:
+        cells = cells.filter(outlet=outlet)
+    return cells.annotate(article__outlet=F("outlet"), quote_count=F("quotes")).values(
+        "article__outlet", "month", "quote_count"
     )
 
 

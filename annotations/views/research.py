@@ -146,7 +146,8 @@ def speaker_detail(request, pk):
     try:
         page, next_url = _quotes_for(filterset, request)
         if not (request.htmx and request.GET.get("cursor")):
-            context.update(speaker_summary(filterset.filtered()))
+            counts = aggregates.summary_outlet_month_counts(filterset, speaker)
+            context.update(speaker_summary(filterset.filtered(), counts=counts))
             context["coverage"] = aggregates.coverage(
                 filterset,
                 filterset.filtered(),
@@ -163,10 +164,11 @@ def speaker_detail(request, pk):
     return _render_list(request, template, context)
 
 
-def speaker_summary(quotes) -> dict:
-    """Count, quotes by outlet and the monthly chart of ``quotes``, from one query."""
+def speaker_summary(quotes, *, counts=None) -> dict:
+    """Count, quotes by outlet and the monthly chart of ``quotes``, from one query;
+    ``counts``: the same rows from a summary (``summary_outlet_month_counts``), if any."""
     by_outlet, by_month = Counter(), Counter()
-    for row in quotes.outlet_month_counts():
+    for row in quotes.outlet_month_counts() if counts is None else counts:
         by_outlet[row["article__outlet"]] += row["quote_count"]
         if row["month"] is not None:
             by_month[row["month"]] += row["quote_count"]
