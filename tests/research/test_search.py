@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from annotations import search
+from annotations.filters import best_matches
 from annotations.models import Quote, quote_fingerprint
 from tests.factories import make_article, make_quote, make_speaker
 
@@ -151,11 +152,28 @@ def test_searches_page_the_same_whichever_plan_is_used(rachel_client, quotes, mo
     params = {"q": "bridges or мост or school", "sort": sort, "limit": 1}
     read_every_match = pages_of(rachel_client, params)  # few matches: sorted in Python
 
-    monkeypatch.setattr("annotations.filters.FEW_MATCHES", {"date": -1, "relevance": -1})
+    monkeypatch.setattr("annotations.filters.FEW_MATCHES", -1)
+    monkeypatch.setattr("annotations.filters.RELEVANCE_WALK_ABOVE", 0)
     walked = pages_of(rachel_client, params)  # as for a common word: the database walks
 
     assert read_every_match == walked
     assert len(walked) == 3
+
+
+@on_postgresql
+@pytest.mark.parametrize("walk_above", [10, 0], ids=["windows of ids", "primary key walk"])
+def test_best_match_first_ranks_the_newest_matches(db, monkeypatch, walk_above):
+    # Three matches, then 40 quotes without the word: the first window of the newest ids
+    # holds no match, so it widens until it holds the pool (of 2 here).
+    monkeypatch.setattr("annotations.filters.RELEVANCE_POOL", 2)
+    monkeypatch.setattr("annotations.filters.RELEVANCE_WALK_ABOVE", walk_above)
+    texts = [f"The ferry fares rise on day {day}." for day in range(3)]
+    texts += [f"Nothing else changes on day {day}." for day in range(40)]
+    older, newer, newest, *_ = (make_quote(make_article(text=text), text) for text in texts)
+
+    ranked = best_matches(Quote.objects.search("ferry"), "ferry")
+
+    assert sorted(ranked.values_list("pk", flat=True)) == [newer.pk, newest.pk]
 
 
 def test_search_results_can_be_counted(quotes):
