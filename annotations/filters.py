@@ -519,7 +519,7 @@ def _page_of_few(quotes, *, cursor, limit) -> Page:
     then load the page's quotes by id."""
     keys = sorted(
         (_date_key(*row), row)
-        for row in quotes.values_list("article__published", "article_id", "start", "pk")
+        for row in quotes.order_by().values_list("article__published", "article_id", "start", "pk")
     )
     if cursor:
         position = bisect.bisect_right([key for key, _ in keys], _date_key(*cursor.keys))
