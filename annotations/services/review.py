@@ -306,8 +306,9 @@ def quote_add(
     return quote
 
 
-def article_confirm_remaining(*, article: Article, editor, expected: int) -> int:
-    """Confirm every candidate left in the article, if there are still ``expected`` of them.
+def article_confirm_remaining(*, article: Article, editor, expected: int) -> list[int]:
+    """Confirm every candidate left in the article, if there are still ``expected`` of them;
+    returns the pks of the quotes it confirmed.
 
     The count is the optimistic lock here: if a candidate appeared or was decided since
     the editor saw the button, nothing is confirmed and they are asked to look again.
@@ -325,7 +326,7 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
                 "changed since you loaded it, so nothing was confirmed. Look again and retry."
             )
         if not quotes:
-            return 0
+            return []
         missing = {q.pk for q in quotes} - set(
             Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
         )
@@ -349,7 +350,7 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
             quotes, update=True, default_user=editor, default_change_reason=token, default_date=now
         )
         Article.objects.filter(pk=article.pk).refresh_review_counts()
-    return len(quotes)
+    return [quote.pk for quote in quotes]
 
 
 def quote_undo(*, article: Article, editor) -> list[Quote]:
