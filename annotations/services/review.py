@@ -6,7 +6,7 @@ current state, so nobody's change is silently lost. Each write leaves one
 django-simple-history record (user, time, reason) used by undo and by the quote's history.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -317,40 +317,62 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> lis
     token = f"{BATCH_REASON}{article.pk}:{now.timestamp()}"
     with transaction.atomic():
         _lock_article(article.pk)
-        quotes = list(
-            Quote.objects.select_for_update().filter(article=article, status=Quote.Status.CANDIDATE)
+        pks = list(
+            Quote.objects.select_for_update()
+            .filter(article=article, status=Quote.Status.CANDIDATE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        if len(quotes) != expected:
+        if len(pks) != expected:
             raise ReviewError(
-                f"{len(quotes)} candidates are left in this article, not {expected}: the list "
+                f"{len(pks)} candidates are left in this article, not {expected}: the list "
                 "changed since you loaded it, so nothing was confirmed. Look again and retry."
             )
-        if not quotes:
+        if not pks:
             return []
-        missing = {q.pk for q in quotes} - set(
-            Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
-        )
-        if missing:
-            baselines = [q for q in quotes if q.pk in missing]
-            for quote in baselines:
-                quote._history_user = None  # the engine's state, not the editor's
-            Quote.history.bulk_history_create(baselines, default_change_reason="baseline")
-            for quote in baselines:
-                del quote._history_user  # the batch's own records are the editor's
-        Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(
+        # Quotes stored in bulk (extraction) have no history yet: their state before the
+        # batch is recorded first, as the engine's, so that undo can put it back.
+        _copy_to_history(pks, user=None, reason="baseline", date=now, baseline=True)
+        Quote.objects.filter(pk__in=pks).update(
             status=Quote.Status.CONFIRMED,
             version=F("version") + 1,
             updated_by=editor,
             updated_at=now,
         )
-        for quote in quotes:
-            quote.status, quote.version = Quote.Status.CONFIRMED, quote.version + 1
-            quote.updated_by, quote.updated_at = editor, now
-        Quote.history.bulk_history_create(
-            quotes, update=True, default_user=editor, default_change_reason=token, default_date=now
-        )
+        _copy_to_history(pks, user=editor, reason=token, date=now)
         Article.objects.filter(pk=article.pk).refresh_review_counts()
-    return [quote.pk for quote in quotes]
+    return pks
+
+
+def _copy_to_history(pks: list[int], *, user, reason: str, date, baseline: bool = False) -> None:
+    """Record the quotes as they are now in their history, in one INSERT ... SELECT.
+
+    The records are bulk_history_create's, but the database copies the rows:
+    bulk_history_create read a hundred quotes into models and wrote a hundred history
+    models back, most of "confirm all remaining"'s time. ``baseline``: only the quotes
+    with no history yet, as "+" records (as _ensure_baseline's) dated when the quote was
+    last written, never after ``date``: an undo finds them before the batch, not after it.
+    """
+    History = Quote.history.model
+    qn = connection.ops.quote_name
+    copied = [f.column for f in History._meta.concrete_fields if not f.name.startswith("history_")]
+    stamp = connection.ops.adapt_datetimefield_value(date)
+    if baseline:
+        when, params = "CASE WHEN q.updated_at < %s THEN q.updated_at ELSE %s END", [stamp, stamp]
+        kind = "+"
+    else:
+        when, params, kind = "%s", [stamp], "~"
+    sql = (
+        f"INSERT INTO {qn(History._meta.db_table)} ({', '.join(qn(c) for c in copied)}, "
+        "history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join('q.' + qn(c) for c in copied)}, {when}, %s, %s, %s "
+        f"FROM {qn(Quote._meta.db_table)} q WHERE q.id IN ({', '.join(['%s'] * len(pks))})"
+    )
+    params += [reason, kind, user.pk if user else None, *pks]
+    if baseline:
+        sql += f" AND NOT EXISTS (SELECT 1 FROM {qn(History._meta.db_table)} h WHERE h.id = q.id)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY q.id", params)
 
 
 def quote_undo(*, article: Article, editor) -> list[Quote]:
