@@ -35,6 +35,8 @@ REVIEW_FIELDS = (
     "speaker_text",
     "status",
 )
+# The columns of the unique constraint on a quote's span and speaker mention.
+SPAN_KEY_FIELDS = frozenset({"start", "end", "speaker_start"})
 UNDO_REASON = "undo "
 BATCH_REASON = "batch "
 
@@ -70,23 +72,6 @@ def _conflict(quote_id: int) -> QuoteConflict:
     )
 
 
-def _ensure_baseline(quote: Quote) -> None:
-    """Quotes stored in bulk (extraction) have no history yet: record their state first,
-    so that the first change by an editor can be undone and shown as before/after.
-
-    The state is read back from the database (the caller may already have set the new
-    speaker on ``quote``), and it is the engine's: no user, whoever is logged in.
-    """
-    if not Quote.history.filter(id=quote.pk).exists():
-        stored = Quote.objects.filter(pk=quote.pk).first()
-        if stored is None:
-            return
-        stored._history_user = None
-        Quote.history.bulk_history_create(
-            [stored], default_change_reason="baseline", default_date=stored.updated_at
-        )
-
-
 def _lock_article(article_id: int) -> None:
     """Take the article's row lock before writing any of its quotes.
 
@@ -118,33 +103,33 @@ def _write(
     with transaction.atomic(savepoint=False):
         if not article_locked:
             _lock_article(quote.article_id)
-        _ensure_baseline(quote)
-        try:
-            with transaction.atomic():
-                updated = Quote.objects.filter(pk=quote.pk, version=version).update(
-                    **changes, version=F("version") + 1, updated_by=editor, updated_at=now
-                )
-        except IntegrityError:
-            raise ReviewError(
-                "Another quote in this article already has exactly this span and speaker "
-                "mention; change that one instead."
-            ) from None
+        # Quotes stored in bulk (extraction) have no history yet: their state first, as
+        # the engine's, so that the first change can be undone and shown as before/after.
+        _copy_to_history([quote.pk], user=None, reason="baseline", date=now, baseline=True)
+        update = Quote.objects.filter(pk=quote.pk, version=version)
+        values = {**changes, "version": F("version") + 1, "updated_by": editor, "updated_at": now}
+        if SPAN_KEY_FIELDS.isdisjoint(changes):
+            # A status, kind or speaker change cannot break the unique span: no savepoint
+            # (two more round trips on every confirm) to catch what cannot happen.
+            updated = update.update(**values)
+        else:
+            try:
+                with transaction.atomic():
+                    updated = update.update(**values)
+            except IntegrityError:
+                raise ReviewError(
+                    "Another quote in this article already has exactly this span and speaker "
+                    "mention; change that one instead."
+                ) from None
         if not updated:
             raise _conflict(quote.pk)
         if "status" in changes:
             Article.objects.filter(pk=quote.article_id).refresh_review_counts()
+        _copy_to_history([quote.pk], user=editor, reason=reason, date=now)
         for name, value in changes.items():
             setattr(quote, name, value)
         quote.version = version + 1
         quote.updated_by, quote.updated_at = editor, now
-        quote._history_user = editor
-        Quote.history.bulk_history_create(
-            [quote],
-            update=True,
-            default_user=editor,
-            default_change_reason=reason,
-            default_date=now,
-        )
     return quote
 
 
@@ -347,11 +332,12 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> lis
 def _copy_to_history(pks: list[int], *, user, reason: str, date, baseline: bool = False) -> None:
     """Record the quotes as they are now in their history, in one INSERT ... SELECT.
 
-    The records are bulk_history_create's, but the database copies the rows:
-    bulk_history_create read a hundred quotes into models and wrote a hundred history
-    models back, most of "confirm all remaining"'s time. ``baseline``: only the quotes
-    with no history yet, as "+" records (as _ensure_baseline's) dated when the quote was
-    last written, never after ``date``: an undo finds them before the batch, not after it.
+    The records are bulk_history_create's, but the database copies the rows, as they are
+    after the write: bulk_history_create read a hundred quotes into models and wrote a
+    hundred history models back, most of "confirm all remaining"'s time. ``baseline``:
+    only the quotes with no history yet (stored in bulk), as "+" records with no user
+    (the engine's state) dated when the quote was last written, never after ``date``: an
+    undo finds them before the change, not after it.
     """
     History = Quote.history.model
     qn = connection.ops.quote_name
