@@ -343,6 +343,7 @@ def _copy_to_history(pks: list[int], *, user, reason: str, date, baseline: bool 
     qn = connection.ops.quote_name
     copied = [f.column for f in History._meta.concrete_fields if not f.name.startswith("history_")]
     stamp = connection.ops.adapt_datetimefield_value(date)
+    params: list  # the datetime as the backend stores it, then text and ids
     if baseline:
         when, params = "CASE WHEN q.updated_at < %s THEN q.updated_at ELSE %s END", [stamp, stamp]
         kind = "+"
