@@ -6,7 +6,7 @@ current state, so nobody's change is silently lost. Each write leaves one
 django-simple-history record (user, time, reason) used by undo and by the quote's history.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +35,8 @@ REVIEW_FIELDS = (
     "speaker_text",
     "status",
 )
+# The columns of the unique constraint on a quote's span and speaker mention.
+SPAN_KEY_FIELDS = frozenset({"start", "end", "speaker_start"})
 UNDO_REASON = "undo "
 BATCH_REASON = "batch "
 
@@ -70,23 +72,6 @@ def _conflict(quote_id: int) -> QuoteConflict:
     )
 
 
-def _ensure_baseline(quote: Quote) -> None:
-    """Quotes stored in bulk (extraction) have no history yet: record their state first,
-    so that the first change by an editor can be undone and shown as before/after.
-
-    The state is read back from the database (the caller may already have set the new
-    speaker on ``quote``), and it is the engine's: no user, whoever is logged in.
-    """
-    if not Quote.history.filter(id=quote.pk).exists():
-        stored = Quote.objects.filter(pk=quote.pk).first()
-        if stored is None:
-            return
-        stored._history_user = None
-        Quote.history.bulk_history_create(
-            [stored], default_change_reason="baseline", default_date=stored.updated_at
-        )
-
-
 def _lock_article(article_id: int) -> None:
     """Take the article's row lock before writing any of its quotes.
 
@@ -118,33 +103,33 @@ def _write(
     with transaction.atomic(savepoint=False):
         if not article_locked:
             _lock_article(quote.article_id)
-        _ensure_baseline(quote)
-        try:
-            with transaction.atomic():
-                updated = Quote.objects.filter(pk=quote.pk, version=version).update(
-                    **changes, version=F("version") + 1, updated_by=editor, updated_at=now
-                )
-        except IntegrityError:
-            raise ReviewError(
-                "Another quote in this article already has exactly this span and speaker "
-                "mention; change that one instead."
-            ) from None
+        # Quotes stored in bulk (extraction) have no history yet: their state first, as
+        # the engine's, so that the first change can be undone and shown as before/after.
+        _copy_to_history([quote.pk], user=None, reason="baseline", date=now, baseline=True)
+        update = Quote.objects.filter(pk=quote.pk, version=version)
+        values = {**changes, "version": F("version") + 1, "updated_by": editor, "updated_at": now}
+        if SPAN_KEY_FIELDS.isdisjoint(changes):
+            # A status, kind or speaker change cannot break the unique span: no savepoint
+            # (two more round trips on every confirm) to catch what cannot happen.
+            updated = update.update(**values)
+        else:
+            try:
+                with transaction.atomic():
+                    updated = update.update(**values)
+            except IntegrityError:
+                raise ReviewError(
+                    "Another quote in this article already has exactly this span and speaker "
+                    "mention; change that one instead."
+                ) from None
         if not updated:
             raise _conflict(quote.pk)
         if "status" in changes:
             Article.objects.filter(pk=quote.article_id).refresh_review_counts()
+        _copy_to_history([quote.pk], user=editor, reason=reason, date=now)
         for name, value in changes.items():
             setattr(quote, name, value)
         quote.version = version + 1
         quote.updated_by, quote.updated_at = editor, now
-        quote._history_user = editor
-        Quote.history.bulk_history_create(
-            [quote],
-            update=True,
-            default_user=editor,
-            default_change_reason=reason,
-            default_date=now,
-        )
     return quote
 
 
@@ -306,8 +291,9 @@ def quote_add(
     return quote
 
 
-def article_confirm_remaining(*, article: Article, editor, expected: int) -> int:
-    """Confirm every candidate left in the article, if there are still ``expected`` of them.
+def article_confirm_remaining(*, article: Article, editor, expected: int) -> list[int]:
+    """Confirm every candidate left in the article, if there are still ``expected`` of them;
+    returns the pks of the quotes it confirmed.
 
     The count is the optimistic lock here: if a candidate appeared or was decided since
     the editor saw the button, nothing is confirmed and they are asked to look again.
@@ -316,40 +302,64 @@ def article_confirm_remaining(*, article: Article, editor, expected: int) -> int
     token = f"{BATCH_REASON}{article.pk}:{now.timestamp()}"
     with transaction.atomic():
         _lock_article(article.pk)
-        quotes = list(
-            Quote.objects.select_for_update().filter(article=article, status=Quote.Status.CANDIDATE)
+        pks = list(
+            Quote.objects.select_for_update()
+            .filter(article=article, status=Quote.Status.CANDIDATE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        if len(quotes) != expected:
+        if len(pks) != expected:
             raise ReviewError(
-                f"{len(quotes)} candidates are left in this article, not {expected}: the list "
+                f"{len(pks)} candidates are left in this article, not {expected}: the list "
                 "changed since you loaded it, so nothing was confirmed. Look again and retry."
             )
-        if not quotes:
-            return 0
-        missing = {q.pk for q in quotes} - set(
-            Quote.history.filter(id__in=[q.pk for q in quotes]).values_list("id", flat=True)
-        )
-        if missing:
-            baselines = [q for q in quotes if q.pk in missing]
-            for quote in baselines:
-                quote._history_user = None  # the engine's state, not the editor's
-            Quote.history.bulk_history_create(baselines, default_change_reason="baseline")
-            for quote in baselines:
-                del quote._history_user  # the batch's own records are the editor's
-        Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(
+        if not pks:
+            return []
+        # Quotes stored in bulk (extraction) have no history yet: their state before the
+        # batch is recorded first, as the engine's, so that undo can put it back.
+        _copy_to_history(pks, user=None, reason="baseline", date=now, baseline=True)
+        Quote.objects.filter(pk__in=pks).update(
             status=Quote.Status.CONFIRMED,
             version=F("version") + 1,
             updated_by=editor,
             updated_at=now,
         )
-        for quote in quotes:
-            quote.status, quote.version = Quote.Status.CONFIRMED, quote.version + 1
-            quote.updated_by, quote.updated_at = editor, now
-        Quote.history.bulk_history_create(
-            quotes, update=True, default_user=editor, default_change_reason=token, default_date=now
-        )
+        _copy_to_history(pks, user=editor, reason=token, date=now)
         Article.objects.filter(pk=article.pk).refresh_review_counts()
-    return len(quotes)
+    return pks
+
+
+def _copy_to_history(pks: list[int], *, user, reason: str, date, baseline: bool = False) -> None:
+    """Record the quotes as they are now in their history, in one INSERT ... SELECT.
+
+    The records are bulk_history_create's, but the database copies the rows, as they are
+    after the write: bulk_history_create read a hundred quotes into models and wrote a
+    hundred history models back, most of "confirm all remaining"'s time. ``baseline``:
+    only the quotes with no history yet (stored in bulk), as "+" records with no user
+    (the engine's state) dated when the quote was last written, never after ``date``: an
+    undo finds them before the change, not after it.
+    """
+    History = Quote.history.model
+    qn = connection.ops.quote_name
+    copied = [f.column for f in History._meta.concrete_fields if not f.name.startswith("history_")]
+    stamp = connection.ops.adapt_datetimefield_value(date)
+    params: list  # the datetime as the backend stores it, then text and ids
+    if baseline:
+        when, params = "CASE WHEN q.updated_at < %s THEN q.updated_at ELSE %s END", [stamp, stamp]
+        kind = "+"
+    else:
+        when, params, kind = "%s", [stamp], "~"
+    sql = (
+        f"INSERT INTO {qn(History._meta.db_table)} ({', '.join(qn(c) for c in copied)}, "
+        "history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join('q.' + qn(c) for c in copied)}, {when}, %s, %s, %s "
+        f"FROM {qn(Quote._meta.db_table)} q WHERE q.id IN ({', '.join(['%s'] * len(pks))})"
+    )
+    params += [reason, kind, user.pk if user else None, *pks]
+    if baseline:
+        sql += f" AND NOT EXISTS (SELECT 1 FROM {qn(History._meta.db_table)} h WHERE h.id = q.id)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY q.id", params)
 
 
 def quote_undo(*, article: Article, editor) -> list[Quote]:

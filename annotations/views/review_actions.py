@@ -235,9 +235,14 @@ def article_confirm_remaining(request, pk):
             status=400,
         )
     try:
-        done = services.article_confirm_remaining(
+        confirmed = services.article_confirm_remaining(
             article=article, editor=request.user, expected=form.cleaned_data["expected"]
         )
     except services.ReviewError as error:
         return _respond(request, article, message=str(error), level="error", status=409)
-    return _respond(request, article, message=f"Confirmed {done} remaining quote(s).")
+    return _respond(
+        request,
+        article,
+        message=f"Confirmed {len(confirmed)} remaining quote(s).",
+        confirmed=set(confirmed),
+    )

@@ -110,6 +110,7 @@ def _respond(
     changed: tuple[int, tuple[int, int]] | None = None,
     added: int | None = None,
     removed: dict[int, tuple[int, int]] | None = None,
+    confirmed: set[int] | None = None,
 ):
     """The answer to an action: a fragment for htmx, a redirect (or error page) otherwise.
 
@@ -118,7 +119,8 @@ def _respond(
     of them, which was most of an action's time on a long article. Likewise ``added`` (the
     pk of a quote just added: its row is inserted) and ``removed`` (the spans by pk before
     an action that deleted one quote: its row is removed); review.js numbers the rows
-    again after either.
+    again after either. ``confirmed`` (the pks "confirm all remaining" confirmed): only
+    their rows, since confirming changes neither the order nor any "previous speaker" offer.
     """
     context = {"message": message, "level": level, "focus": focus}
     if conflict is not None:
@@ -133,6 +135,9 @@ def _respond(
             context["changed_rows_html"] = _added_rows(context, added)
         elif status == 200 and removed is not None:
             context["changed_rows_html"] = _removed_rows(context, removed)
+        elif status == 200 and confirmed:
+            rows = [q for q in context["quotes"] if q.pk in confirmed]
+            context["changed_rows_html"] = _oob_rows(context, rows)
         return render(request, f"{PAGE}#update", context, status=status)
     if status == 200:
         getattr(messages, level)(request, message)

@@ -94,6 +94,11 @@ def test_capital_a_confirms_all_the_candidates_left(page, alice, ferry):
     wait_status(page, "Confirmed 3 remaining")
     assert set(article.quotes.values_list("status", flat=True)) == {"confirmed", "rejected"}
     expect(page.locator("#article-done")).to_contain_text("Article done")
+    # The answer carries the confirmed rows only; the list shows them swapped in place.
+    expect(page.locator(".quote-row.status-candidate")).to_have_count(0)
+    expect(page.locator(".quote-row.status-confirmed")).to_have_count(3)
+    expect(page.locator(".quote-row.status-rejected")).to_have_count(1)
+    expect(page.locator("#article-text .hl.pending")).to_have_count(0)
 
 
 def test_an_added_row_is_put_in_its_place_and_undo_takes_it_out_with_numbers_in_order(

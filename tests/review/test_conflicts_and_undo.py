@@ -161,6 +161,34 @@ def test_undo_works_for_quotes_stored_in_bulk_without_history(alice_client, arti
     assert quote.status == Quote.Status.CANDIDATE
 
 
+def test_undo_of_confirm_remaining_restores_quotes_stored_in_bulk_without_history(
+    alice_client, article
+):
+    """Extraction stores its candidates in bulk, with no history: the batch records their
+    state before it (the engine's), so undoing the batch puts them back as candidates."""
+    quotes = Quote.objects.bulk_create(
+        [
+            Quote(article=article, start=0, end=20, text=article.text[:20], confidence=0.3),
+            Quote(article=article, start=30, end=45, text=article.text[30:45], confidence=0.6),
+        ]
+    )
+    post(alice_client, "article_confirm_remaining", article.pk, {"expected": 2})
+    assert set(article.quotes.values_list("status", flat=True)) == {Quote.Status.CONFIRMED}
+
+    response = post(alice_client, "article_undo", article.pk)
+
+    assert response.status_code == 200, response.content.decode()[:300]
+    assert "2 quotes are back" in response.content.decode()
+    assert {q.pk: q.status for q in article.quotes.all()} == {
+        q.pk: Quote.Status.CANDIDATE for q in quotes
+    }
+    baselines = Quote.history.filter(
+        history_change_reason="baseline", id__in=[q.pk for q in quotes]
+    )
+    assert {b.status for b in baselines} == {Quote.Status.CANDIDATE}
+    assert all(b.history_user is None for b in baselines)  # the engine's state, not alice's
+
+
 def test_undo_after_undo_moves_on_to_the_earlier_action(
     alice_client, article, bridge_quote, budget_quote
 ):

@@ -76,3 +76,23 @@ def test_undoing_a_confirm_sends_only_the_rows_it_changes(alice_client, rows):
     assert rows_sent(response) == [rows[2].pk, rows[3].pk]
     rows[2].refresh_from_db()
     assert rows[2].status == Quote.Status.CANDIDATE
+
+
+def test_confirming_the_remaining_candidates_sends_only_their_rows(alice_client, rows):
+    post(alice_client, "quote_confirm", rows[0])
+    post(alice_client, "quote_reject", rows[2])
+
+    response = alice_client.post(
+        reverse("article_confirm_remaining", args=[rows[0].article_id]),
+        {"expected": 2},
+        **htmx(),
+    )
+
+    assert response.status_code == 200
+    assert 'id="quote-list"' not in response.content.decode()
+    assert rows_sent(response) == [rows[1].pk, rows[3].pk]
+    statuses = dict(Quote.objects.values_list("pk", "status"))
+    assert [statuses[q.pk] for q in rows] == ["confirmed", "confirmed", "rejected", "confirmed"]
+    # The rows sent are the confirmed ones, with no "Confirm all" left on the page.
+    assert response.content.decode().count("badge-confirmed") == 2
+    assert "confirm-remaining-form" not in response.content.decode()
