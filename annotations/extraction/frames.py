@@ -37,6 +37,12 @@ WH_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "when", "where
 CLAUSE_FRAMES = {"ccomp_that", "ccomp_wh", "ccomp", "xcomp_to", "obj_to", "before", "inserted"}
 # prepositions whose object can be what was said ('called for', 'spoke about')
 CONTENT_PREPOSITIONS = {"about", "for", "on", "of", "to", "against", "upon", "over"}
+# frame prefixes of cues with no speaker of their own ('it was revealed that ...') and of
+# cue nouns ('calls for ...'): speech only where the gold says so
+SUBJECTLESS = "nosubj:"
+NOUN_CUE = "noun:"
+# the cue of the pooled rows ('*|nosubj:ccomp'): a frame over all cues
+ANY_CUE = "*"
 
 
 def clause_frame(complement: Token) -> str:
@@ -98,10 +104,13 @@ def learned_frames(path: str = str(FRAMES_FILE)) -> dict[str, bool]:
 def frame_accepted(base: str, frame: str, has_that: bool) -> bool:
     """Whether the content of `base` in `frame` is reported speech: what the gold says
     where it says enough, else the hand rule."""
-    learned = learned_frames().get(f"{base}|{frame}")
+    frames = learned_frames()
+    learned = frames.get(f"{base}|{frame}")
+    if learned is None and frame.startswith((SUBJECTLESS, NOUN_CUE)):
+        learned = frames.get(f"{ANY_CUE}|{frame}", False)
     if learned is not None:
         return learned
-    if frame not in CLAUSE_FRAMES:
+    if frame not in CLAUSE_FRAMES:  # SUBJECTLESS and NOUN_CUE frames among them
         return False
     if frame in ("xcomp_to", "obj_to") and base not in DIRECTIVE_VERBS:
         return False
