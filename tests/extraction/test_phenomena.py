@@ -407,3 +407,23 @@ def test_a_speakerless_frame_no_gold_accepted_is_not_speech():
     assert not frame_accepted("tell", "nosubj:dobj", False)  # counted, rejected
     assert not frame_accepted("no-such-cue", "noun:prep_against", False)  # pooled, rejected
     assert frame_accepted("ask", "nosubj:ccomp_wh", False)
+
+
+@pytest.mark.parametrize(
+    "text,mention",
+    [
+        (
+            "One of his advisers told reporters that he would leave it to others to judge.",
+            "One of his advisers",
+        ),
+        ("Those surveyed say the country should move to clean energy by 2030.", "Those"),
+    ],
+)
+def test_one_of_and_those_who_are_people_who_speak(quotes_of, text, mention):
+    cands = quotes_of(text)
+    assert len(cands) == 1
+    assert cands[0].speaker_text == mention
+
+
+def test_one_and_those_alone_are_not_speakers(quotes_of):
+    assert quotes_of("Those say nothing about the size of the cuts that the council plans.") == []
