@@ -15,13 +15,17 @@ named by the complement's dependency and its first word:
 | `prep_<word>` | called for ..., spoke about ..., commented on ... |
 | `passive` | the move was first reported by MSNBC |
 | `before` / `inserted` | ..., she said. / It is, he said, a mistake |
+| `nosubj:<frame>` | it was revealed that ..., Asked whether ..., X was asked to ... (no speaker) |
+| `noun:<frame>` | Trump's calls for ..., his promise to ..., the claim that ... (a cue noun) |
 
 `data/speech_frames.json` holds, for each (verb, frame) seen often enough in the
 development parts of the gold sets, how often its content is a gold quote, and whether
 the frame is accepted. It is rebuilt by ``python -m annotations.extraction.train_frames``
 (see that module for the rule); a (verb, frame) pair it does not list falls back to the
 hand rules: clause frames are speech unless the verb needs an explicit *that*
-(cues.QUOTE_ONLY_VERBS), object and preposition frames are not.
+(cues.QUOTE_ONLY_VERBS), object and preposition frames are not; a `nosubj:` or `noun:`
+frame of a cue the gold has seen too rarely takes the frame's pooled decision over all cues
+(`*|<frame>`), else it is not speech.
 """
 
 import json
