@@ -26,6 +26,7 @@ RULE_RELIABILITY = {
     "pull_quote": 0.7,
     "floating_next": 0.3,
     "unattributed": 0.05,
+    "speakerless": 1.0,  # a report the text gives no speaker ('it was revealed that ...')
 }
 KIND_RELIABILITY = {"direct": 1.0, "mixed": 0.95, "indirect": 0.95}
 # how a speaker mention was resolved to a name (coreference.py), when no chooser model is

@@ -144,6 +144,8 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
         if b <= a:
             continue
         over = [q for q in ctx.marked if q.start < b and a < q.end and q.para == para]
+        if over and r.speaker is None:
+            continue  # a speakerless report names no speaker for the quotes it holds
         if over and unquoted_words(ctx, a, b, over) <= 1:
             if ctx.text[a : over[0].start].strip().lower() == "that":
                 # 'added that “...”': the quote keeps its 'that' (news annotation does)
@@ -168,8 +170,8 @@ def classify_reports(ctx: Context, reports: list[Report]) -> tuple[list[Draft], 
                 para,
                 r.cue_span,
                 r.speaker,
-                "parse:" + r.base,
-                inherited=subject_is_inherited(r.cue, r.speaker),
+                ("parse:" if r.speaker is not None else "speakerless:") + r.base,
+                inherited=r.speaker is not None and subject_is_inherited(r.cue, r.speaker),
             )
         )
     return drafts, cue_of, that_start
@@ -471,6 +473,8 @@ def assign_floating(ctx: Context, drafts: list[Draft]) -> None:
     for k, d in enumerate(drafts):
         if d.speaker is not None or d.speaker_chars is not None:
             continue
+        if d.how.startswith("speakerless:"):
+            continue  # 'it was revealed that ...': nobody's, not the previous speaker's
         found_as = d.how
         prev = drafts[k - 1] if k > 0 else None
         nxt = drafts[k + 1] if k + 1 < len(drafts) else None

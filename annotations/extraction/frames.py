@@ -15,13 +15,17 @@ named by the complement's dependency and its first word:
 | `prep_<word>` | called for ..., spoke about ..., commented on ... |
 | `passive` | the move was first reported by MSNBC |
 | `before` / `inserted` | ..., she said. / It is, he said, a mistake |
+| `nosubj:<frame>` | it was revealed that ..., Asked whether ..., X was asked to ... (no speaker) |
+| `noun:<frame>` | Trump's calls for ..., his promise to ..., the claim that ... (a cue noun) |
 
 `data/speech_frames.json` holds, for each (verb, frame) seen often enough in the
 development parts of the gold sets, how often its content is a gold quote, and whether
 the frame is accepted. It is rebuilt by ``python -m annotations.extraction.train_frames``
 (see that module for the rule); a (verb, frame) pair it does not list falls back to the
 hand rules: clause frames are speech unless the verb needs an explicit *that*
-(cues.QUOTE_ONLY_VERBS), object and preposition frames are not.
+(cues.QUOTE_ONLY_VERBS), object and preposition frames are not; a `nosubj:` or `noun:`
+frame of a cue the gold has seen too rarely takes the frame's pooled decision over all cues
+(`*|<frame>`), else it is not speech.
 """
 
 import json
@@ -37,6 +41,12 @@ WH_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "when", "where
 CLAUSE_FRAMES = {"ccomp_that", "ccomp_wh", "ccomp", "xcomp_to", "obj_to", "before", "inserted"}
 # prepositions whose object can be what was said ('called for', 'spoke about')
 CONTENT_PREPOSITIONS = {"about", "for", "on", "of", "to", "against", "upon", "over"}
+# frame prefixes of cues with no speaker of their own ('it was revealed that ...') and of
+# cue nouns ('calls for ...'): speech only where the gold says so
+SUBJECTLESS = "nosubj:"
+NOUN_CUE = "noun:"
+# the cue of the pooled rows ('*|nosubj:ccomp'): a frame over all cues
+ANY_CUE = "*"
 
 
 def clause_frame(complement: Token) -> str:
@@ -98,10 +108,13 @@ def learned_frames(path: str = str(FRAMES_FILE)) -> dict[str, bool]:
 def frame_accepted(base: str, frame: str, has_that: bool) -> bool:
     """Whether the content of `base` in `frame` is reported speech: what the gold says
     where it says enough, else the hand rule."""
-    learned = learned_frames().get(f"{base}|{frame}")
+    frames = learned_frames()
+    learned = frames.get(f"{base}|{frame}")
+    if learned is None and frame.startswith((SUBJECTLESS, NOUN_CUE)):
+        learned = frames.get(f"{ANY_CUE}|{frame}", False)
     if learned is not None:
         return learned
-    if frame not in CLAUSE_FRAMES:
+    if frame not in CLAUSE_FRAMES:  # SUBJECTLESS and NOUN_CUE frames among them
         return False
     if frame in ("xcomp_to", "obj_to") and base not in DIRECTIVE_VERBS:
         return False

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from .cues import DIRECTIVE_VERBS, QUOTE_ONLY_VERBS, SPEECH_VERBS
-from .frames import clause_frame, frame_accepted, object_contents
+from .frames import (
+    CONTENT_PREPOSITIONS,
+    NOUN_CUE,
+    SUBJECTLESS,
+    clause_frame,
+    frame_accepted,
+    object_contents,
+)
 from .speakers import is_plausible_speaker, subject_of
 from .tokens import positions_of, word_hashes
 
@@ -267,12 +274,22 @@ def find_reports(doc: Doc, text: str, inside_quote, accept=frame_accepted) -> li
     for i in positions_of(doc, SPEECH_HASHES):
         t = doc[i]
         base = SPEECH_VERBS[t.lower_]
-        if t.pos_ not in ("VERB", "AUX") or inside_quote(t.idx):
+        if inside_quote(t.idx):
+            continue
+        if t.pos_ == "NOUN":
+            # 'Republican calls for a special prosecutor', 'his promise to cut taxes'
+            out.extend(noun_reports(t, base, text, inside_quote, accept))
+            continue
+        if t.pos_ not in ("VERB", "AUX"):
             continue
         subj = subject_of(t)
         if subj is not None and inside_quote(subj.idx):
             subj = person_left_of(t, inside_quote)
-        if subj is None or not is_plausible_speaker(subj):
+        if subj is None:
+            # 'it was revealed that ...', 'Asked what should be done, ...': no speaker
+            out.extend(subjectless_reports(t, base, text, inside_quote, accept))
+            continue
+        if not is_plausible_speaker(subj):
             continue
         end = t
         if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == PARTICLES.get(base):
@@ -281,6 +298,9 @@ def find_reports(doc: Doc, text: str, inside_quote, accept=frame_accepted) -> li
             continue
         # 'Asked whether she would resign, the minister ...': not what the minister said
         put_to_subject = is_put_to_subject(t)
+        if put_to_subject:
+            # what was asked is reported without a speaker (the subject only heard it)
+            out.extend(subjectless_reports(t, base, text, inside_quote, accept))
         framed = [] if put_to_subject else content_of(t, base, subj, end, accept)
         if not framed and not put_to_subject:
             # 'announced plans to sue', 'called for a recount': an object as the content;
@@ -295,23 +315,113 @@ def find_reports(doc: Doc, text: str, inside_quote, accept=frame_accepted) -> li
                     and any(inside_quote(x.idx) for x in doc[first.i : last.i + 1])
                 )
             ]
-        contents = []
-        for frame, (a, b) in framed:
-            a, b = trim(text, a, b)
-            b = cut_trailing_attribution(doc, a, b)
-            a, b = trim(text, a, b)
-            if b <= a:
-                continue
-            # 'describes', 'asks' ...: some verbs count their clause only with an explicit
-            # 'that'; which frames of which verbs are speech is learned (frames.py)
-            has_that = base in QUOTE_ONLY_VERBS and any(
-                x.dep_ == "mark" and x.lower_ == "that"
-                for x in doc.char_span(a, b, alignment_mode="expand") or []
-            )
-            if accept(base, frame, has_that):
-                contents.append((frame, (a, b)))
+        contents = accepted_contents(doc, text, base, framed, accept)
         for frame, content in contents or [("", None)]:
             out.append(Report(t, end, subj, content, base, frame))
     out.extend(according_to_reports(doc, text))
     out.sort(key=lambda r: r.cue.i)
     return out
+
+
+def accepted_contents(
+    doc: Doc, text: str, base: str, framed: list[tuple[str, tuple[int, int]]], accept
+) -> list[tuple[str, tuple[int, int]]]:
+    """The framed contents trimmed, without a second source cited at their end, and only
+    those whose (verb, frame) is speech."""
+    contents = []
+    for frame, (a, b) in framed:
+        a, b = trim(text, a, b)
+        b = cut_trailing_attribution(doc, a, b)
+        a, b = trim(text, a, b)
+        if b <= a:
+            continue
+        # 'describes', 'asks' ...: some verbs count their clause only with an explicit
+        # 'that'; which frames of which verbs are speech is learned (frames.py)
+        has_that = base in QUOTE_ONLY_VERBS and any(
+            x.dep_ == "mark" and x.lower_ == "that"
+            for x in doc.char_span(a, b, alignment_mode="expand") or []
+        )
+        if accept(base, frame, has_that):
+            contents.append((frame, (a, b)))
+    return contents
+
+
+def complement_contents(verb: Token, inside_quote) -> list[tuple[str, tuple[int, int]]]:
+    """The contents after a cue that has no speaker of its own: its clause, its 'to'
+    clause, else its objects (frames.py names them)."""
+    right = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if right:
+        return [(clause_frame(right[0]), subtree_span(right[0]))]
+    for c in verb.children:
+        if c.dep_ == "xcomp" and c.i > verb.i and any(x.lower_ == "to" for x in c.children):
+            has_object = any(x.dep_ == "dobj" and x.i < c.i for x in verb.children)
+            return [("obj_to" if has_object else "xcomp_to", subtree_span(c))]
+    return [
+        (frame, (first.idx, last.idx + len(last.text)))
+        for frame, first, last in object_contents(verb)
+        if frame != "passive" and not inside_quote(first.idx)
+    ]
+
+
+def subjectless_reports(
+    verb: Token, base: str, text: str, inside_quote, accept=frame_accepted
+) -> list[Report]:
+    """Reports with no speaker: 'it was revealed that ...', 'Sanders was asked to name ...',
+    'Asked what should be done, ...'. Their frames are `nosubj:<frame>`; the hand rules
+    accept none of them, the gold decides (frames.py)."""
+    framed = [
+        (SUBJECTLESS + frame, span) for frame, span in complement_contents(verb, inside_quote)
+    ]
+    contents = accepted_contents(verb.doc, text, base, framed, accept)
+    return [Report(verb, verb, None, content, base, frame) for frame, content in contents]
+
+
+def noun_speaker(noun: Token) -> Token | None:
+    """Whose call or promise a cue noun is: 'Trump's call for ...', 'Republican calls for
+    ...' (None when the phrase does not say, and for a possessive pronoun, 'his call',
+    which the resolution rules do not read)."""
+    for c in noun.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+            return c
+    for c in noun.children:
+        if (
+            c.dep_ in ("compound", "amod")
+            and c.i < noun.i
+            and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "PERSON", "ORG"))
+        ):
+            return c
+    return None
+
+
+def noun_contents(noun: Token) -> list[tuple[str, tuple[int, int]]]:
+    """What a cue noun reports: 'calls [for a recount]', 'the claim [that ...]', 'his
+    promise [to cut taxes]', 'comments [on the ruling]'."""
+    out = []
+    for c in noun.children:
+        if c.i < noun.i:
+            continue
+        if c.dep_ == "prep" and c.lower_ in CONTENT_PREPOSITIONS and c.i == noun.i + 1:
+            objs = [x for x in c.children if x.dep_ in ("pobj", "pcomp")]
+            if objs:
+                out.append((f"prep_{c.lower_}", subtree_span(objs[0])))
+        elif c.dep_ in ("acl", "ccomp", "relcl") and c.pos_ in ("VERB", "AUX"):
+            if any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children):
+                out.append(("acl_to", subtree_span(c)))
+            elif c.dep_ != "relcl" and clause_frame(c) == "ccomp_that":
+                out.append(("ccomp_that", subtree_span(c)))
+    return out[:1]
+
+
+def noun_reports(
+    noun: Token, base: str, text: str, inside_quote, accept=frame_accepted
+) -> list[Report]:
+    """Reports whose cue is a noun ('calls for', 'a promise to', 'the claim that'): frames
+    `noun:<frame>`, which only the gold accepts (frames.py)."""
+    speaker = noun_speaker(noun)
+    if speaker is not None and (inside_quote(speaker.idx) or not is_plausible_speaker(speaker)):
+        speaker = None
+    framed = [
+        (NOUN_CUE + frame, span) for frame, span in noun_contents(noun) if not inside_quote(span[0])
+    ]
+    contents = accepted_contents(noun.doc, text, base, framed, accept)
+    return [Report(noun, noun, speaker, content, base, frame) for frame, content in contents]

@@ -165,8 +165,21 @@ def carrier_agent(subj: Token) -> Token | None:
 QUANTIFIER_SPEAKERS = word_set("many most several some few both all others")
 
 
+def is_people_phrase(subj: Token) -> bool:
+    """'one of his advisers', 'those surveyed', 'those who voted': a pronoun the phrase
+    itself says is people (alone, 'one' and 'those' are rarely speakers)."""
+    if subj.lower_ == "one":
+        return any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(x.dep_ == "pobj" for x in c.children)
+            for c in subj.children
+        )
+    if subj.lower_ == "those":
+        return any(c.dep_ in ("acl", "relcl") for c in subj.children)
+    return False
+
+
 def is_plausible_speaker(subj: Token) -> bool:
-    if subj.lower_ in QUANTIFIER_SPEAKERS:
+    if subj.lower_ in QUANTIFIER_SPEAKERS or is_people_phrase(subj):
         return True
     if subj.lower_ in NON_SPEAKER_SUBJECTS:
         return False

