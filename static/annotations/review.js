@@ -694,7 +694,9 @@
   // Covered means touching a quote, its mention or its cue.
   // benchmarks/scripted_editor.py's uncovered_passages() is the same rule in Python.
   const speechVerbsEl = document.getElementById("speech-verbs");
-  const SPEECH_VERBS = new Set(speechVerbsEl ? JSON.parse(speechVerbsEl.textContent) : []);
+  const speechVerbs = speechVerbsEl ? JSON.parse(speechVerbsEl.textContent) : { forms: [], that_only: [] };
+  const SPEECH_VERBS = new Set(speechVerbs.forms);
+  const THAT_ONLY_VERBS = new Set(speechVerbs.that_only); // "continued Below" is no speech
   function coveredSpans() {
     // Mentions and cues too: what follows "said" in '"…," said Ines Alvarez' is no quote.
     return Array.from(textEl.querySelectorAll("[data-owner]")).map((piece) => {
@@ -724,6 +726,7 @@
       next.lastIndex = m.index + m[0].length;
       const after = next.exec(text);
       if (!after || text.slice(m.index + m[0].length, after.index).includes("\n")) continue;
+      if (THAT_ONLY_VERBS.has(m[0].toLowerCase()) && text.slice(after.index).split(/\s/, 1)[0].toLowerCase() !== "that") continue;
       const end = ends.find((e) => e > after.index);
       if (end !== undefined) found.push([after.index, end]);
     }
