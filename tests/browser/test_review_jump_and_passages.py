@@ -95,3 +95,19 @@ def test_tab_in_the_caret_marks_the_next_uncovered_passage_and_a_adds_it(page, a
     expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
     page.keyboard.press("Tab")
     expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+
+
+def test_tab_passes_over_a_verb_that_reports_speech_only_with_that(page, alice):
+    """ "continued" is a reporting verb only with "that" after it (the engine's rule):
+    'Story continued below' is no passage, 'The mayor continued that ...' is one."""
+    text = (
+        '"The bridge opens in May," said Ann Rowe.\n'
+        "Story continued below the fold.\n"
+        "The mayor continued that the tolls would stay low."
+    )
+    article = make_article(title="Bridge", outlet="Invented Weekly", text=text)
+    make_quote(article, '"The bridge opens in May,"', speaker=make_speaker("Ann Rowe"))
+    open_review(page, alice, article)
+    page.keyboard.press("a")
+    page.keyboard.press("Tab")
+    expect(page.locator("#selection-text")).to_have_text("that the tolls would stay low")
