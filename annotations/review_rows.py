@@ -168,7 +168,8 @@ def row_html(quote: Quote, *, can_edit: bool, csrf_input: str, oob: bool = False
     status = escape(quote.status)
     badge = speaker_badge(quote.speaker if quote.speaker_id else None)
     title = (
-        f'<h3 class="quote-row-title" id="quote-{dom_id}-title"><span class="swatch '
+        f'<h3 class="quote-row-title" id="quote-{dom_id}-title"><span class="quote-number" '
+        f'aria-hidden="true">{n}</span><span class="swatch '
         f'{quote.colour}" aria-hidden="true"></span> <span class="visually-hidden">Quote {n},'
         f'</span> <span class="badge badge-{status}">{status}</span> <span class="speaker-name">'
         f'{escape(quote.speaker_label)}</span> {badge} <span class="quote-meta">'

@@ -7,10 +7,16 @@ Over the held-aside ggt_dev articles (annotations/extraction/splits.py: never tu
 read from ../shared (skipped cleanly without it): each article is imported without its
 gold quotes into a throw-away database, the engine extracts candidates, and the editor
 takes each candidate in page order to its gold decision through the review page's own
-endpoints (the requests its keys send), counting the keys the page needs for it:
+endpoints (the requests its keys send), counting the keys the page needs for it. It
+follows the current card as review.js moves it (PageState), so every key that moves the
+caret or the card is counted from where the page really is:
 
-* a right candidate: ``c``; a candidate with no gold quote: ``x``; once every candidate
-  left needs no more than a confirm (and there are two or more), ``A`` confirms them all;
+* it reads the cards in order and goes to each one that needs work: ``c`` on each right
+  card on the way (``j`` past one with no speaker: ``c`` would ask again), or ``g`` and
+  the card's number (and ``Enter`` when a longer number could start with it), whichever is
+  fewer keys; the right cards left behind are confirmed by one ``A`` at the end (or ``c``
+  when the only one left is current);
+* a candidate with no gold quote: ``x``;
 * a wrong speaker: ``p`` (previous speaker) or ``1``-``3`` (the card's alternatives) when
   they hold the right person, else ``s`` and the fewest typed characters of the name or
   surname after which the autocomplete's pre-selected option is the right one (asking
@@ -18,11 +24,17 @@ endpoints (the requests its keys send), counting the keys the page needs for it:
   (``Shift+Enter`` creates a person nobody has yet);
 * a span off the gold one (covering under 80% of it, or over twice as long): the word
   and clause steps ``[ ] { } < > ( )`` when they reach it, else the text caret (``t``,
-  arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys;
-* a gold quote no candidate found: ``a`` (caret at the next sentence), arrows, Space,
-  arrows, Space (or ``.`` / ``,`` to the end of the sentence / clause), ``a``, the speaker
-  from the add form's offers (the quote before's speaker first) or typed;
+  arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys; a
+  span change stays on its card, so moving on is the next card's ``c``, ``j`` or ``g``;
+* a gold quote no candidate found, after the candidates, in text order: ``a`` (the caret
+  at the next sentence after the current card, or after a card gone to first with ``g``),
+  then arrows, Space, arrows, Space (or ``.`` / ``,``), or ``Tab`` / ``Shift+Tab`` to the
+  uncovered passage (review.js uncoveredPassages, uncovered_passages here) and span steps
+  on the quote added; ``a``; the speaker from the add form's offers or typed;
 * ``n`` for the next article: the only page load.
+
+``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
+``Tab`` (cards reached by ``c`` / ``j`` / ``k`` only), for comparison.
 
 No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
 quotes are scored against gold with ../shared/eval/score.py (quote and attributed F1 at
@@ -148,6 +160,204 @@ def end_stop_for(text: str, end: int) -> int:
     return next((s for s in stops if s >= end), len(text))
 
 
+class PageState:
+    """Which card is current on the review page, as review.js moves it: what ``c``, ``j``,
+    ``g`` and an add's caret start from. Rows are all the article's quotes in page order."""
+
+    def __init__(self, article):
+        self.article = article
+        rows = self.rows()
+        first = next((q for q in rows if q.status == "candidate"), rows[0] if rows else None)
+        self.current = first.pk if first else None
+
+    def rows(self):
+        from annotations.models import Quote
+
+        return list(
+            Quote.objects.filter(article=self.article)
+            .select_related("speaker")
+            .order_by("start", "end", "pk")
+        )
+
+    def next_row(self, pk, rows=None):
+        """j: the next row (the last stays)."""
+        rows = rows or self.rows()
+        index = [q.pk for q in rows].index(pk)
+        return rows[min(len(rows) - 1, index + 1)].pk
+
+    @staticmethod
+    def _next_candidate(rows, pk, status):
+        """review.js nextCandidateAfter: the next candidate after it, going round."""
+        ids = [q.pk for q in rows]
+        index = ids.index(pk)
+        after = rows[index + 1 :] + rows[: index + 1]
+        found = next((q.pk for q in after if status[q.pk] == "candidate"), None)
+        if found is not None:
+            return found
+        return ids[index + 1] if index + 1 < len(ids) else pk
+
+    def after_advance(self, pk):
+        """After c, x, p, 1-3 or a speaker picked: on to the next candidate."""
+        rows = self.rows()
+        self.current = self._next_candidate(rows, pk, {q.pk: q.status for q in rows})
+
+    def walk_keys(self, target):
+        """The keys from the current card to ``target`` one card at a time: c on a right
+        candidate (it is confirmed, and the next candidate comes), j on any other card (a
+        card with no speaker too: c would ask again). None if that never gets there."""
+        rows = self.rows()
+        status = {q.pk: q.status for q in rows}
+        by_pk = {q.pk: q for q in rows}
+        at, presses = self.current, []
+        while at != target:
+            if len(presses) > len(rows):
+                return None
+            quote = by_pk[at]
+            if status[at] == "candidate" and quote.speaker_id and at in self.right:
+                presses.append(("c", at))
+                status[at] = "confirmed"
+                nxt = self._next_candidate(rows, at, status)
+            else:
+                presses.append(("j", at))
+                nxt = self.next_row(at, rows)
+            if nxt == at:
+                return None
+            at = nxt
+        return len(presses), presses
+
+    def go_keys(self, target, *, by_number: bool) -> int:
+        """The keys to make ``target`` current: g and its number, or j / k."""
+        if by_number:
+            return self.jump_keys(target)
+        ids = [q.pk for q in self.rows()]
+        return abs(ids.index(target) - ids.index(self.current))
+
+    def jump_keys(self, target) -> int:
+        """g, the card's number, and Enter when a longer number could start with it."""
+        rows = self.rows()
+        number = [q.pk for q in rows].index(target) + 1
+        return 1 + len(str(number)) + (1 if number * 10 <= len(rows) else 0)
+
+    def previous_speaker(self, quote):
+        """The card's "previous speaker" offer (review_rows.decorate_quotes)."""
+        previous = None
+        for row in self.rows():
+            if row.pk == quote.pk:
+                break
+            if row.speaker_id and row.status != "rejected":
+                previous = row.speaker
+        return previous if previous is not None and previous.pk != quote.speaker_id else None
+
+    def covered(self) -> list[tuple[int, int]]:
+        """The highlighted pieces: quotes, mentions and cues of the quotes not rejected."""
+        length = len(self.article.text)
+        spans = []
+        for q in self.rows():
+            if q.status == "rejected":
+                continue
+            for start, end in (
+                (q.start, q.end),
+                (q.speaker_start, q.speaker_end),
+                (q.cue_start, q.cue_end),
+            ):
+                if start is not None and end is not None and start < end:
+                    spans.append((max(0, start), min(length, end)))
+        return spans
+
+    def add_caret(self, card=None) -> int:
+        """Where ``a`` puts the caret: the start of the next sentence after the current
+        quote's (or ``card``'s) last highlighted piece (its mention or cue may follow it)."""
+        text = self.article.text
+        card = self.current if card is None else card
+        quote = next((q for q in self.rows() if q.pk == card), None)
+        at = highlight_bounds(quote)[1] if quote and quote.status != "rejected" else 0
+        at = next((s for s in sentence_stops(text) if s > at), at)
+        while at < len(text) and text[at].isspace():
+            at += 1
+        return at
+
+
+def _add_keys(segments, text, caret, span, passages, gs, ge):
+    """The fewest keys marking a missed quote from ``caret``: (keys, by the caret's moves,
+    the span they mark, (Tabs, span steps after, the passage, the span fixed) or None)."""
+    from annotations.models import Quote
+
+    by_caret, caret_span = mark_keys(text, caret, span)
+    by_tab = None
+    for index, passage in enumerate(passages):
+        if coverage_of((gs, ge), passage) <= 0.3:
+            continue
+        tabs = tab_presses(passages, caret, index)
+        fix, fixed = 0, passage
+        if coverage_of((gs, ge), passage) < 0.8 or passage[1] - passage[0] > 2 * (ge - gs):
+            fix, fixed = _span_fix(segments, text, Quote(start=passage[0], end=passage[1]), gs, ge)
+        if by_tab is None or tabs + fix < by_tab[0] + by_tab[1]:
+            by_tab = (tabs, fix, passage, fixed)
+    cost = by_caret if by_tab is None else min(by_caret, by_tab[0] + by_tab[1])
+    return cost, by_caret, caret_span, by_tab
+
+
+def coverage_of(gold_span, span) -> float:
+    """score.py's coverage: the share of the gold span the span covers."""
+    overlap = max(0, min(gold_span[1], span[1]) - max(gold_span[0], span[0]))
+    return overlap / max(1, gold_span[1] - gold_span[0])
+
+
+def highlight_bounds(quote) -> tuple[int, int]:
+    """Where the quote's highlighted pieces (its span, mention and cue) start and end:
+    review.js's caret start (t) and its Home and End."""
+    spans = [(quote.start, quote.end)]
+    for start, end in ((quote.speaker_start, quote.speaker_end), (quote.cue_start, quote.cue_end)):
+        if start is not None and end is not None and start < end:
+            spans.append((start, end))
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
+    """review.js uncoveredPassages(): quoted passages and what follows a reporting verb to
+    its sentence's end, that no quote covers; in order."""
+    from annotations import segments
+    from annotations.extraction.cues import QUOTE_ONLY_VERBS, SPEECH_VERBS
+
+    found = []
+    for i, char in enumerate(text):
+        if char not in QUOTE_MARKS or not (
+            i == 0 or text[i - 1].isspace() or text[i - 1] in "([\u2013\u2014"
+        ):
+            continue
+        for j in range(i + 1, len(text)):
+            if text[j] == "\n":
+                break
+            if text[j] in QUOTE_MARKS and (j + 1 == len(text) or not text[j + 1].isalnum()):
+                found.append((i, j + 1))
+                break
+    ends = segments.clause_ends(text, sentences_only=True)
+    for m in WORD.finditer(text):
+        verb = SPEECH_VERBS.get(m.group().lower())
+        if verb is None:
+            continue
+        after = re.compile(r"\S").search(text, m.end())
+        if not after or "\n" in text[m.end() : after.start()]:
+            continue
+        following = text[after.start() :].split(maxsplit=1)[0]
+        if verb in QUOTE_ONLY_VERBS and following.lower() != "that":
+            continue
+        end = next((e for e in ends if e > after.start()), None)
+        if end is not None:
+            found.append((after.start(), end))
+    return sorted({(s, e) for s, e in found if not any(a < e and s < b for a, b in covered)})
+
+
+def tab_presses(passages, caret: int, index: int) -> int:
+    """Tabs (or Shift+Tabs) from the caret to mark passages[index]: the first Tab marks the
+    first passage at or after the caret, Shift+Tab the last before it; each next one the
+    next (previous) passage, going round."""
+    n = len(passages)
+    first = next((i for i, (s, _) in enumerate(passages) if s >= caret), 0)
+    last = next((i for i in range(n - 1, -1, -1) if passages[i][0] < caret), n - 1)
+    return min((index - first) % n + 1, (last - index) % n + 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=0, help="At most this many (0: all).")
@@ -156,6 +366,12 @@ def main():
         choices=["held-aside", "tuned"],
         default="held-aside",
         help="The held-aside articles (the measure), or the tuned part (to look at errors).",
+    )
+    parser.add_argument(
+        "--without-g-and-tab",
+        action="store_true",
+        help="Count the keys as the page had them before g (go to a card) and Tab (mark "
+        "an uncovered passage): the same editor, for comparison.",
     )
     args = parser.parse_args()
     if not GOLD.exists() or not SCORE.exists():
@@ -308,7 +524,7 @@ def run(args):
             if best is not None and coverage(span, (best.start, best.end)) > 0.3:
                 match[best.pk] = g_index
                 taken.add(best.pk)
-        previous = None
+        page = PageState(article)
 
         def needs_work(c, match=match, gold=gold) -> bool:
             g_index = match.get(c.pk)
@@ -322,29 +538,40 @@ def run(args):
                 or bool(name and not (c.speaker_id and names_match(name, c.speaker.name)))
             )
 
-        # From the first candidate after which none needs more than a confirm, "A" confirms
-        # them all (when that is fewer keys than c for each).
-        rest = len(candidates)
-        while rest > 0 and not needs_work(candidates[rest - 1]):
-            rest -= 1
-        for index, candidate in enumerate(candidates):
-            if index == rest and len(candidates) - rest >= 2:
-                before_keys = presses()
-                keys["A"] += 1
-                post("article_confirm_remaining", article.pk, {"expected": len(candidates) - rest})
-                decisions["confirm"] += len(candidates) - rest - 1
-                decided("confirm", before_keys)
-                break
+        page.right = {c.pk for c in candidates if not needs_work(c)}
+        # The editor reads the cards in order and goes to each one that needs work: by c
+        # (confirming each right card on the way) or j, or by g and the card's number,
+        # whichever is fewer keys; the right cards left are confirmed with A at the end.
+        for candidate in [c for c in candidates if needs_work(c)]:
+            before = presses()
+            walk = page.walk_keys(candidate.pk)
+            jump = page.jump_keys(candidate.pk)
+            if walk is not None and (walk[0] <= jump or args.without_g_and_tab):
+                for key, pk in walk[1]:
+                    keys[key] += 1
+                    if key == "c":
+                        quote = Quote.objects.get(pk=pk)
+                        post("quote_confirm", pk, {"version": quote.version})
+                        decisions["confirm"] += 1
+                        page.after_advance(pk)
+                    else:
+                        page.current = page.next_row(pk)
+                by_decision["confirm"] += presses() - before
+            else:
+                keys["g"] += 1
+                keys["digits"] += jump - 1
+                page.current = candidate.pk
+                decided("go to a card", before)
             quote = Quote.objects.select_related("speaker").get(pk=candidate.pk)
             g_index = match.get(quote.pk)
             if g_index is None:
                 before = presses()
                 keys["x"] += 1
                 post("quote_reject", quote.pk, {"version": quote.version})
+                page.after_advance(quote.pk)
                 decided("reject", before)
                 continue
             g = gold[g_index]
-            changed = False
             gs, ge = g["quote_span"]
             cov = coverage((gs, ge), (quote.start, quote.end))
             if cov < 0.8 or (quote.end - quote.start) > 2 * (ge - gs):
@@ -363,44 +590,75 @@ def run(args):
                     {"version": quote.version, "start": ns, "end": ne},
                 )
                 quote.refresh_from_db()
-                changed = True
+                page.current = quote.pk  # a span change stays on its card
                 decided("span fix", before)
             gold_name = g.get("speaker_name") or ""
             if gold_name and not (quote.speaker_id and names_match(gold_name, quote.speaker.name)):
                 before = presses()
-                name, data = choose_speaker(quote, gold_name, candidates, previous)
+                name, data = choose_speaker(
+                    quote, gold_name, candidates, page.previous_speaker(quote)
+                )
                 post(name, quote.pk, {"version": quote.version, **data})
                 quote.refresh_from_db()
                 counts["speakers corrected"] += 1
                 if quote.speaker_start is not None:
                     counts["mentions kept or set"] += 1
-                changed = True
+                page.after_advance(quote.pk)
                 decided("speaker fix", before)
-            if not changed:
-                before = presses()
+        left = Quote.objects.filter(article=article, status=Quote.Status.CANDIDATE)
+        if left.exists():
+            before = presses()
+            n_left = left.count()
+            only = left.select_related("speaker").first()
+            if n_left == 1 and only.pk == page.current and only.speaker_id:
                 keys["c"] += 1
-                post("quote_confirm", quote.pk, {"version": quote.version})
-                decided("confirm", before)
-            quote = Quote.objects.select_related("speaker").get(pk=quote.pk)
-            if quote.speaker_id:
-                previous = quote.speaker
-        # Gold quotes no candidate found: added from the keyboard.
+                post("quote_confirm", only.pk, {"version": only.version})
+            else:
+                keys["A"] += 1
+                post("article_confirm_remaining", article.pk, {"expected": n_left})
+            decisions["confirm"] += n_left - 1
+            decided("confirm", before)
+        # Gold quotes no candidate found: added from the keyboard, in text order.
         for g_index, g in enumerate(gold):
             if g_index in match.values():
                 continue
             gs, ge = g["quote_span"]
             counts["added"] += 1
             before_keys = presses()
-            before = max((c.end for c in candidates if c.end <= gs), default=0)
-            after = next((s for s in sentence_stops(text) if s > before), 0)
-            while after < len(text) and text[after].isspace():
-                after += 1
             span = reachable_span(text, gs, ge)
+            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
+            # The caret starts after the current card, or after the card gone to first
+            # (g and its number), whichever makes the add the fewest keys.
+            best = None
+            for card, go in [(page.current, 0)] + [
+                (q.pk, page.go_keys(q.pk, by_number=not args.without_g_and_tab))
+                for q in page.rows()
+                if q.pk != page.current
+            ]:
+                caret = page.add_caret(card)
+                way = _add_keys(segments, text, caret, span, passages, gs, ge)
+                if best is None or go + way[0] < best[0]:
+                    best = (go + way[0], go, card, caret, way)
+            _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
+            if go and args.without_g_and_tab:
+                keys["j/k"] += go
+                page.current = card
+            elif go:
+                keys["g"] += 1
+                keys["digits"] += go - 1
+                page.current = card
             keys["a"] += 2  # a (caret), a (add the marked span)
-            cost, span = mark_keys(text, after, span)
-            keys["caret"] += cost
+            if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
+                tabs, fix, span, fixed = by_tab
+                keys["Tab"] += tabs
+                keys["span"] += fix
+            else:
+                cost, span = by_caret, caret_span
+                keys["caret"] += cost
+                fix, fixed = 0, span
             if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
-                print(f"  add {cost} keys from {text[after : after + 30]!r}: {text[gs:ge]!r}")
+                how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
+                print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
             data = {"start": span[0], "end": span[1]}
             if g.get("speaker_name"):
                 _, picked = choose_speaker_for_add(
@@ -412,6 +670,14 @@ def run(args):
             if response.status_code != 200:
                 counts["errors"] += 1
                 print(f"  add {gs}-{ge}: HTTP {response.status_code}")
+            added = Quote.objects.filter(article=article, start=span[0], end=span[1]).latest("pk")
+            page.current = added.pk
+            if fixed != span:
+                post(
+                    "quote_span",
+                    added.pk,
+                    {"version": added.version, "start": fixed[0], "end": fixed[1]},
+                )
             decided("added quote", before_keys)
         before = presses()
         keys["n"] += 1
@@ -496,13 +762,13 @@ def mark_keys(text: str, caret: int, span: tuple[int, int], quote=None) -> tuple
     and End reach the current ``quote``'s own start and end."""
     from annotations import segments
 
-    extra = (quote.start, quote.end) if quote is not None else ()
+    extra: tuple[int, ...] = highlight_bounds(quote) if quote is not None else ()
     start, end = span
     moves = caret_moves(text, caret, start, extra)
     after_space = _next_word_stop(text, start)  # Space marks, then takes one word
     end_stop = end_stop_for(text, end)
-    if quote is not None and end == quote.end:
-        end_stop = quote.end
+    if quote is not None and end == extra[1]:
+        end_stop = extra[1]
     best = (moves + 1 + caret_moves(text, after_space, end_stop, extra) + 1, span)
     for sentences in (True, False):
         ends = segments.clause_ends(text, sentences_only=sentences)
@@ -549,7 +815,7 @@ def _span_fix(segments, text, quote, gs, ge) -> tuple[int, tuple[int, int]]:
     from collections import deque
 
     span = reachable_span(text, gs, ge)
-    caret_cost, caret_span = mark_keys(text, quote.start, span, quote)
+    caret_cost, caret_span = mark_keys(text, highlight_bounds(quote)[0], span, quote)
     by_caret = 1 + caret_cost + 1  # t ... Enter
     goals = {(gs, ge), span}
     seen = {(quote.start, quote.end): 0}

@@ -18,11 +18,19 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from .. import review_rows, segments, services
+from ..extraction.cues import QUOTE_ONLY_VERBS, SPEECH_VERBS
 from ..models import Article, Quote, Speaker, normalize_name, strip_format_characters
 from ..parsing import is_id
 from ..roles import editor_required, is_editor, reader_required
 
 PAGE = "annotations/review/article.html"
+# The reporting verbs' forms, for review.js's Tab in the text caret (a missed quote most
+# often follows one): the engine's own lexicon, so the two never disagree; "that_only" are
+# the forms of verbs that report speech only with "that" after them ("continued below").
+SPEECH_VERB_FORMS = {
+    "forms": sorted(SPEECH_VERBS),
+    "that_only": sorted(form for form, base in SPEECH_VERBS.items() if base in QUOTE_ONLY_VERBS),
+}
 
 
 def _known_speakers(quotes: list[Quote]) -> dict:
@@ -77,6 +85,7 @@ def _workspace(request, article: Article) -> dict:
             "done": bool(quotes) and not candidates,
         },
         "kinds": Quote.Kind.choices,
+        "speech_verbs": SPEECH_VERB_FORMS,
         "claimed_by_other": article.claimed_by_id and article.claimed_by_id != request.user.pk,
         "claim_lapsed": article.claim_has_lapsed,
     }

@@ -158,7 +158,7 @@
       note.className = "message info";
       statusEl.after(note);
     }
-    note.textContent = "Waiting for the server; then: " + pendingKeys.map((k) => k.key).join(" ");
+    note.textContent = "Waiting for the server; then: " + pendingKeys.map((k) => (k.key === "goto" ? "g" + k.number : k.key)).join(" ");
   }
 
   // An added or removed quote's row comes alone: the rows after it keep the numbers they
@@ -169,6 +169,8 @@
       const hidden = row.querySelector(".quote-row-title .visually-hidden");
       if (!hidden || hidden.textContent === "Quote " + n + ",") return;
       hidden.textContent = "Quote " + n + ",";
+      const shown = row.querySelector(".quote-number");
+      if (shown) shown.textContent = n;
       row.querySelectorAll("[aria-label]").forEach((el) => {
         el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/quote \d+$/, "quote " + n));
       });
@@ -272,7 +274,7 @@
   // Keys that act on the current quote or the article: while an action is in flight
   // they wait their turn (see pendingKeys); moving between quotes waits too, so the
   // next key acts on the quote the editor meant.
-  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "j", "k", "Enter"]);
+  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "j", "k", "goto", "Enter"]);
   let confirmWithoutSpeaker = null; // the quote whose "no speaker" warning was shown
 
   function confirmCurrent() {
@@ -289,6 +291,43 @@
     return pressInCurrent(".act-confirm");
   }
 
+  // "g" then a card's number: the digits typed so far (null: not going anywhere). The
+  // number is taken as soon as no other card's number starts with it, or with Enter.
+  let goTo = null;
+  function runOrQueue(k) {
+    if (busy && QUEUED.has(k.key)) {
+      pendingKeys.push(k);
+      showQueued();
+      return;
+    }
+    runKey(k);
+  }
+  function goToKey(event) {
+    const count = rows().length;
+    if (/^[0-9]$/.test(event.key)) {
+      goTo += event.key;
+      const number = Number(goTo);
+      if (number * 10 > count) {
+        goTo = null;
+        runOrQueue({ key: "goto", number: number });
+      } else {
+        sayInfo("Go to quote " + goTo + "…");
+      }
+      return true;
+    }
+    const number = Number(goTo);
+    goTo = null;
+    if (event.key === "Enter" && number) {
+      runOrQueue({ key: "goto", number: number });
+      return true;
+    }
+    if (event.key === "Escape") {
+      sayInfo("Not going anywhere.");
+      return true;
+    }
+    return false; // any other key: the number is dropped and the key does what it does
+  }
+
   function runKey(k) {
     if (k.key !== "c" && k.key !== "Enter") confirmWithoutSpeaker = null;
     switch (k.key) {
@@ -298,6 +337,12 @@
       case "k":
         move(-1);
         break;
+      case "goto": {
+        const row = rows()[k.number - 1];
+        if (row) select(row.dataset.quote);
+        else sayInfo("There is no quote " + k.number + " in this article.");
+        break;
+      }
       case "Enter":
       case "c":
         advanceAfterSwap = confirmCurrent();
@@ -395,6 +440,10 @@
       event.preventDefault();
       return;
     }
+    if (goTo !== null && goToKey(event)) {
+      event.preventDefault();
+      return;
+    }
     if (caret.active && caretKey(event)) {
       event.preventDefault();
       return;
@@ -419,15 +468,17 @@
       return;
     }
     if (event.key === "Enter" && !onRowOrPage) return; // Enter on a focused button clicks it
-    if (!(event.key === "j" || event.key === "k" || (canEdit && EDITOR_KEYS.has(event.key)))) return;
-    event.preventDefault();
-    const k = { key: event.key };
-    if (busy && QUEUED.has(k.key)) {
-      pendingKeys.push(k);
-      showQueued();
+    if (event.key === "g" && rows().length) {
+      // Go to a quote by the number on its card: the editor reads the cards, fixes the
+      // ones that need it (going straight to each) and confirms the rest with A.
+      goTo = "";
+      sayInfo("Go to quote: type its number (Enter ends it, Esc cancels).");
+      event.preventDefault();
       return;
     }
-    runKey(k);
+    if (!(event.key === "j" || event.key === "k" || (canEdit && EDITOR_KEYS.has(event.key)))) return;
+    event.preventDefault();
+    runOrQueue({ key: event.key });
   });
 
   // ---- text caret: marking a span from the keyboard ------------------------------------
@@ -587,6 +638,9 @@
       case '"':
         to = step(stops("quote"), true);
         break;
+      case "Tab":
+        markProposal(event.shiftKey ? -1 : 1, caret.at);
+        return true;
       case "Home":
       case "End": {
         // The current quote's own start or end: one key when only the other end moves.
@@ -633,12 +687,90 @@
     return true;
   }
 
+  // Passages no quote covers that look like speech: a quoted passage (from an opening
+  // quotation mark to its closing one), or what follows a reporting verb (the engine's
+  // lexicon, in the page as #speech-verbs) to the end of its sentence. Tab in the caret
+  // marks the next one, Shift+Tab the one before: a missed quote in one key, most often.
+  // Covered means touching a quote, its mention or its cue.
+  // benchmarks/scripted_editor.py's uncovered_passages() is the same rule in Python.
+  const speechVerbsEl = document.getElementById("speech-verbs");
+  const speechVerbs = speechVerbsEl ? JSON.parse(speechVerbsEl.textContent) : { forms: [], that_only: [] };
+  const SPEECH_VERBS = new Set(speechVerbs.forms);
+  const THAT_ONLY_VERBS = new Set(speechVerbs.that_only); // "continued Below" is no speech
+  function coveredSpans() {
+    // Mentions and cues too: what follows "said" in '"…," said Ines Alvarez' is no quote.
+    return Array.from(textEl.querySelectorAll("[data-owner]")).map((piece) => {
+      const start = Number(piece.dataset.offset);
+      return [start, start + piece.textContent.length];
+    });
+  }
+  function uncoveredPassages() {
+    const text = articleText();
+    const found = [];
+    for (let i = 0; i < text.length; i++) {
+      if (!QUOTE_MARKS.includes(text[i]) || !(i === 0 || /[\s(\[\u2013\u2014]/.test(text[i - 1]))) continue;
+      for (let j = i + 1; j < text.length; j++) {
+        if (text[j] === "\n") break;
+        if (QUOTE_MARKS.includes(text[j]) && (j + 1 === text.length || !/[\p{L}\p{N}]/u.test(text[j + 1]))) {
+          found.push([i, j + 1]);
+          break;
+        }
+      }
+    }
+    const ends = clauseEnds(true);
+    const words = /\S+/g;
+    let m;
+    while ((m = words.exec(text)) !== null) {
+      if (!SPEECH_VERBS.has(m[0].toLowerCase())) continue; // "said," or "said." ends there
+      const next = /\S/g;
+      next.lastIndex = m.index + m[0].length;
+      const after = next.exec(text);
+      if (!after || text.slice(m.index + m[0].length, after.index).includes("\n")) continue;
+      if (THAT_ONLY_VERBS.has(m[0].toLowerCase()) && text.slice(after.index).split(/\s/, 1)[0].toLowerCase() !== "that") continue;
+      const end = ends.find((e) => e > after.index);
+      if (end !== undefined) found.push([after.index, end]);
+    }
+    const covered = coveredSpans();
+    const seen = new Set();
+    return found
+      .filter(([s, e]) => !covered.some(([a, b]) => a < e && s < b))
+      .filter(([s, e]) => !seen.has(s + ":" + e) && seen.add(s + ":" + e))
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
+  // From the caret (a number): the first passage at or after it, or (Shift+Tab) the
+  // last before it; from a passage marked (a [start, end] pair): the next or the previous
+  // one. Going round at the text's ends.
+  function markProposal(direction, from) {
+    const passages = uncoveredPassages();
+    if (!passages.length) {
+      sayInfo("Every quoted passage and reported clause is in a quote already.");
+      return;
+    }
+    const after = ([s, e]) => (typeof from === "number" ? s >= from : s > from[0] || (s === from[0] && e > from[1]));
+    const before = ([s, e]) => (typeof from === "number" ? s < from : s < from[0] || (s === from[0] && e < from[1]));
+    let target;
+    if (direction > 0) target = passages.find(after) || passages[0];
+    else target = passages.slice().reverse().find(before) || passages[passages.length - 1];
+    const forAdd = caret.active ? caret.forAdd : true;
+    Object.assign(caret, { active: true, at: target[1], mark: target[0], forAdd: forAdd });
+    drawCaret();
+    finishMark();
+    if (!selection) return;
+    selection.proposal = target;
+    sayInfo("Marked. a: add as a new quote, Tab / Shift+Tab: the next / previous passage no quote covers, Enter: span of the current quote, m: speaker mention.");
+  }
+
   // With a selection (mouse or caret): Enter sets the current quote's span, m the
-  // speaker mention, a adds a new quote, Escape drops it.
+  // speaker mention, a adds a new quote, Escape drops it; after Tab, Tab and Shift+Tab
+  // mark the next and the previous passage.
   function selectionKey(event) {
     const target = event.target;
     if (target.closest && target.closest("input, select, textarea, dialog")) return false;
     switch (event.key) {
+      case "Tab":
+        if (!selection.proposal) return false; // otherwise Tab moves the focus, as ever
+        markProposal(event.shiftKey ? -1 : 1, selection.proposal);
+        return true;
       case "Enter":
         document.getElementById("selection-span").click();
         return true;

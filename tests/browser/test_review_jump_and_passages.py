@@ -1,0 +1,113 @@
+"""Issue 12, fewer keys per candidate, in Chromium: g and a card's number go straight to
+that card (the right cards skipped are left for A), and Tab in the text caret marks the
+next quoted passage or reported clause that no quote covers (a missed quote in one key)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Quote
+from tests.browser import test_review_flow
+from tests.browser.test_review_flow import current_row, open_review, wait_status
+from tests.factories import make_article, make_quote, make_speaker
+
+ferry = test_review_flow.ferry  # the invented ferry article and its four candidates
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_g_and_a_number_go_to_that_card_without_deciding_the_ones_between(page, alice, ferry):
+    article, quotes, _ = ferry
+    open_review(page, alice, article)
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes["timetable"].pk))
+    expect(page.locator(f"#quote-{quotes['listened'].pk} .quote-number")).to_have_text("3")
+    page.keyboard.press("g")
+    page.keyboard.press("3")  # not the third alternative speaker: the third card
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes["listened"].pk))
+    page.keyboard.press("x")
+    wait_status(page, "Rejected")
+    # The cards gone past are still candidates, for A; the speakers are untouched.
+    assert set(
+        Quote.objects.filter(pk__in=[quotes["timetable"].pk, quotes["cost"].pk]).values_list(
+            "status", flat=True
+        )
+    ) == {"candidate"}
+
+
+@pytest.fixture
+def twelve(db):
+    """An invented article with twelve quotes: card numbers of two digits."""
+    text = " ".join(f'"Line {i} of the rota is fixed," said Ann Rowe.' for i in range(1, 13))
+    article = make_article(title="Rota", outlet="Invented Weekly", text=text)
+    ann = make_speaker("Ann Rowe")
+    quotes = [
+        make_quote(article, f'"Line {i} of the rota is fixed,"', speaker=ann) for i in range(1, 13)
+    ]
+    return article, quotes
+
+
+def test_g_takes_two_digits_and_enter_ends_a_number_that_could_go_on(page, alice, twelve):
+    article, quotes = twelve
+    open_review(page, alice, article)
+    for keys, number in (
+        (["g", "7"], 7),
+        (["g", "1", "2"], 12),
+        (["g", "1"], 1),
+        (["g", "1", "1"], 11),
+    ):
+        for key in keys:
+            page.keyboard.press(key)
+        if keys == ["g", "1"]:
+            # "1" could be the start of 10, 11 or 12: nothing moves until Enter.
+            expect(page.locator("#review-status")).to_contain_text("Go to quote 1")
+            expect(current_row(page)).to_have_attribute("data-quote", str(quotes[11].pk))
+            page.keyboard.press("Enter")
+        expect(current_row(page)).to_have_attribute("data-quote", str(quotes[number - 1].pk))
+    assert not Quote.objects.exclude(
+        status=Quote.Status.CANDIDATE
+    ).exists()  # Enter went no further
+
+
+def test_tab_in_the_caret_marks_the_next_uncovered_passage_and_a_adds_it(page, alice, ferry):
+    article, quotes, speakers = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("a")  # the caret at "Councillor Mark Osei said ..." (a quote has it)
+    page.keyboard.press("Tab")
+    they_wanted = '"They wanted earlier sailings, and they will get them."'
+    expect(page.locator("#selection-text")).to_have_text(they_wanted)
+    page.keyboard.press("Tab")  # what follows "said" in the last line
+    expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+    page.keyboard.press("Tab")  # round to the first: '"..." said harbour master Ines' is none
+    expect(page.locator("#selection-text")).to_have_text(they_wanted)
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#selection-text")).to_have_text(they_wanted)
+    page.keyboard.press("a")
+    expect(page.locator("#speaker-name-add")).to_be_focused()
+    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
+    page.keyboard.press("Enter")
+    wait_status(page, "Added")
+    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    assert (added.text, added.speaker) == (they_wanted, speakers["osei"])
+    # Added, it is covered: Tab now marks the other one only.
+    page.keyboard.press("a")
+    page.keyboard.press("Tab")
+    expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+    page.keyboard.press("Tab")
+    expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+
+
+def test_tab_passes_over_a_verb_that_reports_speech_only_with_that(page, alice):
+    """ "continued" is a reporting verb only with "that" after it (the engine's rule):
+    'Story continued below' is no passage, 'The mayor continued that ...' is one."""
+    text = (
+        '"The bridge opens in May," said Ann Rowe.\n'
+        "Story continued below the fold.\n"
+        "The mayor continued that the tolls would stay low."
+    )
+    article = make_article(title="Bridge", outlet="Invented Weekly", text=text)
+    make_quote(article, '"The bridge opens in May,"', speaker=make_speaker("Ann Rowe"))
+    open_review(page, alice, article)
+    page.keyboard.press("a")
+    page.keyboard.press("Tab")
+    expect(page.locator("#selection-text")).to_have_text("that the tolls would stay low")
