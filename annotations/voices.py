@@ -493,7 +493,8 @@ def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
 # over the whole range (a speaker quoted in several months counts once) and per outlet
 # over it, and the most quoted. The pieces are added up per speaker and outlet (``per``:
 # a speaker once per outlet) and per speaker (``whole``: once), so every count is a plain
-# count, hashed, with no DISTINCT to sort for.
+# count, hashed, with no DISTINCT to sort for; speakers' profiles are joined once, to
+# ``whole`` (the unattributed quotes, speaker NULL, join as 0: ids start at 1).
 RANGE = """
 WITH pieces (speaker_id, outlet, quotes) AS ({pieces}),
 per AS (SELECT speaker_id, outlet, sum(quotes) AS quotes FROM pieces GROUP BY 1, 2),
@@ -512,9 +513,9 @@ profiled AS (
     WHERE speaker_type = 'organisation'
         OR (speaker_type = 'person' AND gender IN ('female', 'male'))
 )
-SELECT 'outlet', per.outlet, coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'),
-    coalesce(sp.gender_source, 'none'), sum(per.quotes), count(per.speaker_id), NULL
-FROM per LEFT JOIN annotations_speaker sp ON sp.id = per.speaker_id
+SELECT 'outlet', per.outlet, pr.gender, pr.speaker_type, pr.gender_source,
+    sum(per.quotes), count(per.speaker_id), NULL
+FROM per JOIN profiled pr ON coalesce(pr.speaker_id, 0) = coalesce(per.speaker_id, 0)
 GROUP BY 2, 3, 4, 5
 UNION ALL
 SELECT 'total', NULL, gender, speaker_type, gender_source, sum(quotes), count(speaker_id), NULL
