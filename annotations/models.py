@@ -1106,6 +1106,14 @@ class VoicePresence(models.Model):
                 condition=Q(outlet__isnull=False, month__isnull=True),
                 name="voice_presence_top_outlet",
             ),
+            # A date range's per-speaker rows, its months of every outlet (or one), read
+            # from the index alone: the rows of a month lie all over the table.
+            models.Index(
+                fields=["scope", "kinds", "month", "outlet"],
+                include=["speaker", "quotes"],
+                condition=Q(grain=VoiceGrain.OUTLET_MONTH),
+                name="voice_presence_range",
+            ),
         ]
 
     def __str__(self):

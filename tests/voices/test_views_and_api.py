@@ -186,3 +186,50 @@ def test_the_page_and_api_take_dates(rachel_client, corpus):
     body = rachel_client.get("/api/voices?by=month&date_from=2024-01-01&date_to=2024-01-31").json()
     assert [g["month"] for g in body["groups"]] == ["2024-01"]
     assert body["total"]["total_quotes"] == 7
+
+
+def test_each_link_on_the_page_is_the_quote_query_of_its_number():
+    """The page encodes a group's query once and adds the gender or type to it: the links
+    must list what Criteria.quote_query gives for each number, and read as quotes_link
+    writes them one by one."""
+    import datetime
+
+    from django.http import QueryDict
+
+    from annotations.views.voices import _linked, quotes_link
+    from annotations.voices import GENDERS, TYPES, Criteria
+
+    def parsed(link):
+        path, query = link.split("?")
+        assert path == "/quotes/"
+        return {key: QueryDict(query).getlist(key) for key in QueryDict(query)}
+
+    def wanted(params):
+        return {
+            k: [str(x) for x in v] if isinstance(v, list) else [str(v)] for k, v in params.items()
+        }
+
+    criteria = Criteria(
+        outlet="Alpha & Co",
+        date_from=datetime.date(2024, 1, 15),
+        date_to=datetime.date(2024, 3, 10),
+        kinds=("direct", "mixed"),
+        include_candidates=True,
+    )
+    group = {
+        "quotes": dict.fromkeys(GENDERS, 1),
+        "people": dict.fromkeys(GENDERS, 1),
+        "types": {t: {"quotes": 1, "speakers": 1} for t in TYPES},
+    }
+    for scope in ({}, {"outlet": "Beta"}, {"month": datetime.date(2024, 3, 1)}):
+        linked = _linked(criteria, group, scope)
+        assert parsed(linked["link"]) == wanted(criteria.quote_query(**scope))
+        assert linked["link"] == quotes_link(criteria, **scope)
+        for row in linked["by_gender"]:
+            numbers = {"gender": row["gender"], "speaker_type": "person", **scope}
+            assert parsed(row["link"]) == wanted(criteria.quote_query(**numbers))
+            assert row["link"] == quotes_link(criteria, **numbers)
+        for row in linked["by_type"]:
+            numbers = {"speaker_type": row["type"], **scope}
+            assert parsed(row["link"]) == wanted(criteria.quote_query(**numbers))
+            assert row["link"] == quotes_link(criteria, **numbers)
