@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -172,6 +173,41 @@ def _record_roles(observations: list[Observation]) -> None:
             ["role", "affiliation", "evidence", "quote_id", "updated_at"],
             default_change_reason="extraction",
         )
+
+
+def withdraw_evidence(*, quote_id: int, speaker_id: int | None) -> bool:
+    """An editor gave the quote to someone else: the gender or role its former speaker
+    was inferred to have from it ("he said", "spokeswoman Ann Lowe" at that quote) no
+    longer tells anything about them, so that inference is withdrawn (gender unknown with
+    no evidence; role and affiliation cleared) until an extraction sees other evidence.
+    An editor's value stays; undoing the change does not bring the inference back (the
+    next extraction that sees it does). Returns whether the speaker changed; runs in the
+    caller's transaction (the article is locked first, as in record_observations)."""
+    if speaker_id is None:
+        return False
+    # Only a speaker whose inference came from this quote is read (and locked).
+    speaker = (
+        Speaker.objects.select_for_update(no_key=True)
+        .filter(Q(gender_quote_id=quote_id) | Q(role_quote_id=quote_id), pk=speaker_id)
+        .first()
+    )
+    if speaker is None:
+        return False
+    fields = []
+    if speaker.gender_quote_id == quote_id and speaker.gender_source != GenderSource.EDITOR:
+        speaker.gender, speaker.gender_source = Gender.UNKNOWN, GenderSource.NONE
+        speaker.gender_evidence, speaker.gender_quote = "", None
+        fields += ["gender", "gender_source", "gender_evidence", "gender_quote"]
+    if speaker.role_quote_id == quote_id and speaker.role_source != ProfileSource.EDITOR:
+        speaker.role = speaker.affiliation = speaker.role_evidence = ""
+        speaker.role_quote = None
+        fields += ["role", "affiliation", "role_evidence", "role_quote"]
+    if not fields:
+        return False
+    reason = "evidence withdrawn: its quote was given to another speaker"
+    speaker._change_reason = reason  # type: ignore[attr-defined]
+    speaker.save(update_fields=fields)
+    return True
 
 
 def link_evidence_quotes(seen) -> None:

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..speakers import find_mention, mention_refers_to, name_key, surname
 from .imports import _kind_of
+from .profiles import withdraw_evidence
 from .speakers import lock_speaker_matching, speaker_merge_undo
 
 REVIEW_FIELDS = (
@@ -195,8 +196,14 @@ def quote_set_speaker(*, quote: Quote, editor, version: int, speaker: Speaker) -
             )
         elif quote.speaker_start is not None:
             changes.update(speaker_start=None, speaker_end=None, speaker_text="")
+    former_speaker_id = quote.speaker_id
     quote.speaker = speaker
-    return _write(quote=quote, editor=editor, version=version, changes=changes, reason="speaker")
+    with transaction.atomic(savepoint=False):  # as _write: the caller's transaction, if any
+        quote = _write(
+            quote=quote, editor=editor, version=version, changes=changes, reason="speaker"
+        )
+        withdraw_evidence(quote_id=quote.pk, speaker_id=former_speaker_id)
+    return quote
 
 
 def quote_set_mention(

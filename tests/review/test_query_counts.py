@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # speakers; an action adds its few writes and the article's queue counts); the point is
 # that they do not grow.
 PAGE_QUERIES = 6  # the sixth: speakers the engine offers as alternatives
-ACTION_QUERIES = 16
+ACTION_QUERIES = 17  # a speaker change: also whether the former speaker was inferred from it
 UNDO_QUERIES = 19  # finds the action, checks nobody changed the quote since, then writes
 
 

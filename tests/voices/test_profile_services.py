@@ -14,8 +14,9 @@ from annotations.services.profiles import (
     record_observations,
     speaker_profile_edit,
 )
+from annotations.services.review import quote_set_speaker
 from annotations.services.speakers import speaker_merge, speaker_merge_undo
-from tests.factories import make_article, make_speaker
+from tests.factories import make_article, make_quote, make_speaker
 
 TEXT = '"We will reopen the line in May," said Ann Lowe.'
 
@@ -207,3 +208,55 @@ def test_undoing_a_merge_puts_the_targets_profile_back(alice):
     assert (target.speaker_type, target.speaker_type_source) == ("unknown", "inferred")
     assert (target.gender, target.gender_source) == ("female", "name")
     assert connection.vendor != "postgresql" or target.history.count() >= 3
+
+
+# An editor gives the quote an inference came from to someone else ------------------------
+
+
+def _pronoun_evidence(speaker_name: str):
+    """A speaker whose gender was inferred from "he said" at the quote of an article."""
+    article = make_article(text=TEXT)
+    speaker = make_speaker(speaker_name)
+    quote = make_quote(article, '"We will reopen the line in May,"', speaker=speaker)
+    Speaker.objects.filter(pk=speaker.pk).update(
+        gender="male", gender_source="pronoun", gender_evidence="“he said”", gender_quote=quote
+    )
+    return speaker, quote
+
+
+def test_giving_the_quote_to_another_speaker_withdraws_the_gender_it_gave(alice):
+    club, quote = _pronoun_evidence("Kestrel Rovers")
+    manager = make_speaker("Dan Mulholland")
+
+    quote_set_speaker(quote=quote, editor=alice, version=quote.version, speaker=manager)
+
+    club.refresh_from_db()
+    assert (club.gender, club.gender_source, club.gender_evidence) == ("unknown", "none", "")
+    assert club.gender_quote is None
+    assert club.history.first().history_change_reason.startswith("evidence withdrawn")
+
+
+def test_an_editors_gender_stays_when_the_quote_goes_to_another_speaker(alice):
+    club, quote = _pronoun_evidence("Kestrel Rovers")
+    Speaker.objects.filter(pk=club.pk).update(gender="male", gender_source="editor")
+
+    quote_set_speaker(
+        quote=quote, editor=alice, version=quote.version, speaker=make_speaker("Dan Mulholland")
+    )
+
+    club.refresh_from_db()
+    assert (club.gender, club.gender_source) == ("male", "editor")
+
+
+def test_evidence_from_another_quote_stays_when_one_quote_goes_elsewhere(alice):
+    club, evidence_quote = _pronoun_evidence("Kestrel Rovers")
+    other = make_quote(
+        make_article(text="The club said the fares stay."), "the fares stay", speaker=club
+    )
+
+    quote_set_speaker(
+        quote=other, editor=alice, version=other.version, speaker=make_speaker("Dan Mulholland")
+    )
+
+    club.refresh_from_db()
+    assert (club.gender, club.gender_quote_id) == ("male", evidence_quote.pk)
