@@ -21,6 +21,8 @@ RULE_RELIABILITY = {
     "floating_context": 0.9,  # continues the person the paragraph before narrated about
     "after": 0.9,  # cue found in a short window after the quote, not through the parse
     "naming": 0.6,  # 'called it “a disaster”': the marked words are the subject's
+    # 'praised his “deep faith”': a quoted phrase in the object of a verb outside the lexicon
+    "quoted_object": 0.6,
     "before": 0.6,
     "unmarked_paragraph": 0.6,
     "pull_quote": 0.7,

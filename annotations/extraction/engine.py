@@ -392,6 +392,69 @@ def direct_drafts(ctx: Context, cue_of: dict, that_start: dict, mixed: list[Draf
     return out
 
 
+# the complements of a verb that hold what its subject is reported to have said or meant
+QUOTED_OBJECT_DEPS = {"dobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd", "acomp"}
+
+
+# verbs that only link or possess ('were a “normal” couple', 'has an online “road map”'):
+# their object is a description, not somebody's words
+BARE_VERBS = word_set("be is are was were been being am has have had having")
+
+
+def is_named_speaker(subj: Token) -> bool:
+    """A subject that names who speaks: a name, a pronoun, a person or organisation."""
+    return (
+        subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ in ("PERSON", "ORG", "NORP")
+    ) and is_plausible_speaker(subj)
+
+
+def quoted_object_drafts(ctx: Context, drafts: list[Draft]) -> list[Draft]:
+    """A quoted phrase inside the object of a verb whose subject is a speaker ('Bush praised
+    his brother's “deep and genuine faith”', 'Cruz warned against the “fevered dreams” of a
+    brokered convention'): the marks say the words are the subject's, so the verb's object
+    is what the subject said (a mixed quote), whatever the verb. Only for marked quotes no
+    other rule took."""
+    out = []
+    for q in ctx.marked:
+        if any(d.start <= q.start and q.end <= d.end for d in drafts):
+            continue
+        span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        found = None
+        for anc in span.root.ancestors:
+            if anc.i >= span.start and anc.i < span.end:
+                continue
+            if anc.pos_ in ("VERB", "AUX"):
+                found = anc
+                break
+        if (
+            found is None
+            or found.pos_ != "VERB"
+            or found.i > span.start
+            or found.lower_ in SPEECH_VERBS
+            or found.lower_ in BARE_VERBS
+        ):
+            continue
+        subj = subject_of(found)
+        if subj is None or not is_named_speaker(subj) or ctx.inside_quote(subj.idx):
+            continue
+        comps = [c for c in found.rights if c.dep_ in QUOTED_OBJECT_DEPS]
+        if not comps or not any(
+            c.left_edge.i <= span.start and span.end - 1 <= c.right_edge.i for c in comps
+        ):
+            continue
+        a = comps[0].left_edge.idx
+        last = comps[-1].right_edge
+        b = last.idx + len(last.text)
+        para = ctx.para_of(found.idx)
+        if ctx.para_of(a) != para or ctx.para_of(b - 1) != para:
+            continue
+        cue = (found.idx, found.idx + len(found.text))
+        out.append(Draft(a, max(b, q.end), "mixed", para, cue, subj, "quoted_object"))
+    return out
+
+
 def remove_overlaps(drafts: list[Draft]) -> list[Draft]:
     """Keep non-overlapping quotes: the outer one when nested, else the one with a cue."""
     drafts.sort(key=lambda d: (d.start, -(d.end - d.start)))
@@ -936,6 +999,7 @@ def analyse(doc: Doc, model=None, text: str | None = None) -> tuple[Context, lis
     reported, cue_of, that_start = classify_reports(ctx, reports)
     mixed = [d for d in reported if d.kind == "mixed"]
     drafts = remove_overlaps(reported + direct_drafts(ctx, cue_of, that_start, mixed))
+    drafts = remove_overlaps(drafts + quoted_object_drafts(ctx, drafts))
     drafts = [trimmed(ctx, d) for d in drafts]
     drafts = [d for d in drafts if d.end > d.start]
     drafts = unmarked_quote_paragraphs(ctx, drafts)

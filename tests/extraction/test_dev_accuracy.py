@@ -11,8 +11,11 @@ import pytest
 from annotations.extraction.scoring import score
 
 FLOORS = {  # metric -> minimum percent on ggt_dev (39 articles)
-    ("0.3", "f1"): 92.0,
-    ("0.8", "f1"): 87.5,
+    # f1 floors lowered in rules-1.4 (measured 91.87 and 87.37): quoted phrases in a verb's
+    # object are mixed quotes, as PolNeAR counts them (+1.2 recall on its held-aside part);
+    # this set counts few of them ('opened a “warming centre”')
+    ("0.3", "f1"): 91.5,
+    ("0.8", "f1"): 87.0,
     ("0.3", "resolved_acc"): 90.0,
     # 83.90 since rules-1.3: the learned speakerless and noun-cue frames add two
     # predictions here that this set does not count ('calls for changes', 'asked what ...');

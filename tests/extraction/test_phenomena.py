@@ -427,3 +427,21 @@ def test_one_of_and_those_who_are_people_who_speak(quotes_of, text, mention):
 
 def test_one_and_those_alone_are_not_speakers(quotes_of):
     assert quotes_of("Those say nothing about the size of the cuts that the council plans.") == []
+
+
+def test_a_quoted_phrase_in_a_verbs_object_makes_the_object_the_subjects_mixed_quote(quotes_of):
+    # 'praised' is no reporting verb, but the marks say the words are the senator's own
+    text = (
+        "Senator Okafor praised her colleague\u2019s \u201cquiet and stubborn courage\u201d"
+        " on Monday."
+    )
+    (c,) = quotes_of(text)
+    assert c.kind == "mixed"
+    assert c.text.startswith("her colleague")
+    assert "\u201cquiet and stubborn courage\u201d" in c.text
+    assert c.speaker_text == "Senator Okafor"
+
+
+def test_a_quoted_phrase_after_a_linking_verb_stays_a_scare_quote(quotes_of):
+    text = "The Hendersons were a \u201cnormal\u201d family until the flood came."
+    assert quotes_of(text) == []
