@@ -27,10 +27,13 @@ caret or the card is counted from where the page really is:
   arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys; a
   span change stays on its card, so moving on is the next card's ``c``, ``j`` or ``g``;
 * a gold quote no candidate found, after the candidates, in text order: ``a`` (the caret
-  at the next sentence after the current card, or after a card gone to first with ``g``),
-  then arrows, Space, arrows, Space (or ``.`` / ``,``), or ``Tab`` / ``Shift+Tab`` to the
-  uncovered passage (review.js uncoveredPassages, uncovered_passages here) and span steps
-  on the quote added; ``a``; the speaker from the add form's offers or typed;
+  at the next sentence after the current card, or after a card gone to first with ``g``;
+  it marks the first uncovered passage from there at once, review.js uncoveredPassages,
+  uncovered_passages here), then ``Tab`` / ``Shift+Tab`` to the right passage and span
+  steps on the quote added, or arrows, Space, arrows, Space (or ``.`` / ``,``: the first
+  of them drops the passage marked and moves the caret from where ``a`` put it); then
+  ``p`` when the add form's first offer (the nearest quote before's speaker) is right,
+  else ``a`` and the speaker from the add form's offers or typed, ``Enter``;
 * ``n`` for the next article: the only page load.
 
 ``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
@@ -349,13 +352,13 @@ def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
 
 
 def tab_presses(passages, caret: int, index: int) -> int:
-    """Tabs (or Shift+Tabs) from the caret to mark passages[index]: the first Tab marks the
-    first passage at or after the caret, Shift+Tab the last before it; each next one the
-    next (previous) passage, going round."""
+    """Tabs (or Shift+Tabs) after ``a`` to mark passages[index]: ``a`` itself marks the
+    first passage at or after the caret (going round to the first), and each Tab the next
+    passage, each Shift+Tab the previous one, going round (review.js caretStart and
+    markProposal)."""
     n = len(passages)
     first = next((i for i, (s, _) in enumerate(passages) if s >= caret), 0)
-    last = next((i for i in range(n - 1, -1, -1) if passages[i][0] < caret), n - 1)
-    return min((index - first) % n + 1, (last - index) % n + 1)
+    return min((index - first) % n, (first - index) % n)
 
 
 def main():
@@ -647,7 +650,7 @@ def run(args):
                 keys["g"] += 1
                 keys["digits"] += go - 1
                 page.current = card
-            keys["a"] += 2  # a (caret), a (add the marked span)
+            keys["a"] += 1  # a: the caret, and the first uncovered passage marked
             if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
                 tabs, fix, span, fixed = by_tab
                 keys["Tab"] += tabs
@@ -660,6 +663,8 @@ def run(args):
                 how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
                 print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
             data = {"start": span[0], "end": span[1]}
+            if not g.get("speaker_name"):
+                keys["a"] += 1  # a: the add form
             if g.get("speaker_name"):
                 _, picked = choose_speaker_for_add(
                     client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
@@ -741,10 +746,17 @@ def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, articl
                 if arrows == 0:
                     break
     if best is None:
+        keys["a"] += 1  # a: the add form, its speaker field
         keys["typed"] += len(gold_name)
         keys["Enter"] += 1
         return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
     n, arrows, name = best
+    if n == 0 and arrows == 0:
+        # The first offer is right: p adds the marked span by it (review.js
+        # selection-add-previous), where a and Enter took two keys.
+        keys["p"] += 1
+        return "quote_add", {"speaker_name": name, "_typed": 0}
+    keys["a"] += 1  # a: the add form, its speaker field
     keys["typed"] += n
     keys["↓"] += arrows
     keys["Enter"] += 1
