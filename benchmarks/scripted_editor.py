@@ -26,7 +26,8 @@ caret or the card is counted from where the page really is:
   and clause steps ``[ ] { } < > ( )`` when they reach it, else the text caret (``t``,
   arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys; a
   span change stays on its card, so moving on is the next card's ``c``, ``j`` or ``g``;
-* a gold quote no candidate found, after the candidates, in text order: ``a`` (the caret
+* a gold quote no candidate found, on the way to the first card after it that needs
+  work (the rest after the candidates), in text order: ``a`` (the caret
   at the next sentence after the current card, or after a card gone to first with ``g``;
   it marks the first uncovered passage from there at once, review.js uncoveredPassages,
   uncovered_passages here), then ``Tab`` / ``Shift+Tab`` to the right passage and span
@@ -36,7 +37,8 @@ caret or the card is counted from where the page really is:
   else ``a`` and the speaker from the add form's offers or typed, ``Enter``;
 * ``n`` for the next article: the only page load.
 
-``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
+``--add-after-candidates`` adds every missed quote after the candidates, as the editor
+did before. ``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
 ``Tab`` (cards reached by ``c`` / ``j`` / ``k`` only), for comparison.
 
 No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
@@ -376,6 +378,12 @@ def main():
         help="Count the keys as the page had them before g (go to a card) and Tab (mark "
         "an uncovered passage): the same editor, for comparison.",
     )
+    parser.add_argument(
+        "--add-after-candidates",
+        action="store_true",
+        help="Add the missed quotes after all the candidates (as the editor did before), "
+        "not each on the way to the first card after it that needs work.",
+    )
     args = parser.parse_args()
     if not GOLD.exists() or not SCORE.exists():
         print(f"skipped: {GOLD} or {SCORE} not found (the shared data folder is not here)")
@@ -542,10 +550,86 @@ def run(args):
             )
 
         page.right = {c.pk for c in candidates if not needs_work(c)}
+
+        def add_missed(g, text=text, article=article, page=page) -> None:
+            """A gold quote no candidate found, added from the keyboard."""
+            nonlocal typed
+            gs, ge = g["quote_span"]
+            counts["added"] += 1
+            before_keys = presses()
+            span = reachable_span(text, gs, ge)
+            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
+            # The caret starts after the current card, or after the card gone to first
+            # (g and its number), whichever makes the add the fewest keys.
+            best = None
+            for card, go in [(page.current, 0)] + [
+                (q.pk, page.go_keys(q.pk, by_number=not args.without_g_and_tab))
+                for q in page.rows()
+                if q.pk != page.current
+            ]:
+                caret = page.add_caret(card)
+                way = _add_keys(segments, text, caret, span, passages, gs, ge)
+                if best is None or go + way[0] < best[0]:
+                    best = (go + way[0], go, card, caret, way)
+            _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
+            if go and args.without_g_and_tab:
+                keys["j/k"] += go
+                page.current = card
+            elif go:
+                keys["g"] += 1
+                keys["digits"] += go - 1
+                page.current = card
+            keys["a"] += 1  # a: the caret, and the first uncovered passage marked
+            if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
+                tabs, fix, span, fixed = by_tab
+                keys["Tab"] += tabs
+                keys["span"] += fix
+            else:
+                cost, span = by_caret, caret_span
+                keys["caret"] += cost
+                fix, fixed = 0, span
+            if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+                how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
+                print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
+            data = {"start": span[0], "end": span[1]}
+            if not g.get("speaker_name"):
+                keys["a"] += 1  # a: the add form
+            if g.get("speaker_name"):
+                _, picked = choose_speaker_for_add(
+                    client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
+                )
+                typed += picked.pop("_typed")
+                data.update(picked)
+            response = client.post(reverse("quote_add", args=[article.pk]), data, **HTMX)
+            if response.status_code != 200:
+                counts["errors"] += 1
+                print(f"  add {gs}-{ge}: HTTP {response.status_code}")
+            added = Quote.objects.filter(article=article, start=span[0], end=span[1]).latest("pk")
+            page.current = added.pk
+            if fixed != span:
+                post(
+                    "quote_span",
+                    added.pk,
+                    {"version": added.version, "start": fixed[0], "end": fixed[1]},
+                )
+            decided("added quote", before_keys)
+
+        added_on_the_way: set[int] = set()
         # The editor reads the cards in order and goes to each one that needs work: by c
         # (confirming each right card on the way) or j, or by g and the card's number,
         # whichever is fewer keys; the right cards left are confirmed with A at the end.
         for candidate in [c for c in candidates if needs_work(c)]:
+            if not args.add_after_candidates:
+                # The missed quotes before this card are added on the way to it, from the
+                # card before them (a marks the first uncovered passage after it).
+                for g_index, g in enumerate(gold):
+                    if (
+                        g_index not in match.values()
+                        and g_index not in added_on_the_way
+                        and g["quote_span"][0] < candidate.start
+                    ):
+                        added_on_the_way.add(g_index)
+                        add_missed(g)
             before = presses()
             walk = page.walk_keys(candidate.pk)
             jump = page.jump_keys(candidate.pk)
@@ -621,69 +705,10 @@ def run(args):
                 post("article_confirm_remaining", article.pk, {"expected": n_left})
             decisions["confirm"] += n_left - 1
             decided("confirm", before)
-        # Gold quotes no candidate found: added from the keyboard, in text order.
+        # Gold quotes no candidate found and not added on the way: in text order.
         for g_index, g in enumerate(gold):
-            if g_index in match.values():
-                continue
-            gs, ge = g["quote_span"]
-            counts["added"] += 1
-            before_keys = presses()
-            span = reachable_span(text, gs, ge)
-            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
-            # The caret starts after the current card, or after the card gone to first
-            # (g and its number), whichever makes the add the fewest keys.
-            best = None
-            for card, go in [(page.current, 0)] + [
-                (q.pk, page.go_keys(q.pk, by_number=not args.without_g_and_tab))
-                for q in page.rows()
-                if q.pk != page.current
-            ]:
-                caret = page.add_caret(card)
-                way = _add_keys(segments, text, caret, span, passages, gs, ge)
-                if best is None or go + way[0] < best[0]:
-                    best = (go + way[0], go, card, caret, way)
-            _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
-            if go and args.without_g_and_tab:
-                keys["j/k"] += go
-                page.current = card
-            elif go:
-                keys["g"] += 1
-                keys["digits"] += go - 1
-                page.current = card
-            keys["a"] += 1  # a: the caret, and the first uncovered passage marked
-            if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
-                tabs, fix, span, fixed = by_tab
-                keys["Tab"] += tabs
-                keys["span"] += fix
-            else:
-                cost, span = by_caret, caret_span
-                keys["caret"] += cost
-                fix, fixed = 0, span
-            if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
-                how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
-                print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
-            data = {"start": span[0], "end": span[1]}
-            if not g.get("speaker_name"):
-                keys["a"] += 1  # a: the add form
-            if g.get("speaker_name"):
-                _, picked = choose_speaker_for_add(
-                    client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
-                )
-                typed += picked.pop("_typed")
-                data.update(picked)
-            response = client.post(reverse("quote_add", args=[article.pk]), data, **HTMX)
-            if response.status_code != 200:
-                counts["errors"] += 1
-                print(f"  add {gs}-{ge}: HTTP {response.status_code}")
-            added = Quote.objects.filter(article=article, start=span[0], end=span[1]).latest("pk")
-            page.current = added.pk
-            if fixed != span:
-                post(
-                    "quote_span",
-                    added.pk,
-                    {"version": added.version, "start": fixed[0], "end": fixed[1]},
-                )
-            decided("added quote", before_keys)
+            if g_index not in match.values() and g_index not in added_on_the_way:
+                add_missed(g)
         before = presses()
         keys["n"] += 1
         decided("next article", before)
