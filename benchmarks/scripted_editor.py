@@ -571,6 +571,7 @@ def run(args):
                 way = _add_keys(segments, text, caret, span, passages, gs, ge)
                 if best is None or go + way[0] < best[0]:
                     best = (go + way[0], go, card, caret, way)
+            assert best is not None  # the current card is always a way
             _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
             if go and args.without_g_and_tab:
                 keys["j/k"] += go
