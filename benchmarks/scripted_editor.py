@@ -26,14 +26,19 @@ caret or the card is counted from where the page really is:
   and clause steps ``[ ] { } < > ( )`` when they reach it, else the text caret (``t``,
   arrows, Space, arrows, Space or ``.`` / ``,``, Enter), whichever takes fewer keys; a
   span change stays on its card, so moving on is the next card's ``c``, ``j`` or ``g``;
-* a gold quote no candidate found, after the candidates, in text order: ``a`` (the caret
-  at the next sentence after the current card, or after a card gone to first with ``g``),
-  then arrows, Space, arrows, Space (or ``.`` / ``,``), or ``Tab`` / ``Shift+Tab`` to the
-  uncovered passage (review.js uncoveredPassages, uncovered_passages here) and span steps
-  on the quote added; ``a``; the speaker from the add form's offers or typed;
+* a gold quote no candidate found, on the way to the first card after it that needs
+  work (the rest after the candidates), in text order: ``a`` (the caret
+  at the next sentence after the current card, or after a card gone to first with ``g``;
+  it marks the first uncovered passage from there at once, review.js uncoveredPassages,
+  uncovered_passages here), then ``Tab`` / ``Shift+Tab`` to the right passage and span
+  steps on the quote added, or arrows, Space, arrows, Space (or ``.`` / ``,``: the first
+  of them drops the passage marked and moves the caret from where ``a`` put it); then
+  ``p`` when the add form's first offer (the nearest quote before's speaker) is right,
+  else ``a`` and the speaker from the add form's offers or typed, ``Enter``;
 * ``n`` for the next article: the only page load.
 
-``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
+``--add-after-candidates`` adds every missed quote after the candidates, as the editor
+did before. ``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
 ``Tab`` (cards reached by ``c`` / ``j`` / ``k`` only), for comparison.
 
 No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
@@ -349,13 +354,13 @@ def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
 
 
 def tab_presses(passages, caret: int, index: int) -> int:
-    """Tabs (or Shift+Tabs) from the caret to mark passages[index]: the first Tab marks the
-    first passage at or after the caret, Shift+Tab the last before it; each next one the
-    next (previous) passage, going round."""
+    """Tabs (or Shift+Tabs) after ``a`` to mark passages[index]: ``a`` itself marks the
+    first passage at or after the caret (going round to the first), and each Tab the next
+    passage, each Shift+Tab the previous one, going round (review.js caretStart and
+    markProposal)."""
     n = len(passages)
     first = next((i for i, (s, _) in enumerate(passages) if s >= caret), 0)
-    last = next((i for i in range(n - 1, -1, -1) if passages[i][0] < caret), n - 1)
-    return min((index - first) % n + 1, (last - index) % n + 1)
+    return min((index - first) % n, (first - index) % n)
 
 
 def main():
@@ -372,6 +377,12 @@ def main():
         action="store_true",
         help="Count the keys as the page had them before g (go to a card) and Tab (mark "
         "an uncovered passage): the same editor, for comparison.",
+    )
+    parser.add_argument(
+        "--add-after-candidates",
+        action="store_true",
+        help="Add the missed quotes after all the candidates (as the editor did before), "
+        "not each on the way to the first card after it that needs work.",
     )
     args = parser.parse_args()
     if not GOLD.exists() or not SCORE.exists():
@@ -539,10 +550,87 @@ def run(args):
             )
 
         page.right = {c.pk for c in candidates if not needs_work(c)}
+
+        def add_missed(g, text=text, article=article, page=page) -> None:
+            """A gold quote no candidate found, added from the keyboard."""
+            nonlocal typed
+            gs, ge = g["quote_span"]
+            counts["added"] += 1
+            before_keys = presses()
+            span = reachable_span(text, gs, ge)
+            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
+            # The caret starts after the current card, or after the card gone to first
+            # (g and its number), whichever makes the add the fewest keys.
+            best = None
+            for card, go in [(page.current, 0)] + [
+                (q.pk, page.go_keys(q.pk, by_number=not args.without_g_and_tab))
+                for q in page.rows()
+                if q.pk != page.current
+            ]:
+                caret = page.add_caret(card)
+                way = _add_keys(segments, text, caret, span, passages, gs, ge)
+                if best is None or go + way[0] < best[0]:
+                    best = (go + way[0], go, card, caret, way)
+            assert best is not None  # the current card is always a way
+            _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
+            if go and args.without_g_and_tab:
+                keys["j/k"] += go
+                page.current = card
+            elif go:
+                keys["g"] += 1
+                keys["digits"] += go - 1
+                page.current = card
+            keys["a"] += 1  # a: the caret, and the first uncovered passage marked
+            if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
+                tabs, fix, span, fixed = by_tab
+                keys["Tab"] += tabs
+                keys["span"] += fix
+            else:
+                cost, span = by_caret, caret_span
+                keys["caret"] += cost
+                fix, fixed = 0, span
+            if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+                how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
+                print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
+            data = {"start": span[0], "end": span[1]}
+            if not g.get("speaker_name"):
+                keys["a"] += 1  # a: the add form
+            if g.get("speaker_name"):
+                _, picked = choose_speaker_for_add(
+                    client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
+                )
+                typed += picked.pop("_typed")
+                data.update(picked)
+            response = client.post(reverse("quote_add", args=[article.pk]), data, **HTMX)
+            if response.status_code != 200:
+                counts["errors"] += 1
+                print(f"  add {gs}-{ge}: HTTP {response.status_code}")
+            added = Quote.objects.filter(article=article, start=span[0], end=span[1]).latest("pk")
+            page.current = added.pk
+            if fixed != span:
+                post(
+                    "quote_span",
+                    added.pk,
+                    {"version": added.version, "start": fixed[0], "end": fixed[1]},
+                )
+            decided("added quote", before_keys)
+
+        added_on_the_way: set[int] = set()
         # The editor reads the cards in order and goes to each one that needs work: by c
         # (confirming each right card on the way) or j, or by g and the card's number,
         # whichever is fewer keys; the right cards left are confirmed with A at the end.
         for candidate in [c for c in candidates if needs_work(c)]:
+            if not args.add_after_candidates:
+                # The missed quotes before this card are added on the way to it, from the
+                # card before them (a marks the first uncovered passage after it).
+                for g_index, g in enumerate(gold):
+                    if (
+                        g_index not in match.values()
+                        and g_index not in added_on_the_way
+                        and g["quote_span"][0] < candidate.start
+                    ):
+                        added_on_the_way.add(g_index)
+                        add_missed(g)
             before = presses()
             walk = page.walk_keys(candidate.pk)
             jump = page.jump_keys(candidate.pk)
@@ -618,67 +706,10 @@ def run(args):
                 post("article_confirm_remaining", article.pk, {"expected": n_left})
             decisions["confirm"] += n_left - 1
             decided("confirm", before)
-        # Gold quotes no candidate found: added from the keyboard, in text order.
+        # Gold quotes no candidate found and not added on the way: in text order.
         for g_index, g in enumerate(gold):
-            if g_index in match.values():
-                continue
-            gs, ge = g["quote_span"]
-            counts["added"] += 1
-            before_keys = presses()
-            span = reachable_span(text, gs, ge)
-            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
-            # The caret starts after the current card, or after the card gone to first
-            # (g and its number), whichever makes the add the fewest keys.
-            best = None
-            for card, go in [(page.current, 0)] + [
-                (q.pk, page.go_keys(q.pk, by_number=not args.without_g_and_tab))
-                for q in page.rows()
-                if q.pk != page.current
-            ]:
-                caret = page.add_caret(card)
-                way = _add_keys(segments, text, caret, span, passages, gs, ge)
-                if best is None or go + way[0] < best[0]:
-                    best = (go + way[0], go, card, caret, way)
-            _, go, card, caret, (_, by_caret, caret_span, by_tab) = best
-            if go and args.without_g_and_tab:
-                keys["j/k"] += go
-                page.current = card
-            elif go:
-                keys["g"] += 1
-                keys["digits"] += go - 1
-                page.current = card
-            keys["a"] += 2  # a (caret), a (add the marked span)
-            if by_tab is not None and by_tab[0] + by_tab[1] < by_caret:
-                tabs, fix, span, fixed = by_tab
-                keys["Tab"] += tabs
-                keys["span"] += fix
-            else:
-                cost, span = by_caret, caret_span
-                keys["caret"] += cost
-                fix, fixed = 0, span
-            if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
-                how = f"go {go}, caret {by_caret}, tab {by_tab and by_tab[:2]}"
-                print(f"  add ({how}) from {text[caret : caret + 30]!r}: {text[gs:ge]!r}")
-            data = {"start": span[0], "end": span[1]}
-            if g.get("speaker_name"):
-                _, picked = choose_speaker_for_add(
-                    client, reverse, names_match, keys, g["speaker_name"], article.pk, span[0]
-                )
-                typed += picked.pop("_typed")
-                data.update(picked)
-            response = client.post(reverse("quote_add", args=[article.pk]), data, **HTMX)
-            if response.status_code != 200:
-                counts["errors"] += 1
-                print(f"  add {gs}-{ge}: HTTP {response.status_code}")
-            added = Quote.objects.filter(article=article, start=span[0], end=span[1]).latest("pk")
-            page.current = added.pk
-            if fixed != span:
-                post(
-                    "quote_span",
-                    added.pk,
-                    {"version": added.version, "start": fixed[0], "end": fixed[1]},
-                )
-            decided("added quote", before_keys)
+            if g_index not in match.values() and g_index not in added_on_the_way:
+                add_missed(g)
         before = presses()
         keys["n"] += 1
         decided("next article", before)
@@ -741,10 +772,17 @@ def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, articl
                 if arrows == 0:
                     break
     if best is None:
+        keys["a"] += 1  # a: the add form, its speaker field
         keys["typed"] += len(gold_name)
         keys["Enter"] += 1
         return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
     n, arrows, name = best
+    if n == 0 and arrows == 0:
+        # The first offer is right: p adds the marked span by it (review.js
+        # selection-add-previous), where a and Enter took two keys.
+        keys["p"] += 1
+        return "quote_add", {"speaker_name": name, "_typed": 0}
+    keys["a"] += 1  # a: the add form, its speaker field
     keys["typed"] += n
     keys["↓"] += arrows
     keys["Enter"] += 1

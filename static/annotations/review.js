@@ -486,7 +486,7 @@
   // The caret moves over stops computed from the article text (ends of sentences,
   // clauses and words); Space marks the start, a second Space the end, and the marked
   // text becomes the selection, as if dragged with the mouse.
-  const caret = { active: false, at: 0, mark: null, forAdd: false };
+  const caret = { active: false, at: 0, mark: null, forAdd: false, proposed: false };
   const caretHelp = document.getElementById("caret-help");
   const articleText = () => textEl.textContent;
 
@@ -574,13 +574,24 @@
       const text = articleText();
       while (at < text.length && /\s/.test(text[at])) at++;
     }
-    Object.assign(caret, { active: true, at: at, mark: null, forAdd: forAdd });
+    Object.assign(caret, { active: true, at: at, mark: null, forAdd: forAdd, proposed: false });
     if (caretHelp) caretHelp.hidden = false;
     drawCaret();
+    if (forAdd && uncoveredPassages().length) {
+      // The usual missed quote is the next passage no quote covers: a marks it at once
+      // (as Tab would), so a again adds it. The caret stays where a put it: an arrow,
+      // Space, . or , drops the passage and marks from there instead.
+      markProposal(1, at);
+      if (!selection) return;
+      Object.assign(caret, { active: true, at: at, mark: null, forAdd: true, proposed: true });
+      if (caretHelp) caretHelp.hidden = false;
+      sayInfo("Marked the next passage no quote covers. a: add it as a new quote, p: add it by the speaker before, Tab / Shift+Tab: the next / previous one, arrows: the text caret instead, Enter: span of the current quote.");
+    }
   }
 
   function caretStop() {
     caret.active = false;
+    caret.proposed = false;
     caret.mark = null;
     if (caretHelp) caretHelp.hidden = true;
   }
@@ -589,7 +600,7 @@
     const forAdd = caret.forAdd;
     caretStop();
     captureSelection();
-    if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
+    if (selection) sayInfo(forAdd ? "Marked. a: add as a new quote, p: add it by the speaker before, Enter: span of the current quote, m: speaker mention." : "Marked. Enter: span of the current quote, m: speaker mention, a: add as a new quote.");
   }
 
   // Where clauses (or sentences) end, as segments.clause_ends finds them: before a run of
@@ -617,7 +628,19 @@
     return Array.from(found).filter((s) => s > 0).sort((a, b) => a - b);
   }
 
+  const CARET_MOVES = ["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", '"', "Home", "End", " ", ".", ","];
   function caretKey(event) {
+    if (caret.proposed) {
+      // A passage marked by a: a, Tab, Enter, m and Esc act on it; a caret key drops it
+      // and moves the caret from where a put it; anything else does nothing.
+      if (["a", "p", "Tab", "Enter", "m", "Escape"].includes(event.key)) {
+        caretStop();
+        return selection ? selectionKey(event) : true;
+      }
+      if (!CARET_MOVES.includes(event.key)) return event.key.length === 1;
+      caret.proposed = false;
+      clearSelection();
+    }
     const kind = event.shiftKey ? "clause" : "word";
     const step = (list, forward) =>
       forward ? list.find((s) => s > caret.at) : list.slice().reverse().find((s) => s < caret.at);
@@ -757,7 +780,7 @@
     finishMark();
     if (!selection) return;
     selection.proposal = target;
-    sayInfo("Marked. a: add as a new quote, Tab / Shift+Tab: the next / previous passage no quote covers, Enter: span of the current quote, m: speaker mention.");
+    sayInfo("Marked. a: add as a new quote, p: add it by the speaker before, Tab / Shift+Tab: the next / previous passage no quote covers, Enter: span of the current quote, m: speaker mention.");
   }
 
   // With a selection (mouse or caret): Enter sets the current quote's span, m the
@@ -779,6 +802,9 @@
         return true;
       case "a":
         document.getElementById("selection-add").click();
+        return true;
+      case "p":
+        document.getElementById("selection-add-previous").click();
         return true;
       case "Escape":
         window.getSelection().removeAllRanges();
@@ -921,6 +947,16 @@
       details.open = true;
       details.scrollIntoView({ block: "nearest" });
       details.querySelector(".speaker-input").focus();
+    });
+    // p: add it by the speaker the add form offers first (the nearest quote before it's,
+    // as p on a card takes the previous speaker): one key for a, Enter.
+    document.getElementById("selection-add-previous").addEventListener("click", () => {
+      if (!selection) return;
+      const input = document.getElementById("speaker-name-add");
+      input.value = "";
+      input.closest(".speaker-field").querySelector('input[name="speaker"]').value = "";
+      document.getElementById("selection-add").click();
+      pendingEnter = input; // the offers are asked for on focus: the first is taken
     });
     review.addEventListener("click", (e) => {
       const button = e.target.closest(".use-selection");

@@ -70,7 +70,7 @@ def test_g_takes_two_digits_and_enter_ends_a_number_that_could_go_on(page, alice
 def test_tab_in_the_caret_marks_the_next_uncovered_passage_and_a_adds_it(page, alice, ferry):
     article, quotes, speakers = ferry
     open_review(page, alice, article)
-    page.keyboard.press("a")  # the caret at "Councillor Mark Osei said ..." (a quote has it)
+    page.keyboard.press("t")  # the caret at the first quote: Tab from there
     page.keyboard.press("Tab")
     they_wanted = '"They wanted earlier sailings, and they will get them."'
     expect(page.locator("#selection-text")).to_have_text(they_wanted)
@@ -90,7 +90,7 @@ def test_tab_in_the_caret_marks_the_next_uncovered_passage_and_a_adds_it(page, a
     added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
     assert (added.text, added.speaker) == (they_wanted, speakers["osei"])
     # Added, it is covered: Tab now marks the other one only.
-    page.keyboard.press("a")
+    page.keyboard.press("t")
     page.keyboard.press("Tab")
     expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
     page.keyboard.press("Tab")
@@ -108,6 +108,67 @@ def test_tab_passes_over_a_verb_that_reports_speech_only_with_that(page, alice):
     article = make_article(title="Bridge", outlet="Invented Weekly", text=text)
     make_quote(article, '"The bridge opens in May,"', speaker=make_speaker("Ann Rowe"))
     open_review(page, alice, article)
-    page.keyboard.press("a")
-    page.keyboard.press("Tab")
+    page.keyboard.press("a")  # the first passage after the first line's sentence
     expect(page.locator("#selection-text")).to_have_text("that the tolls would stay low")
+
+
+def test_a_marks_the_next_uncovered_passage_at_once_and_a_again_adds_it(page, alice, ferry):
+    """a alone marks the first passage no quote covers after the current card (what Tab
+    marked): a, a, Enter add the usual missed quote. Tab still goes on to the next one."""
+    article, quotes, speakers = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # "listened", by Osei
+    page.keyboard.press("a")
+    they_wanted = '"They wanted earlier sailings, and they will get them."'
+    expect(page.locator("#selection-text")).to_have_text(they_wanted)
+    page.keyboard.press("Tab")
+    expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#selection-text")).to_have_text(they_wanted)
+    page.keyboard.press("a")
+    expect(page.locator("#speaker-name-add")).to_be_focused()
+    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
+    page.keyboard.press("Enter")
+    wait_status(page, "Added")
+    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    assert (added.text, added.speaker) == (they_wanted, speakers["osei"])
+
+
+def test_a_caret_key_drops_the_passage_a_marked_and_moves_from_where_a_put_the_caret(
+    page, alice, ferry
+):
+    article, quotes, _ = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # "listened"
+    page.keyboard.press("a")  # marks '"They wanted ...'; the caret is at its start
+    expect(page.locator("#selection-text")).to_have_text(
+        '"They wanted earlier sailings, and they will get them."'
+    )
+    page.keyboard.press("ArrowDown")  # the next sentence: "Commuters at the terminal ..."
+    page.keyboard.press(".")
+    expect(page.locator("#selection-text")).to_have_text(
+        "Commuters at the terminal were cautiously pleased"
+    )
+    page.keyboard.press("Escape")
+    expect(page.locator("#selection-bar")).to_be_hidden()
+
+
+def test_p_adds_the_marked_passage_by_the_speaker_of_the_quote_before_it(page, alice, ferry):
+    """a marks the missed quote, p adds it by the add form's first offer (Osei, whose quote
+    comes just before it, though Ines has more quotes): two keys for the usual one."""
+    article, quotes, speakers = ferry
+    open_review(page, alice, article)
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # "listened", by Osei
+    page.keyboard.press("a")
+    expect(page.locator("#selection-add-previous")).to_be_visible()
+    page.keyboard.press("p")
+    wait_status(page, "Added")
+    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    assert added.text == '"They wanted earlier sailings, and they will get them."'
+    assert added.speaker == speakers["osei"]
+    # The card the editor was on is untouched: p did not give it the previous speaker.
+    assert Quote.objects.get(pk=quotes["listened"].pk).speaker == speakers["osei"]
+    assert Quote.objects.get(pk=quotes["listened"].pk).status == Quote.Status.CANDIDATE
