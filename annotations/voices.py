@@ -196,12 +196,25 @@ def _share(part, whole):
 def counts(type_quotes, type_speakers, quotes, people, unknown_quotes, unknown_people) -> dict:
     """One group's numbers as the page, the CSV and the API give them, from its counts in
     TYPES and GENDERS order (the unknown genders' as (name only, no evidence)). Built for
-    each of up to thousands of groups per request, so straight from sequences."""
-    female_quotes, male_quotes, nonbinary_quotes, _ = quotes
-    female_people, male_people, nonbinary_people, _ = people
+    each of up to thousands of groups per request, so straight from sequences, with the
+    keys written out (no zip per group)."""
+    female_quotes, male_quotes, nonbinary_quotes, unknown_gender_quotes = quotes
+    female_people, male_people, nonbinary_people, unknown_gender_people = people
+    person, organisation, group, unknown_type = TYPE_KEYS
+    female, male, nonbinary, unknown_gender = GENDER_KEYS
     return {
-        "quotes": dict(zip(GENDER_KEYS, quotes, strict=True)),
-        "people": dict(zip(GENDER_KEYS, people, strict=True)),
+        "quotes": {
+            female: female_quotes,
+            male: male_quotes,
+            nonbinary: nonbinary_quotes,
+            unknown_gender: unknown_gender_quotes,
+        },
+        "people": {
+            female: female_people,
+            male: male_people,
+            nonbinary: nonbinary_people,
+            unknown_gender: unknown_gender_people,
+        },
         "share_women_quotes": _share(female_quotes, female_quotes + male_quotes + nonbinary_quotes),
         "share_women_people": _share(female_people, female_people + male_people + nonbinary_people),
         "unknown_gender": {
@@ -209,10 +222,12 @@ def counts(type_quotes, type_speakers, quotes, people, unknown_quotes, unknown_p
             "people": {"name_only": unknown_people[0], "no_evidence": unknown_people[1]},
         },
         "types": {
-            t: {"quotes": q, "speakers": n}
-            for t, q, n in zip(TYPE_KEYS, type_quotes, type_speakers, strict=True)
+            person: {"quotes": type_quotes[0], "speakers": type_speakers[0]},
+            organisation: {"quotes": type_quotes[1], "speakers": type_speakers[1]},
+            group: {"quotes": type_quotes[2], "speakers": type_speakers[2]},
+            unknown_type: {"quotes": type_quotes[3], "speakers": type_speakers[3]},
         },
-        "total_quotes": sum(type_quotes),
+        "total_quotes": type_quotes[0] + type_quotes[1] + type_quotes[2] + type_quotes[3],
     }
 
 
