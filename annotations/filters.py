@@ -544,12 +544,14 @@ def best_matches(quotes, terms: str):
     the RELEVANCE_POOL most recently added matches are ranked.
     """
     estimate = estimated_matches(quotes.db, terms)
-    if estimate is None or estimate > RELEVANCE_WALK_ABOVE * _newest_id(quotes.db):
+    if estimate is not None and estimate <= RELEVANCE_WALK_ABOVE * (
+        newest := _newest_id(quotes.db)
+    ):
+        pool = _newest_matches(quotes, estimate, newest)
+    else:
         # Found newest id first from the primary key, checking each quote: a common word
         # fills the pool within a few thousand quotes (and SQLite has no estimate).
         pool = quotes.order_by("-id").values("pk")[:RELEVANCE_POOL]
-    else:
-        pool = _newest_matches(quotes, estimate)
     return Quote.objects.filter(pk__in=pool).ranked(terms).order_by("-rank", "-id")
 
 
@@ -563,14 +565,13 @@ def _newest_id(using: str) -> int:
     return Quote.objects.using(using).order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _newest_matches(quotes, estimate: int) -> list[int]:
+def _newest_matches(quotes, estimate: int, newest: int) -> list[int]:
     """The ids of the RELEVANCE_POOL newest matches of a search (PostgreSQL), read from
     windows of the newest ids: a window holding about twice the pool by the estimate,
     four times wider until it holds the pool. Each window is one bitmap scan, the search
     index's matches ANDed with the primary key's range, so the quotes read are about the
     matches in the window, not every match of the word (tens of thousands for a word in a
-    few per cent of quotes) nor every quote of the window."""
-    newest = _newest_id(quotes.db)
+    few per cent of quotes) nor every quote of the window. ``newest``: the highest id."""
     window = max(2 * RELEVANCE_POOL * newest // max(estimate, 1), RELEVANCE_POOL)
     while True:
         with transaction.atomic(using=quotes.db):
