@@ -7,7 +7,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Quote
 from tests.browser import test_review_flow
-from tests.browser.test_review_flow import TEXT, _refreshed, open_review, wait_status
+from tests.browser.test_review_flow import (
+    TEXT,
+    _refreshed,
+    add_marked_by_first_offer,
+    open_review,
+    wait_status,
+)
 
 ferry = test_review_flow.ferry  # the invented ferry article and its four candidates
 
@@ -76,12 +82,7 @@ def test_a_full_stop_marks_a_sentence_and_the_add_form_offers_the_speaker_before
     page.keyboard.press(".")
     expected = '"They wanted earlier sailings, and they will get them."'
     expect(page.locator("#selection-text")).to_have_text(expected)
-    page.keyboard.press("a")
-    expect(page.locator("#speaker-name-add")).to_be_focused()
-    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
-    page.keyboard.press("Enter")
-    wait_status(page, "Added")
-    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    added = add_marked_by_first_offer(page, article)
     assert (added.text, added.speaker) == (expected, speakers["osei"])
 
 
@@ -110,11 +111,7 @@ def test_an_added_row_is_put_in_its_place_and_undo_takes_it_out_with_numbers_in_
     page.keyboard.press("j")  # "cost"
     page.keyboard.press("a")  # the caret at the "listened" line
     page.keyboard.press(".")
-    page.keyboard.press("a")
-    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
-    page.keyboard.press("Enter")
-    wait_status(page, "Added")
-    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    added = add_marked_by_first_offer(page, article)
     # It starts where "listened" does and ends after it ('..." Osei added'): after it.
     assert added.start == quotes["listened"].start and added.end > quotes["listened"].end
     order = [quotes[k].pk for k in ("timetable", "cost", "listened")]

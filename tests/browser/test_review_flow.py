@@ -81,6 +81,17 @@ def wait_status(page, text):
     page.wait_for_selector(f"#review-status .message:has-text('{text}')")
 
 
+def add_marked_by_first_offer(page, article) -> Quote:
+    """a adds the marked text as a new quote and Enter takes the add form's first offer
+    of a speaker; returns the quote added."""
+    page.keyboard.press("a")
+    expect(page.locator("#speaker-name-add")).to_be_focused()
+    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
+    page.keyboard.press("Enter")
+    wait_status(page, "Added")
+    return Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+
+
 def select_text(page, article, fragment):
     """Select ``fragment`` in the article text with a DOM Range, as a mouse drag would."""
     start = article.text.index(fragment)

@@ -7,7 +7,12 @@ from playwright.sync_api import expect
 
 from annotations.models import Quote
 from tests.browser import test_review_flow
-from tests.browser.test_review_flow import current_row, open_review, wait_status
+from tests.browser.test_review_flow import (
+    add_marked_by_first_offer,
+    current_row,
+    open_review,
+    wait_status,
+)
 from tests.factories import make_article, make_quote, make_speaker
 
 ferry = test_review_flow.ferry  # the invented ferry article and its four candidates
@@ -82,12 +87,7 @@ def test_tab_in_the_caret_marks_the_next_uncovered_passage_and_a_adds_it(page, a
     expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
     page.keyboard.press("Shift+Tab")
     expect(page.locator("#selection-text")).to_have_text(they_wanted)
-    page.keyboard.press("a")
-    expect(page.locator("#speaker-name-add")).to_be_focused()
-    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
-    page.keyboard.press("Enter")
-    wait_status(page, "Added")
-    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    added = add_marked_by_first_offer(page, article)
     assert (added.text, added.speaker) == (they_wanted, speakers["osei"])
     # Added, it is covered: Tab now marks the other one only.
     page.keyboard.press("t")
@@ -126,12 +126,7 @@ def test_a_marks_the_next_uncovered_passage_at_once_and_a_again_adds_it(page, al
     expect(page.locator("#selection-text")).to_have_text("the first changes arrive in March")
     page.keyboard.press("Shift+Tab")
     expect(page.locator("#selection-text")).to_have_text(they_wanted)
-    page.keyboard.press("a")
-    expect(page.locator("#speaker-name-add")).to_be_focused()
-    page.wait_for_selector("#suggest-add .suggestion[aria-selected=true]")
-    page.keyboard.press("Enter")
-    wait_status(page, "Added")
-    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    added = add_marked_by_first_offer(page, article)
     assert (added.text, added.speaker) == (they_wanted, speakers["osei"])
 
 
