@@ -70,6 +70,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 DERIVED_MODELS = (
     "annotations.statement",
     "annotations.voicecount",
+    "annotations.voicegroup",
     "annotations.voicepeople",
     "annotations.voicepresence",
 )

@@ -2,9 +2,9 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016, 0017 and 0018): with no date filter, from VoicePeople (distinct speakers
-and quotes already counted per outlet, month, kinds and profile: a few hundred rows);
-with dates, per month from VoicePeople's months, and over the range from VoicePresence's
+migrations 0016, 0017, 0018 and 0021): with no date filter, from VoiceGroup (distinct
+speakers and quotes already counted per outlet, month and kinds: one row a group, VoicePeople's
+rows per profile added up); with dates, per month from VoiceGroup's months, and over the range from VoicePresence's
 per-speaker rows of its whole months united with the quotes of the days at its edges
 (``split``); on SQLite, from the quotes themselves. All give the same numbers
 (tests/voices/test_aggregate.py and test_ranges_and_kinds.py check each against a hand
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 
 from .filters import BadParameter, ResearchFilterSet, iso_date
@@ -38,6 +38,7 @@ from .models import (
     SpeakerType,
     VoiceCount,
     VoiceGrain,
+    VoiceGroup,
     VoicePeople,
     VoicePresence,
     VoiceScope,
@@ -303,11 +304,11 @@ def _scope(criteria: Criteria) -> int:
     return VoiceScope.WITH_CANDIDATES if criteria.include_candidates else VoiceScope.REVIEWED
 
 
-def _cells(scope: int, by: str, outlet: str, kinds: int, months=None):
-    """VoicePeople rows of a grouping; ``months``, a (first, last) range of whole months
-    (either may be None: open), for the month grains."""
+def _cells(model, scope: int, by: str, outlet: str, kinds: int, months=None):
+    """The rows of ``model`` (VoicePeople, VoiceGroup) of a grouping; ``months``, a
+    (first, last) range of whole months (either may be None: open), for the month grains."""
     grain = GRAINS[by][1 if outlet else 0]
-    rows = VoicePeople.objects.filter(scope=scope, grain=grain, kinds=kinds)
+    rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds)
     if months is not None:
         first, last = months
         rows = rows.filter(month__isnull=False)
@@ -318,43 +319,39 @@ def _cells(scope: int, by: str, outlet: str, kinds: int, months=None):
     return rows.filter(outlet=outlet) if outlet else rows
 
 
-# The sums of a group, in the order of counts()' arguments.
-SUMS = {
-    **{f"tq_{t}": ("quotes", Q(speaker_type=t)) for t in TYPES},
-    **{f"tp_{t}": ("people", Q(speaker_type=t)) for t in TYPES},
-    **{f"gq_{g}": ("quotes", Q(speaker_type=SpeakerType.PERSON, gender=g)) for g in GENDERS},
-    **{f"gp_{g}": ("people", Q(speaker_type=SpeakerType.PERSON, gender=g)) for g in GENDERS},
-}
-for _why, _condition in (
-    ("name", Q(gender_source=GenderSource.NAME)),
-    ("none", ~Q(gender_source=GenderSource.NAME)),
-):
-    for _column, _prefix in (("quotes", "uq"), ("people", "up")):
-        SUMS[f"{_prefix}_{_why}"] = (
-            _column,
-            Q(speaker_type=SpeakerType.PERSON, gender=Gender.UNKNOWN) & _condition,
-        )
+# VoiceGroup's sums (migrations 0020 and 0021 say what each adds up), in the order of
+# counts()' arguments but for the unknown genders', which come as (name, none) pairs of
+# quotes and people.
+SUMS = [
+    *(f"tq_{t}" for t in TYPES),
+    *(f"tp_{t}" for t in TYPES),
+    *(f"gq_{g}" for g in GENDERS),
+    *(f"gp_{g}" for g in GENDERS),
+    "uq_name",
+    "up_name",
+    "uq_none",
+    "up_none",
+]
 
 
-def _summed(rows, keys) -> list[tuple[tuple, dict]]:
-    """(group key, counts) per group, added up by the database (a group has up to
-    4 types x 4 genders x 5 sources rows). Read through a cursor: the per-outlet-and-month
-    API has thousands of groups of 24 sums, and the queryset's converters per value cost
-    more than the query."""
-    sums = {name: Sum(column, filter=condition) for name, (column, condition) in SUMS.items()}
-    if not keys:
-        whole = rows.aggregate(**sums)
-        return [((), _counts_of([whole[name] for name in SUMS]))]
-    query = rows.order_by().values(*keys).annotate(**sums).values_list(*keys, *sums)
+def _summed(scope: int, by: str, outlet: str, kinds: int, months=None) -> list[tuple[tuple, dict]]:
+    """(group key, counts) per group of ``by``: VoiceGroup's row of each cell, whose grain
+    (GRAINS) holds one row per group. Read through a cursor: the per-outlet-and-month API
+    has thousands of groups of 20 sums, and the queryset's converters per value cost more
+    than the query."""
+    keys = GROUPINGS[by]
+    rows = _cells(VoiceGroup, scope, by, outlet, kinds, months)
+    query = rows.order_by().values_list(*keys, *SUMS)
     with connections[rows.db].cursor() as cursor:
         cursor.execute(*query.query.sql_with_params())
         found = cursor.fetchall()
+    if not keys:  # the whole filter: its one cell, or nothing yet
+        return [((), _counts_of(found[0] if found else [0] * len(SUMS)))]
     width = len(keys)
     return [(row[:width], _counts_of(row[width:])) for row in found]
 
 
 def _counts_of(sums) -> dict:
-    sums = [n or 0 for n in sums]
     return counts(
         sums[0:4], sums[4:8], sums[8:12], sums[12:16], (sums[16], sums[18]), (sums[17], sums[19])
     )
@@ -364,11 +361,10 @@ def _from_people(criteria: Criteria, groupings) -> dict:
     """The aggregate from VoicePeople and VoicePresence: a few hundred rows per request
     whatever the corpus size (no date or kind filter; whole corpus or one outlet)."""
     scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
-    total = _summed(_cells(scope, "", outlet, kinds), ())[0][1]
-    groups = {}
-    for by in groupings:
-        keys = GROUPINGS[by]
-        groups[by] = _grouped(keys, dict(_summed(_cells(scope, by, outlet, kinds), keys)))
+    total = _summed(scope, "", outlet, kinds)[0][1]
+    groups = {
+        by: _grouped(GROUPINGS[by], dict(_summed(scope, by, outlet, kinds))) for by in groupings
+    }
     grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
     presence = VoicePresence.objects.filter(
         scope=scope, grain=grain, kinds=kinds, outlet=outlet or None, month=None
@@ -385,8 +381,8 @@ def _from_people(criteria: Criteria, groupings) -> dict:
 def _candidates_in(by: str, *args, **kwargs) -> int:
     """The candidates of VoicePeople's cells (``_cells`` arguments): the quotes counted
     with them less the quotes counted without."""
-    with_them = _cells(VoiceScope.WITH_CANDIDATES, by, *args, **kwargs)
-    without = _cells(VoiceScope.REVIEWED, by, *args, **kwargs)
+    with_them = _cells(VoicePeople, VoiceScope.WITH_CANDIDATES, by, *args, **kwargs)
+    without = _cells(VoicePeople, VoiceScope.REVIEWED, by, *args, **kwargs)
     return (with_them.aggregate(n=Sum("quotes"))["n"] or 0) - (
         without.aggregate(n=Sum("quotes"))["n"] or 0
     )
@@ -558,7 +554,7 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
             if parts.months is not None:
                 dated = criteria.date_from or criteria.date_to
                 months = parts.months if dated else None
-                cells = dict(_summed(_cells(scope, by, outlet, kinds, months=months), keys))
+                cells = dict(_summed(scope, by, outlet, kinds, months=months))
             for start, end in parts.edges:  # each a month of its own
                 edge = _quote_rows(_edge_criteria(criteria, start, end))
                 cells.update(_quote_cells(edge, Count("id"), by))

@@ -325,6 +325,7 @@ def test_every_annotations_model_but_the_derived_summaries_is_in_the_backup():
     assert models - exported == {
         "annotations.statement",
         "annotations.voicecount",
+        "annotations.voicegroup",
         "annotations.voicepeople",
         "annotations.voicepresence",
     }

@@ -252,6 +252,7 @@ class Command(BaseCommand):
                 "annotations_voicecount",
                 "annotations_voicepresence",
                 "annotations_voicepeople",
+                "annotations_voicegroup",
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")  # index-only scans need it
         self.stdout.write(
