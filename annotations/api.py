@@ -516,9 +516,10 @@ def documented_parameters_only(view):
     return checked
 
 
-def _counts(filterset, quotes) -> dict:
-    """``total``, ``unreviewed_left_out`` and ``counts_exact`` of the filtered quotes."""
-    counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all())
+def _counts(filterset, quotes, total: int | None = None) -> dict:
+    """``total``, ``unreviewed_left_out`` and ``counts_exact`` of the filtered quotes
+    (``total``: their number, when already counted)."""
+    counted = aggregates.coverage(filterset, quotes, base_queryset=Quote.objects.all(), total=total)
     return {
         "total": counted.total,
         "unreviewed_left_out": counted.unreviewed_left_out,
@@ -526,10 +527,10 @@ def _counts(filterset, quotes) -> dict:
     }
 
 
-def _first_page_counts(filterset, quotes, request) -> dict:
+def _first_page_counts(filterset, quotes, request, total: int | None = None) -> dict:
     if request.GET.get("cursor"):
         return {"total": None, "unreviewed_left_out": None, "counts_exact": None}
-    return _counts(filterset, quotes)
+    return _counts(filterset, quotes, total)
 
 
 @api.get("/quotes", response={200: QuotePage, **ERRORS}, tags=["quotes"])
@@ -561,7 +562,7 @@ def list_quotes(
     return {
         "items": items,
         "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
-        **_first_page_counts(filterset, quotes, request),
+        **_first_page_counts(filterset, quotes, request, page.total),
     }
 
 

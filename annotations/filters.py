@@ -8,7 +8,6 @@ by OFFSET, so page 1,000 costs what page 1 does.
 
 import base64
 import binascii
-import bisect
 import datetime
 import json
 from dataclasses import dataclass
@@ -414,6 +413,8 @@ def _position(value) -> int:
 class Page:
     items: list
     next_cursor: Cursor | None
+    # How many quotes the whole list has, when the page counted them on its way (else None).
+    total: int | None = None
 
 
 def quote_page(quotes, *, sort: str, cursor: Cursor | None, limit: int, terms: str = "") -> Page:
@@ -507,34 +508,48 @@ def _quote_page(quotes, *, sort, cursor, limit, terms, read_all=False) -> Page:
     return Page(items, Cursor("date", (published, last.article_id, last.start, last.pk)))
 
 
-def _date_key(published, article_id, start, quote_id):
-    """The date order as a sort key: newest first, undated last, reading order."""
-    day = -published.toordinal() if published else 1
-    return (day, -article_id, start, quote_id)
-
-
 def _page_of_few(quotes, *, cursor, limit) -> Page:
-    """A date-ordered page of a search with few matches: read every match's sort keys
-    (no ORDER BY, so the only sensible plan is the GIN bitmap scan), sort them here,
-    then load the page's quotes by id."""
-    keys = sorted(
-        (_date_key(*row), row)
-        for row in quotes.order_by().values_list("article__published", "article_id", "start", "pk")
-    )
+    """A date-ordered page of a search with few matches: every match's sort keys read
+    into a materialized CTE (no ORDER BY inside it, so the only sensible plan is the GIN
+    bitmap scan), the page's rows picked from it by the database's top-N sort, then the
+    page's quotes loaded by id. The first page also says how many quotes match
+    (``Page.total``): counted from the keys already read."""
     if cursor:
-        position = bisect.bisect_right([key for key, _ in keys], _date_key(*cursor.keys))
-        keys = keys[position:]
-    chosen = [row for _, row in keys[: limit + 1]]
+        quotes = quotes.filter(_after_in_date_order(*cursor.keys))
+    keys = quotes.order_by().values_list("article__published", "article_id", "start", "pk")
+    sql, params = keys.query.sql_with_params()
+    with connections[quotes.db].cursor() as db_cursor:
+        db_cursor.execute(
+            f"WITH matches (published, article_id, start, id) AS MATERIALIZED ({sql}) "
+            "SELECT *, count(*) OVER () FROM matches "
+            "ORDER BY published DESC NULLS LAST, article_id DESC, start, id LIMIT %s",
+            [*params, limit + 1],
+        )
+        chosen = db_cursor.fetchall()
+    total = None
+    if cursor is None:
+        total = chosen[0][4] if chosen else 0
     by_id = {
         quote.pk: quote
         for quote in _with_relations(Quote.objects.filter(pk__in=[row[3] for row in chosen]))
     }
     items = [by_id[row[3]] for row in chosen[:limit]]
     if len(chosen) <= limit:
-        return Page(items, None)
-    published, article_id, start, quote_id = chosen[limit - 1]
+        return Page(items, None, total)
+    published, article_id, start, quote_id, _ = chosen[limit - 1]
     published = published.isoformat() if published else None
-    return Page(items, Cursor("date", (published, article_id, start, quote_id)))
+    return Page(items, Cursor("date", (published, article_id, start, quote_id)), total)
+
+
+def _after_in_date_order(published, article_id, start, quote_id) -> Q:
+    """Rows after a date cursor's row: older articles, then the undated ones (last)."""
+    if published is None:
+        return Q(article__published__isnull=True) & _after(article_id, start, quote_id)
+    return (
+        Q(article__published__lt=published)
+        | Q(article__published=published) & _after(article_id, start, quote_id)
+        | Q(article__published__isnull=True)
+    )
 
 
 def best_matches(quotes, terms: str):

@@ -104,7 +104,10 @@ def quote_list(request):
         page, next_url = _quotes_for(filterset, request)
         if not request.GET.get("cursor"):
             context["coverage"] = aggregates.coverage(
-                filterset, filterset.filtered(), base_queryset=Quote.objects.all()
+                filterset,
+                filterset.filtered(),
+                base_queryset=Quote.objects.all(),
+                total=page.total,
             )
     except BadParameter as error:
         return _bad_request(request, template, context, error)

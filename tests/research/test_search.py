@@ -161,6 +161,30 @@ def test_searches_page_the_same_whichever_plan_is_used(rachel_client, quotes, mo
 
 
 @on_postgresql
+@pytest.mark.parametrize("few", [True, False], ids=["every match read", "articles walked"])
+def test_a_search_pages_newest_article_first_in_reading_order_undated_last(
+    rachel_client, db, monkeypatch, few
+):
+    if not few:
+        monkeypatch.setattr("annotations.filters.FEW_MATCHES", -1)
+    march, january = datetime.date(2024, 3, 1), datetime.date(2024, 1, 1)
+    text = "The ferry runs late. Nothing else. The ferry runs early."
+    first = make_article(text=text + " (1)", published=march)
+    second = make_article(text=text + " (2)", published=march)  # same day, added later
+    older = make_article(text=text + " (3)", published=january)
+    undated = make_article(text=text + " (4)")
+    expected = []
+    for article in (second, first, older, undated):
+        for start in (0, text.index("The ferry runs early")):  # reading order in each
+            quote = make_quote(article, start=start, end=start + 20, status="confirmed")
+            expected.append(quote.pk)
+    make_quote(first, "Nothing else.", status="confirmed")  # no match
+
+    assert pages_of(rachel_client, {"q": "ferry", "limit": 3}) == expected
+    assert rachel_client.get(URL, {"q": "ferry"}).context["coverage"].total == 8
+
+
+@on_postgresql
 @pytest.mark.parametrize("walk_above", [10, 0], ids=["windows of ids", "primary key walk"])
 def test_best_match_first_ranks_the_newest_matches(db, monkeypatch, walk_above):
     # Three matches, then 40 quotes without the word: the first window of the newest ids
