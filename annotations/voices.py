@@ -3,12 +3,12 @@
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
 migrations 0016, 0017, 0018 and 0021): with no date filter, from VoiceGroup (distinct
-speakers and quotes already counted per outlet, month and kinds: one row a group, VoicePeople's
-rows per profile added up); with dates, per month from VoiceGroup's months, and over the range from VoicePresence's
-per-speaker rows of its whole months united with the quotes of the days at its edges
-(``split``); on SQLite, from the quotes themselves. All give the same numbers
-(tests/voices/test_aggregate.py and test_ranges_and_kinds.py check each against a hand
-count).
+speakers and quotes already counted per outlet, month and kinds: one row a group,
+VoicePeople's rows per profile added up); with dates, per month from VoiceGroup's months,
+and over the range from VoicePresence's per-speaker rows of its whole months united with
+the quotes of the days at its edges (``split``); on SQLite, from the quotes themselves.
+All give the same numbers (tests/voices/test_aggregate.py and test_ranges_and_kinds.py
+check each against a hand count).
 
 Counts: ``quotes`` is the number of quotes; ``people`` the number of distinct speakers
 (for types other than person: distinct organisations, groups...). A quote with no
