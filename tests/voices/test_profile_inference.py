@@ -4,9 +4,9 @@ type, role and affiliation, on sentences written for these tests. No database.""
 import pytest
 
 from annotations.extraction import extract, load_pipeline
+from annotations.extraction.candidate import QuoteCandidate
 from annotations.extraction.first_names import first_name_gender
 from annotations.extraction.pipeline import extract_texts
-from annotations.extraction.candidate import QuoteCandidate
 from annotations.extraction.profiles import (
     Evidence,
     choose_gender,
