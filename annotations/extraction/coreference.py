@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from .confidence import RESOLUTION_RELIABILITY
 from .cues import SPEECH_VERBS
+from .first_names import first_name_gender
 from .tokens import positions_of, positions_of_tags, word_hashes
 from .vocabulary import ORGANISATION_HEADS, TITLE_WORDS, word_set
 
@@ -31,42 +32,6 @@ PRONOUN_GENDER_WORDS = ("he", "him", "his", "she", "her", "hers")
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "father", "king", "prince", "mister"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
 
-
-# a small list of frequent first names; unknown names stay gender-neutral
-MALE_NAMES = word_set(
-    """
-aaron adam ahmed alan albert alexander ali andrew andy anthony arthur austin ben
-benjamin bill billy blaine bob bobby boris brad bradley brandon brian bruce bryan carl
-charles chris christian christopher colin craig daniel dave david dean dennis donald
-doug douglas dylan edward eric ethan eugene francois frank fred gabriel gary gavin
-george gerald glen glenn graham greg gregory hank harold henry hugh ian jack jacob
-jagmeet james jason jean jeffrey jeremy jerry jesse jim joe joel john johnny jonathan
-jordan jose joseph joshua juan justin keir keith ken kenneth kevin kyle larry lawrence
-leo liam lloyd logan louis luke marco mario mark matthew max michael mike mohammed
-muhammad nathan neil nicholas nigel noah oliver omar owen patrick paul peter philip
-pierre ralph randy raymond richard rishi rob robert rod roger ron ronald ross roy
-russell ryan samuel scott sean shane simon stephen steve steven stuart terry thomas
-timothy todd tom tony trevor tyler victor vincent vladimir walter wayne wes william
-willie zachary
-"""
-)
-FEMALE_NAMES = word_set(
-    """
-abigail alexis alice amanda amber amy andrea angela ann anna ashley barbara beth betty
-beverly brenda brittany carol caroline carolyn catherine cheryl chloe christina
-christine chrystia claire cynthia danielle darian deborah debra denise diana diane donna
-doris dorothy eleanor eleanore elizabeth ellen emily emma evelyn gail gillian gloria
-grace hannah heather heidi helen hillary holly irene iris isabelle jacqueline jane janet
-janice jasmine jean jennifer jenny jessica jill jo joan joanne jody joy joyce judith
-judy julia julie kamala karen kate katherine kathleen kathryn katie kayla kelly kimberly
-laura lauren lily lina linda lisa liz lori louise lucy lynn madison margaret maria marie
-marilyn martha mary meg megan melissa michelle mona nadia nancy naomi natalie nicole
-nora olivia pamela patricia paula priti priya rachel rebecca rita rona rose ruth sally
-samantha sandra sara sarah shannon sharon sheila shirley sonia sophia sophie stephanie
-suella susan tanya teresa theresa tiffany tracy valerie victoria virginia wendy yvonne
-zoe
-"""
-)
 
 RECENT_CHARS = 120
 NAMED_LATER_CHARS = 400
@@ -279,11 +244,7 @@ class Registry:
                 p.words = full.words
         for p in self.people:
             if p.gender is None and not p.is_org and len(p.words) >= 2:
-                first = fold(p.words[0])
-                if first in MALE_NAMES:
-                    p.gender = "m"
-                elif first in FEMALE_NAMES:
-                    p.gender = "f"
+                p.gender = guess_gender(p.words)
 
 
 def person_shaped_name(words: list[str], person_surnames: set[str]) -> bool:
@@ -380,16 +341,19 @@ def spelled_out_acronyms(text: str) -> dict[str, str]:
     return out
 
 
+# A gender read from a first name rules out the other pronoun when resolving he/she, so a
+# wrong one loses the quote: only names the data is nearly sure of (nomquamgender's own
+# suggested band, p(female) <= 0.1 or >= 0.9; 'Pat', 0.34, stays open).
+PRONOUN_NAME_BAND = 0.1
+
+
 def guess_gender(words: list[str]) -> str | None:
-    """'m'/'f' from a common first name, else None (unknown is compatible with both)."""
+    """'m'/'f' from the first name's statistics (first_names.py, the data and band the
+    speaker profiles use), else None: a name the data does not know or calls ambiguous is
+    compatible with both. A lone word may be a surname, so it says nothing."""
     if len(words) < 2:
         return None
-    first = fold(words[0])
-    if first in MALE_NAMES:
-        return "m"
-    if first in FEMALE_NAMES:
-        return "f"
-    return None
+    return {"male": "m", "female": "f"}.get(first_name_gender(words[0], PRONOUN_NAME_BAND))
 
 
 def is_main_subject(t: Token) -> bool:

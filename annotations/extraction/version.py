@@ -5,7 +5,7 @@ the model's version changes with every training (train.py, manage.py train_attri
 import json
 from pathlib import Path
 
-RULES_VERSION = "rules-1.4"
+RULES_VERSION = "rules-1.5"
 SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "attribution_model.json"
 
 

@@ -4,9 +4,15 @@ type, role and affiliation, on sentences written for these tests. No database.""
 import pytest
 
 from annotations.extraction import extract, load_pipeline
+from annotations.extraction.candidate import QuoteCandidate
 from annotations.extraction.first_names import first_name_gender
 from annotations.extraction.pipeline import extract_texts
-from annotations.extraction.profiles import Evidence, choose_gender, speaker_profiles
+from annotations.extraction.profiles import (
+    Evidence,
+    choose_gender,
+    speaker_profiles,
+    speaker_type_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +234,44 @@ def test_a_pronoun_after_two_people_is_the_one_whose_name_allows_it(profile_of):
     text = "Jean Reed" + told + "is due in June." + quote
     profile = profile_of(text, "Leslie Corbett")
     assert (profile.gender, profile.gender_source) == ("unknown", "name")
+
+
+def _organisation_quote(text: str, name: str) -> QuoteCandidate:
+    """A quote the engine gave `name`, typed an organisation (as the NER's ORG label makes it)."""
+    start = text.index(name)
+    return QuoteCandidate(
+        start=0,
+        end=10,
+        text=text[:10],
+        kind="direct",
+        speaker_start=start,
+        speaker_end=start + len(name),
+        speaker_text=name,
+        speaker_name=name,
+        cue_start=None,
+        cue_end=None,
+        cue_text="",
+        confidence=0.9,
+        is_floating=False,
+        speaker_type="organisation",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # a person's role noun before a full name: a person, whatever the NER said
+        ('"Spending fell," economist Philip Cross wrote in a report.', "Philip Cross", "person"),
+        # a gendered title for the same name elsewhere in the text
+        ('"Spending fell," Leah Ortiz wrote. Ms Ortiz works downtown.', "Leah Ortiz", "person"),
+        # an organisation's noun before it is no person's
+        ('"Spending fell," the utility BC Hydro said on Monday.', "BC Hydro", "organisation"),
+        # one word after a role noun may be a firm ('asset manager BlackRock')
+        ('"Spending fell," asset manager BlackRock said on Monday.', "BlackRock", "organisation"),
+    ],
+)
+def test_a_name_written_as_a_persons_is_a_person_though_the_engine_typed_it_an_organisation(
+    text, name, expected
+):
+    doc = load_pipeline()(text)
+    assert speaker_type_of(doc, name, [_organisation_quote(text, name)]) == expected
