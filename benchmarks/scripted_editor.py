@@ -13,9 +13,9 @@ caret or the card is counted from where the page really is:
 
 * it reads the cards in order and goes to each one that needs work: ``c`` on each right
   card on the way (``j`` past one with no speaker: ``c`` would ask again), or ``g`` and
-  the card's number (and ``Enter`` when a longer number could start with it), whichever is
-  fewer keys; the right cards left behind are confirmed by one ``A`` at the end (or ``c``
-  when the only one left is current);
+  the card's number, whichever is fewer keys (the key acting on the card ends a number a
+  longer one could start with; only a digit, ``1``-``3``, needs ``Enter`` before it);
+  the right cards left behind are confirmed at the end by ``N``, with the next article;
 * a candidate with no gold quote: ``x``;
 * a wrong speaker: ``p`` (previous speaker) or ``1``-``3`` (the card's alternatives) when
   they hold the right person, else ``s`` and the fewest typed characters of the name or
@@ -35,11 +35,16 @@ caret or the card is counted from where the page really is:
   of them drops the passage marked and moves the caret from where ``a`` put it); then
   ``p`` when the add form's first offer (the nearest quote before's speaker) is right,
   else ``a`` and the speaker from the add form's offers or typed, ``Enter``;
-* ``n`` for the next article: the only page load.
+* ``N`` (the candidates left confirmed, as ``A``, and the next article) or ``n`` when
+  none is left: the only page load.
 
-``--add-after-candidates`` adds every missed quote after the candidates, as the editor
-did before. ``--without-g-and-tab`` counts the same editor on the page as it was before ``g`` and
-``Tab`` (cards reached by ``c`` / ``j`` / ``k`` only), for comparison.
+``--without-confirm-and-next`` ends each article with ``A`` (or ``c`` when the only
+candidate left is current) before the last missed quotes, and ``n``, as before ``N``.
+``--enter-after-numbers`` counts ``Enter`` after every such number, as the page had it
+before the acting key ended it. ``--add-after-candidates`` adds every missed quote after
+the candidates, as the editor did before. ``--without-g-and-tab`` counts the same editor
+on the page as it was before ``g`` and ``Tab`` (cards reached by ``c`` / ``j`` / ``k``
+only), for comparison.
 
 No key is pressed by a mouse: mouse actions are 0 by construction. Then the reviewed
 quotes are scored against gold with ../shared/eval/score.py (quote and attributed F1 at
@@ -174,6 +179,7 @@ class PageState:
         rows = self.rows()
         first = next((q for q in rows if q.status == "candidate"), rows[0] if rows else None)
         self.current = first.pk if first else None
+        self.enter_after_numbers = False
 
     def rows(self):
         from annotations.models import Quote
@@ -237,11 +243,19 @@ class PageState:
         ids = [q.pk for q in self.rows()]
         return abs(ids.index(target) - ids.index(self.current))
 
+    def number_could_go_on(self, target) -> bool:
+        """Whether a longer card number starts with ``target``'s (card 1 of 12)."""
+        rows = self.rows()
+        return ([q.pk for q in rows].index(target) + 1) * 10 <= len(rows)
+
     def jump_keys(self, target) -> int:
-        """g, the card's number, and Enter when a longer number could start with it."""
+        """g and the card's number: the key acting on the card ends a number that could go
+        on (review.js goToKey), so Enter only when the page had it before
+        (``enter_after_numbers``); a digit acting next (1-3) adds it (see run)."""
         rows = self.rows()
         number = [q.pk for q in rows].index(target) + 1
-        return 1 + len(str(number)) + (1 if number * 10 <= len(rows) else 0)
+        enter = self.enter_after_numbers and self.number_could_go_on(target)
+        return 1 + len(str(number)) + (1 if enter else 0)
 
     def previous_speaker(self, quote):
         """The card's "previous speaker" offer (review_rows.decorate_quotes)."""
@@ -379,6 +393,17 @@ def main():
         "an uncovered passage): the same editor, for comparison.",
     )
     parser.add_argument(
+        "--enter-after-numbers",
+        action="store_true",
+        help="Count Enter after every card number a longer one could start with, as the "
+        "page had it before the key acting on the card ended the number.",
+    )
+    parser.add_argument(
+        "--without-confirm-and-next",
+        action="store_true",
+        help="End each article with A (or c) and n, as the page had it before N.",
+    )
+    parser.add_argument(
         "--add-after-candidates",
         action="store_true",
         help="Add the missed quotes after all the candidates (as the editor did before), "
@@ -440,6 +465,9 @@ def run(args):
 
     predictions = []
     machine = 0.0
+    # The card g's number went to when a longer number could start with it and nothing
+    # has ended the number yet (a digit key next would extend it, not pick a speaker).
+    number_open = {"after": None}
 
     def post(name, pk, data):
         response = client.post(reverse(name, args=[pk]), data, **HTMX)
@@ -457,6 +485,8 @@ def run(args):
         for i, name in enumerate(_offers(quote, previous)[:3], 1):
             if names_match(gold_name, name):
                 speaker = Speaker.objects.active().get(normalized_name=_key(name))
+                if number_open["after"] == quote.pk:
+                    keys["Enter"] += 1  # g's number could go on: a digit would extend it
                 keys[str(i)] += 1
                 return "quote_speaker", {"speaker": speaker.pk}
         keys["s"] += 1
@@ -496,11 +526,31 @@ def run(args):
                     best = (cost, len(gold_name), 0, pick)
         assert best is not None  # the loop always leaves a way: a pick or a new person
         _, n, arrows, pick = best
+        if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+            was = quote.speaker.name if quote.speaker_id else ""
+            print(f"    speaker {was!r} -> {gold_name!r}: s, typed {n}, arrows {arrows} {pick[1]}")
         typed += n
         keys["typed"] += n
         keys["↓"] += arrows
         keys["Enter"] += 1
         return pick
+
+    def confirm_the_rest(article, page) -> None:
+        """A (or c on the only candidate left when it is current), before n."""
+        left = Quote.objects.filter(article=article, status=Quote.Status.CANDIDATE)
+        if not left.exists():
+            return
+        before = presses()
+        n_left = left.count()
+        only = left.select_related("speaker").first()
+        if n_left == 1 and only is not None and only.pk == page.current and only.speaker_id:
+            keys["c"] += 1
+            post("quote_confirm", only.pk, {"version": only.version})
+        else:
+            keys["A"] += 1
+            post("article_confirm_remaining", article.pk, {"expected": n_left})
+        decisions["confirm"] += n_left - 1
+        decided("confirm", before)
 
     for number, record in enumerate(held, 1):
         started = time.perf_counter()
@@ -536,6 +586,7 @@ def run(args):
                 match[best.pk] = g_index
                 taken.add(best.pk)
         page = PageState(article)
+        page.enter_after_numbers = args.enter_after_numbers
 
         def needs_work(c, match=match, gold=gold) -> bool:
             g_index = match.get(c.pk)
@@ -649,6 +700,8 @@ def run(args):
                 keys["g"] += 1
                 keys["digits"] += jump - 1
                 page.current = candidate.pk
+                if page.number_could_go_on(candidate.pk) and not args.enter_after_numbers:
+                    number_open["after"] = candidate.pk
                 decided("go to a card", before)
             quote = Quote.objects.select_related("speaker").get(pk=candidate.pk)
             g_index = match.get(quote.pk)
@@ -679,6 +732,7 @@ def run(args):
                 )
                 quote.refresh_from_db()
                 page.current = quote.pk  # a span change stays on its card
+                number_open["after"] = None  # the span key ended the number
                 decided("span fix", before)
             gold_name = g.get("speaker_name") or ""
             if gold_name and not (quote.speaker_id and names_match(gold_name, quote.speaker.name)):
@@ -693,25 +747,29 @@ def run(args):
                     counts["mentions kept or set"] += 1
                 page.after_advance(quote.pk)
                 decided("speaker fix", before)
-        left = Quote.objects.filter(article=article, status=Quote.Status.CANDIDATE)
-        if left.exists():
-            before = presses()
-            n_left = left.count()
-            only = left.select_related("speaker").first()
-            if n_left == 1 and only.pk == page.current and only.speaker_id:
-                keys["c"] += 1
-                post("quote_confirm", only.pk, {"version": only.version})
-            else:
-                keys["A"] += 1
-                post("article_confirm_remaining", article.pk, {"expected": n_left})
-            decisions["confirm"] += n_left - 1
-            decided("confirm", before)
+        if args.without_confirm_and_next:
+            confirm_the_rest(article, page)
         # Gold quotes no candidate found and not added on the way: in text order.
         for g_index, g in enumerate(gold):
             if g_index not in match.values() and g_index not in added_on_the_way:
                 add_missed(g)
         before = presses()
-        keys["n"] += 1
+        left = Quote.objects.filter(article=article, status=Quote.Status.CANDIDATE)
+        if args.without_confirm_and_next or not left.exists():
+            keys["n"] += 1
+            client.post(reverse("article_next"), {"after": article.pk})
+        else:
+            # N: the candidates left confirmed (as A) and the next article, in one key.
+            n_left = left.count()
+            keys["N"] += 1
+            response = client.post(
+                reverse("article_next"),
+                {"after": article.pk, "confirm_remaining": "1", "expected": n_left},
+            )
+            if response.status_code != 303 or left.exists():
+                counts["errors"] += 1
+                print(f"  N on article {article.pk}: HTTP {response.status_code}")
+            decisions["confirm"] += n_left
         decided("next article", before)
         machine += time.perf_counter() - started
         for quote in Quote.objects.filter(article=article).reviewed().select_related("speaker"):
@@ -772,11 +830,15 @@ def choose_speaker_for_add(client, reverse, names_match, keys, gold_name, articl
                 if arrows == 0:
                     break
     if best is None:
+        if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+            print(f"    add speaker {gold_name!r}: new, typed {len(gold_name)}")
         keys["a"] += 1  # a: the add form, its speaker field
         keys["typed"] += len(gold_name)
         keys["Enter"] += 1
         return "quote_add", {"speaker_name": gold_name, "create": "1", "_typed": len(gold_name)}
     n, arrows, name = best
+    if os.environ.get("SCRIPTED_EDITOR_VERBOSE"):
+        print(f"    add speaker {gold_name!r}: typed {n}, arrows {arrows}")
     if n == 0 and arrows == 0:
         # The first offer is right: p adds the marked span by it (review.js
         # selection-add-previous), where a and Enter took two keys.

@@ -374,14 +374,14 @@ def _people_of(article_pk, start=None) -> list:
     """
     if not is_id(article_pk):
         return []
-    people = list(
+    quoted_here = (
         Speaker.objects.active()
         .filter(quotes__article_id=int(article_pk))
         .exclude(quotes__status=Quote.Status.REJECTED)
         .prefetch_related("aliases")
         .annotate(n_quotes=Count("quotes", distinct=True))
-        .order_by("-n_quotes", "name")[:SUGGESTIONS_SHOWN]
     )
+    people = list(quoted_here.order_by("-n_quotes", "name")[:SUGGESTIONS_SHOWN])
     if is_id(start):
         nearest = (
             Quote.objects.filter(article_id=int(article_pk), start__lt=int(start))
@@ -392,6 +392,10 @@ def _people_of(article_pk, start=None) -> list:
             .first()
         )
         nearest_pk = nearest and (nearest[0] or nearest[1])
+        if nearest_pk and all(speaker.pk != nearest_pk for speaker in people):
+            # Not among the most quoted here (a speaker of one quote in a long article):
+            # still the likeliest, so offered first in the place of the least quoted.
+            people = [*quoted_here.filter(pk=nearest_pk), *people][:SUGGESTIONS_SHOWN]
         people.sort(key=lambda speaker: speaker.pk != nearest_pk)  # stable: the rest keep order
     return people
 

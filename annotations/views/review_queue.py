@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .. import services
-from ..forms import QueueFilterForm
+from ..forms import ConfirmRemainingForm, QueueFilterForm
 from ..middleware import bad_parameter_response
 from ..models import Article, Quote
 from ..parsing import BadParameter, parse_id
@@ -152,11 +152,31 @@ def review_queue(request):
 @editor_required
 @require_POST
 def article_next(request):
-    """Claim and open the next article nobody else is reviewing (skipping the current one)."""
+    """Claim and open the next article nobody else is reviewing (skipping the current one).
+
+    With ``confirm_remaining`` (the review page's N), the candidates left in the current
+    article are confirmed first, if there are still ``expected`` of them; if not, nothing
+    is confirmed and the editor is back on that article, told why.
+    """
     try:
         after = parse_id(request.POST.get("after"), name="after")
     except BadParameter as error:
         return bad_parameter_response(request, str(error))
+    if request.POST.get("confirm_remaining"):
+        if not after:
+            return bad_parameter_response(request, "after: which article to confirm the rest of")
+        current = _load_article(after)
+        form = ConfirmRemainingForm(request.POST)
+        if not form.is_valid():
+            return bad_parameter_response(request, "expected: how many candidates you saw")
+        try:
+            confirmed = services.article_confirm_remaining(
+                article=current, editor=request.user, expected=form.cleaned_data["expected"]
+            )
+        except services.ReviewError as error:
+            messages.error(request, str(error))
+            return redirect(current.get_absolute_url())
+        messages.success(request, f"Confirmed {len(confirmed)} remaining quote(s) of “{current}”.")
     candidates = _queue(request, QueueFilterForm({}, outlets=[])).claimable_by(request.user)
     if after:
         candidates = candidates.exclude(pk=after)

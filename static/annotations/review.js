@@ -274,7 +274,7 @@
   // Keys that act on the current quote or the article: while an action is in flight
   // they wait their turn (see pendingKeys); moving between quotes waits too, so the
   // next key acts on the quote the editor meant.
-  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "j", "k", "goto", "Enter"]);
+  const QUEUED = new Set(["c", "x", "p", "1", "2", "3", "[", "]", "{", "}", "<", ">", "(", ")", "u", "M", "A", "N", "j", "k", "goto", "Enter"]);
   let confirmWithoutSpeaker = null; // the quote whose "no speaker" warning was shown
 
   function confirmCurrent() {
@@ -292,7 +292,9 @@
   }
 
   // "g" then a card's number: the digits typed so far (null: not going anywhere). The
-  // number is taken as soon as no other card's number starts with it, or with Enter.
+  // number is taken as soon as no other card's number starts with it, or with Enter, or
+  // with the key that acts on that card: "g 1 x" rejects card 1 where cards 10 and on
+  // exist, as the editor meant (only a digit, 1 2 3 picking a speaker, needs Enter first).
   let goTo = null;
   function runOrQueue(k) {
     if (busy && QUEUED.has(k.key)) {
@@ -315,17 +317,16 @@
       }
       return true;
     }
+    if (event.key === "Shift" || event.key === "CapsLock") return true; // "g 1 {": not yet
     const number = Number(goTo);
     goTo = null;
-    if (event.key === "Enter" && number) {
-      runOrQueue({ key: "goto", number: number });
-      return true;
-    }
     if (event.key === "Escape") {
       sayInfo("Not going anywhere.");
       return true;
     }
-    return false; // any other key: the number is dropped and the key does what it does
+    if (number) runOrQueue({ key: "goto", number: number });
+    // Enter only ends the number; any other key then does what it does, on that card.
+    return event.key === "Enter";
   }
 
   function runKey(k) {
@@ -412,6 +413,11 @@
       case "n":
         submitForm("next-article-form");
         break;
+      case "N":
+        // Done with the article: confirm what is left (as A) and open the next one, in
+        // one request (views/review_queue.article_next); with nothing left, as n.
+        submitForm(document.getElementById("confirm-and-next-form") ? "confirm-and-next-form" : "next-article-form");
+        break;
       case "C":
         submitForm("claim-form");
         break;
@@ -421,7 +427,7 @@
     }
   }
 
-  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "<", ">", "(", ")", "t", "a", "A", "u", "n", "C", "R"]);
+  const EDITOR_KEYS = new Set(["Enter", "c", "x", "s", "p", "P", "1", "2", "3", "M", "[", "]", "{", "}", "<", ">", "(", ")", "t", "a", "A", "N", "u", "n", "C", "R"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -167,3 +167,43 @@ def test_p_adds_the_marked_passage_by_the_speaker_of_the_quote_before_it(page, a
     # The card the editor was on is untouched: p did not give it the previous speaker.
     assert Quote.objects.get(pk=quotes["listened"].pk).speaker == speakers["osei"]
     assert Quote.objects.get(pk=quotes["listened"].pk).status == Quote.Status.CANDIDATE
+
+
+def test_the_key_acting_on_a_card_ends_a_number_that_could_go_on(page, alice, twelve):
+    article, quotes = twelve
+    open_review(page, alice, article)
+    for key in ("g", "1", "2"):
+        page.keyboard.press(key)
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes[11].pk))
+    # "1" could start 10, 11 or 12. Shift, held to type "}", does not end it; "}" does,
+    # and moves card 1's end, not the current card's.
+    for key in ("g", "1", "Shift+}"):
+        page.keyboard.press(key)
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes[0].pk))
+    expect(current_row(page).locator(".quote-text")).not_to_have_text(quotes[0].text)
+    assert Quote.objects.get(pk=quotes[0].pk).end > quotes[0].end
+    assert Quote.objects.get(pk=quotes[11].pk).end == quotes[11].end
+    # x ends it too, and rejects card 1 where the current card is the second.
+    page.keyboard.press("j")
+    expect(current_row(page)).to_have_attribute("data-quote", str(quotes[1].pk))
+    for key in ("g", "1", "x"):
+        page.keyboard.press(key)
+    wait_status(page, "Rejected")
+    assert Quote.objects.get(pk=quotes[0].pk).status == Quote.Status.REJECTED
+    assert Quote.objects.get(pk=quotes[1].pk).status == Quote.Status.CANDIDATE
+
+
+def test_capital_n_confirms_the_candidates_left_and_opens_the_next_article(page, alice, ferry):
+    article, quotes, _ = ferry
+    other = make_article(title="Library hours extended")
+    make_quote(other, other.text[:20], confidence=0.3)
+    open_review(page, alice, article)
+    page.keyboard.press("x")  # the first card is wrong; the rest are right
+    wait_status(page, "Rejected")
+    page.keyboard.press("N")
+    page.wait_for_url(f"**{other.get_absolute_url()}")
+    expect(page.locator(".messages")).to_contain_text("Confirmed 3 remaining quote(s)")
+    statuses = dict(Quote.objects.filter(article=article).values_list("pk", "status"))
+    assert statuses.pop(quotes["timetable"].pk) == Quote.Status.REJECTED
+    assert set(statuses.values()) == {Quote.Status.CONFIRMED}
+    assert Quote.objects.get(article=other).status == Quote.Status.CANDIDATE

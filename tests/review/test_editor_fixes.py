@@ -381,3 +381,32 @@ def test_the_add_form_offers_the_speaker_of_the_quote_before_the_marked_span_fir
     assert options(body)[0][0] == "true"
     body = suggest(alice_client, "", article=article.pk, start=0).content.decode()
     assert options(body)[0][1].startswith("Ines Alvarez")
+
+
+def test_the_add_form_offers_the_speaker_before_first_even_if_not_among_the_most_quoted(
+    alice_client, db
+):
+    """Eight people with two quotes each fill the offers; the ninth, with one quote just
+    before the marked span, was left out and so not offered first: now it is, in the
+    place of the least quoted."""
+    pairs = [
+        (f"Person{i} Surname", f'"Line {i}{j}," said Person{i} Surname. ')
+        for i in range(8)
+        for j in range(2)
+    ]
+    text = "".join(line for _, line in pairs) + '"Last," said Zed Quill. He added that it ends.'
+    article = make_article(text=text)
+    people = {name: make_speaker(name) for name, _ in pairs}
+    for name, line in pairs:
+        make_quote(article, line.split(" said")[0], speaker=people[name])
+    zed = make_speaker("Zed Quill")
+    make_quote(article, '"Last,"', speaker=zed)
+    start = text.index("it ends")
+    offered = [
+        name
+        for _, name in options(
+            suggest(alice_client, "", article=article.pk, start=start).content.decode()
+        )
+    ]
+    assert offered[0].startswith("Zed Quill")
+    assert len(offered) == 8 and not any(n.startswith("Person7") for n in offered)

@@ -138,6 +138,51 @@ def test_next_article_skips_and_releases_the_current_one(alice_client, alice, do
     assert doubtful.claimed_by is None
 
 
+def test_confirm_and_next_confirms_the_candidates_left_then_opens_the_next_article(
+    alice_client, alice, doubtful, sure
+):
+    # N on the review page: A and n in one request.
+    response = alice_client.post(
+        reverse("article_next"),
+        {"after": sure.pk, "confirm_remaining": "1", "expected": 2},
+    )
+    assert response["Location"] == doubtful.get_absolute_url()
+    assert set(sure.quotes.values_list("status", flat=True)) == {Quote.Status.CONFIRMED}
+    assert set(sure.quotes.values_list("updated_by", flat=True)) == {alice.pk}
+    assert set(doubtful.quotes.values_list("status", flat=True)) == {Quote.Status.CANDIDATE}
+
+
+def test_confirm_and_next_on_a_changed_article_confirms_nothing_and_stays(
+    alice_client, doubtful, sure
+):
+    # The page showed one candidate left, but there are two: the count is the lock.
+    response = alice_client.post(
+        reverse("article_next"),
+        {"after": sure.pk, "confirm_remaining": "1", "expected": 1},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == sure.get_absolute_url()
+    assert "2 candidates are left in this article, not 1" in response.content.decode()
+    assert set(sure.quotes.values_list("status", flat=True)) == {Quote.Status.CANDIDATE}
+    assert set(doubtful.quotes.values_list("status", flat=True)) == {Quote.Status.CANDIDATE}
+
+
+def test_confirm_and_next_needs_the_article_and_the_count(alice_client, sure):
+    for data in (
+        {"confirm_remaining": "1", "expected": 2},
+        {"after": sure.pk, "confirm_remaining": "1"},
+    ):
+        assert alice_client.post(reverse("article_next"), data).status_code == 400
+    assert set(sure.quotes.values_list("status", flat=True)) == {Quote.Status.CANDIDATE}
+
+
+def test_the_review_page_offers_confirm_and_next_with_the_count_left(alice_client, sure):
+    page = alice_client.get(sure.get_absolute_url()).content.decode()
+    form = page[page.index('id="confirm-and-next-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="expected" value="2"' in form and f'name="after" value="{sure.pk}"' in form
+
+
 def test_next_article_with_nothing_left_goes_back_to_the_queue(alice_client, finished):
     response = alice_client.post(reverse("article_next"))
     assert response["Location"] == reverse("review_queue")
