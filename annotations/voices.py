@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 
@@ -533,7 +533,11 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
     top: dict = {label: [] for label in TOP_CONDITIONS}
     pieces, params = _pieces_sql(criteria, parts)
     if pieces:
-        with connections[using].cursor() as cursor:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            # With the default 4 MB the planner expects its hash of a year's speakers per
+            # outlet (34,000 rows) not to fit, and sorts them by outlet and profile
+            # instead: a third of the query's time at 1M quotes (137 against 109 ms).
+            cursor.execute("SET LOCAL work_mem = '16MB'")
             cursor.execute(RANGE.format(pieces=pieces), [*params, TOP])
             for row in cursor.fetchall():
                 part, group, gender, kind, source, quotes, n, name = row
