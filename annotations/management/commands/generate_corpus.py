@@ -249,6 +249,7 @@ class Command(BaseCommand):
                 "annotations_article",
                 "annotations_quote",
                 "annotations_speaker",
+                "annotations_statement",
                 "annotations_voicecount",
                 "annotations_voicepresence",
                 "annotations_voicepeople",
