@@ -30,7 +30,7 @@ caret or the card is counted from where the page really is:
   work (the rest after the candidates), in text order: ``a`` (the caret
   at the next sentence after the current card, or after a card gone to first with ``g``;
   it marks the first uncovered passage from there at once, review.js uncoveredPassages,
-  uncovered_passages here), then ``Tab`` / ``Shift+Tab`` to the right passage and span
+  annotations/passages.py), then ``Tab`` / ``Shift+Tab`` to the right passage and span
   steps on the quote added, or arrows, Space, arrows, Space (or ``.`` / ``,``: the first
   of them drops the passage marked and moves the caret from where ``a`` put it); then
   ``p`` when the add form's first offer (the nearest quote before's speaker) is right,
@@ -332,41 +332,6 @@ def highlight_bounds(quote) -> tuple[int, int]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
-def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
-    """review.js uncoveredPassages(): quoted passages and what follows a reporting verb to
-    its sentence's end, that no quote covers; in order."""
-    from annotations import segments
-    from annotations.extraction.cues import QUOTE_ONLY_VERBS, SPEECH_VERBS
-
-    found = []
-    for i, char in enumerate(text):
-        if char not in QUOTE_MARKS or not (
-            i == 0 or text[i - 1].isspace() or text[i - 1] in "([\u2013\u2014"
-        ):
-            continue
-        for j in range(i + 1, len(text)):
-            if text[j] == "\n":
-                break
-            if text[j] in QUOTE_MARKS and (j + 1 == len(text) or not text[j + 1].isalnum()):
-                found.append((i, j + 1))
-                break
-    ends = segments.clause_ends(text, sentences_only=True)
-    for m in WORD.finditer(text):
-        verb = SPEECH_VERBS.get(m.group().lower())
-        if verb is None:
-            continue
-        after = re.compile(r"\S").search(text, m.end())
-        if not after or "\n" in text[m.end() : after.start()]:
-            continue
-        following = text[after.start() :].split(maxsplit=1)[0]
-        if verb in QUOTE_ONLY_VERBS and following.lower() != "that":
-            continue
-        end = next((e for e in ends if e > after.start()), None)
-        if end is not None:
-            found.append((after.start(), end))
-    return sorted({(s, e) for s, e in found if not any(a < e and s < b for a, b in covered)})
-
-
 def tab_presses(passages, caret: int, index: int) -> int:
     """Tabs (or Shift+Tabs) after ``a`` to mark passages[index]: ``a`` itself marks the
     first passage at or after the caret (going round to the first), and each Tab the next
@@ -435,6 +400,7 @@ def run(args):
     from django.test import Client
     from django.urls import reverse
 
+    from annotations import passages as passages_module
     from annotations import segments, services
     from annotations.extraction.splits import is_held_aside
     from annotations.models import Article, Quote, Speaker
@@ -609,7 +575,11 @@ def run(args):
             counts["added"] += 1
             before_keys = presses()
             span = reachable_span(text, gs, ge)
-            passages = [] if args.without_g_and_tab else uncovered_passages(text, page.covered())
+            passages = (
+                []
+                if args.without_g_and_tab
+                else passages_module.uncovered_passages(text, page.covered())
+            )
             # The caret starts after the current card, or after the card gone to first
             # (g and its number), whichever makes the add the fewest keys.
             best = None

@@ -721,7 +721,8 @@
   // lexicon, in the page as #speech-verbs) to the end of its sentence. Tab in the caret
   // marks the next one, Shift+Tab the one before: a missed quote in one key, most often.
   // Covered means touching a quote, its mention or its cue.
-  // benchmarks/scripted_editor.py's uncovered_passages() is the same rule in Python.
+  // annotations/passages.py uncovered_passages() is the same rule in Python (the scripted
+  // editor counts keys with it): change both.
   const speechVerbsEl = document.getElementById("speech-verbs");
   const speechVerbs = speechVerbsEl ? JSON.parse(speechVerbsEl.textContent) : { forms: [], that_only: [] };
   const SPEECH_VERBS = new Set(speechVerbs.forms);
@@ -759,6 +760,7 @@
       const end = ends.find((e) => e > after.index);
       if (end !== undefined) found.push([after.index, end]);
     }
+    found.push(...reportedAroundClauses(text));
     const covered = coveredSpans();
     const seen = new Set();
     return found
@@ -766,6 +768,48 @@
       .filter(([s, e]) => !seen.has(s + ":" + e) && seen.add(s + ":" + e))
       .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   }
+  // What a short reporting clause leaves of its sentence: the part before it, from the
+  // sentence's start, and the part after it, to the sentence's end (unquoted speech is
+  // often reported so). A reporting clause has at most five words and starts or ends with
+  // a reporting verb (not one that reports only with "that"), or starts with "according
+  // to": ", argued Ann Rowe.", ", researchers say.", "According to the county,"; ", the
+  // city added five buses," is none. annotations/passages.py reported_around_clauses() is
+  // the same rule in Python.
+  const REPORTING_CLAUSE_WORDS = 5;
+  function reportedAroundClauses(text) {
+    const gap = (at) => {
+      const re = /[\s,;:.!?\u2013\u2014"\u201d\u2019\u00bb]*/y;
+      re.lastIndex = at;
+      re.exec(text);
+      return re.lastIndex;
+    };
+    const found = [];
+    const clauseEndsAll = clauseEnds(false);
+    let sentenceStart = 0;
+    for (const sentenceEnd of clauseEnds(true)) {
+      const clauses = [];
+      let at = gap(sentenceStart);
+      for (const end of clauseEndsAll) {
+        if (at < end && end <= sentenceEnd) {
+          clauses.push([at, end]);
+          at = gap(end);
+        }
+      }
+      clauses.forEach(([start, end], i) => {
+        const words = text.slice(start, end).split(/\s+/).filter(Boolean).map((w) => w.toLowerCase());
+        if (!words.length || words.length > REPORTING_CLAUSE_WORDS) return;
+        const reporting =
+          [words[0], words[words.length - 1]].some((w) => SPEECH_VERBS.has(w) && !THAT_ONLY_VERBS.has(w)) ||
+          (words[0] === "according" && words[1] === "to");
+        if (!reporting) return;
+        if (i > 0) found.push([clauses[0][0], clauses[i - 1][1]]);
+        if (i < clauses.length - 1) found.push([clauses[i + 1][0], clauses[clauses.length - 1][1]]);
+      });
+      sentenceStart = sentenceEnd;
+    }
+    return found;
+  }
+
   // From the caret (a number): the first passage at or after it, or (Shift+Tab) the
   // last before it; from a passage marked (a [start, end] pair): the next or the previous
   // one. Going round at the text's ends.

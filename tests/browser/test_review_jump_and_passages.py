@@ -14,6 +14,7 @@ from tests.browser.test_review_flow import (
     wait_status,
 )
 from tests.factories import make_article, make_quote, make_speaker
+from tests.review.test_uncovered_passages import TOLLS
 
 ferry = test_review_flow.ferry  # the invented ferry article and its four candidates
 
@@ -207,3 +208,32 @@ def test_capital_n_confirms_the_candidates_left_and_opens_the_next_article(page,
     assert statuses.pop(quotes["timetable"].pk) == Quote.Status.REJECTED
     assert set(statuses.values()) == {Quote.Status.CONFIRMED}
     assert Quote.objects.get(article=other).status == Quote.Status.CANDIDATE
+
+
+def test_a_and_tab_mark_the_rest_of_a_sentence_beside_a_short_reporting_clause(page, alice):
+    """Speech reported with no quotation marks: '..., argued Ann Rowe.' and 'According to
+    the county, ...' leave the rest of their sentence as passages, in text order with the
+    others (tests/review/test_uncovered_passages.py has the same text and list for the
+    scripted editor's rule)."""
+    article = make_article(title="Tolls", outlet="Invented Weekly", text=TOLLS)
+    ann = make_speaker("Ann Rowe")
+    make_quote(article, "Tolls on the new bridge will stay at two dollars for cars", speaker=ann)
+    open_review(page, alice, article)
+    page.keyboard.press("a")  # the caret at the second line: its passage first
+    for expected in (
+        "That is cheaper than the ferry it replaces",
+        "Ann Rowe",
+        "the tolls will pay for the bridge in twelve years",
+        "five buses, and the route opens in May",  # "In addition" is none
+        "That is cheaper than the ferry it replaces",  # round to the first
+    ):
+        expect(page.locator("#selection-text")).to_have_text(expected)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#selection-text")).to_have_text(
+        "That is cheaper than the ferry it replaces"
+    )
+    page.keyboard.press("p")  # by the speaker of the quote before it
+    wait_status(page, "Added")
+    added = Quote.objects.get(article=article, origin=Quote.Origin.HUMAN)
+    assert (added.text, added.speaker) == ("That is cheaper than the ferry it replaces", ann)
