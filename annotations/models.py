@@ -1054,7 +1054,25 @@ def kind_mask(kinds) -> int:
     return sum(KIND_BITS[kind] for kind in set(kinds)) or EVERY_KIND
 
 
-class VoicePresence(models.Model):
+class VoiceCell(models.Model):
+    """A cell of the Voices summaries: the whole corpus, an outlet, a month or an outlet's
+    month (``grain``), for one scope and one kind mask."""
+
+    scope = models.SmallIntegerField(choices=VoiceScope)
+    grain = models.SmallIntegerField(choices=VoiceGrain)
+    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
+    # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
+    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
+    month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.scope}/{self.grain} {self.outlet} {self.month}"
+
+
+class VoicePresence(VoiceCell):
     """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
     scope: the rows whose appearance or disappearance changes VoicePeople's counts.
     Kept by PostgreSQL's triggers (migrations 0017, 0018: per kind mask too); read for the
@@ -1063,12 +1081,6 @@ class VoicePresence(models.Model):
     speaker = models.ForeignKey(
         Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    scope = models.SmallIntegerField(choices=VoiceScope)
-    grain = models.SmallIntegerField(choices=VoiceGrain)
-    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
-    # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
-    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
-    month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
     quotes = models.IntegerField()
 
     class Meta:
@@ -1117,21 +1129,15 @@ class VoicePresence(models.Model):
         ]
 
     def __str__(self):
-        cell = f"{self.scope}/{self.grain} {self.outlet} {self.month}"
-        return f"{self.speaker_id} {cell}: {self.quotes}"
+        return f"{self.speaker_id} {super().__str__()}: {self.quotes}"
 
 
-class VoicePeople(models.Model):
+class VoicePeople(VoiceCell):
     """Quotes and distinct speakers per cell and profile (type, gender, its source), per
     scope: the Voices dashboard's unfiltered, per-outlet and per-month numbers in a few
     hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers on quotes,
     articles and speakers' profiles (migration 0017)."""
 
-    scope = models.SmallIntegerField(choices=VoiceScope)
-    grain = models.SmallIntegerField(choices=VoiceGrain)
-    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
-    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
-    month = models.DateField(null=True)
     speaker_type = models.CharField(max_length=12)
     gender = models.CharField(max_length=9)
     gender_source = models.CharField(max_length=8)
@@ -1157,21 +1163,16 @@ class VoicePeople(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scope}/{self.grain} {self.outlet} {self.month} {self.gender}: {self.people}"
+        return f"{super().__str__()} {self.gender}: {self.people}"
 
 
-class VoiceGroup(models.Model):
+class VoiceGroup(VoiceCell):
     """VoicePeople's rows of one cell added up: per scope, grain, kinds, outlet and month,
     the sums the Voices numbers are built from (annotations.voices.counts), so that a
     grouping of thousands of cells (the API per outlet and month: 5,280 cells of about 11
     profile rows each at 1M quotes) reads one row per cell instead of adding up 58,000.
-    Kept by PostgreSQL's statement triggers on VoicePeople (migration 0020)."""
+    Kept by PostgreSQL's statement triggers on VoicePeople (migration 0021)."""
 
-    scope = models.SmallIntegerField(choices=VoiceScope)
-    grain = models.SmallIntegerField(choices=VoiceGrain)
-    kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
-    outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001 (as VoicePresence)
-    month = models.DateField(null=True)
     # Quotes (tq_) and distinct speakers (tp_) per speaker type; quotes (gq_) and people
     # (gp_) per gender, people only; people of unknown gender by why it is unknown
     # (uq_/up_: "name", the first name is ambiguous; "none", no evidence).
@@ -1204,9 +1205,6 @@ class VoiceGroup(models.Model):
                 nulls_distinct=False,
             ),
         ]
-
-    def __str__(self):
-        return f"{self.scope}/{self.grain} {self.outlet} {self.month}"
 
 
 class SpeakerMergeSuggestion(models.Model):

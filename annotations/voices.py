@@ -358,8 +358,8 @@ def _counts_of(sums) -> dict:
 
 
 def _from_people(criteria: Criteria, groupings) -> dict:
-    """The aggregate from VoicePeople and VoicePresence: a few hundred rows per request
-    whatever the corpus size (no date or kind filter; whole corpus or one outlet)."""
+    """The aggregate from VoiceGroup and VoicePresence: a row per group and the most
+    quoted, whatever the corpus size (no date filter; whole corpus or one outlet)."""
     scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
     total = _summed(scope, "", outlet, kinds)[0][1]
     groups = {

@@ -19,7 +19,7 @@ D = datetime.date
 CELL = ("scope", "grain", "kinds", "outlet", "month")
 
 
-def _column(row) -> list[str]:
+def _columns(row) -> list[str]:
     """The VoiceGroup columns a VoicePeople row adds to, read from their names."""
     columns = [f"tq_{row.speaker_type}", f"tp_{row.speaker_type}"]
     if row.speaker_type == "person":
@@ -34,7 +34,7 @@ def added_up_here() -> dict:
     cells: dict = defaultdict(lambda: dict.fromkeys(SUMS, 0))
     for row in VoicePeople.objects.all():
         sums = cells[tuple(getattr(row, name) for name in CELL)]
-        for column in _column(row):
+        for column in _columns(row):
             sums[column] += row.quotes if column[1] == "q" else row.people
     return dict(cells)
 
