@@ -12,6 +12,7 @@ from annotations.extraction.cues import QUOTE_ONLY_VERBS, SPEECH_VERBS
 
 QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 WORD = re.compile(r"\S+")
+NON_SPACE = re.compile(r"\S")
 
 
 def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
@@ -35,7 +36,7 @@ def uncovered_passages(text: str, covered) -> list[tuple[int, int]]:
         verb = SPEECH_VERBS.get(m.group().lower())
         if verb is None:
             continue
-        after = re.compile(r"\S").search(text, m.end())
+        after = NON_SPACE.search(text, m.end())
         if not after or "\n" in text[m.end() : after.start()]:
             continue
         following = text[after.start() :].split(maxsplit=1)[0]

@@ -776,12 +776,12 @@
   // city added five buses," is none. annotations/passages.py reported_around_clauses() is
   // the same rule in Python.
   const REPORTING_CLAUSE_WORDS = 5;
+  const CLAUSE_GAP = /[\s,;:.!?\u2013\u2014"\u201d\u2019\u00bb]*/y; // sticky: matches at lastIndex
   function reportedAroundClauses(text) {
     const gap = (at) => {
-      const re = /[\s,;:.!?\u2013\u2014"\u201d\u2019\u00bb]*/y;
-      re.lastIndex = at;
-      re.exec(text);
-      return re.lastIndex;
+      CLAUSE_GAP.lastIndex = at;
+      CLAUSE_GAP.exec(text);
+      return CLAUSE_GAP.lastIndex;
     };
     const found = [];
     const clauseEndsAll = clauseEnds(false);
