@@ -17,6 +17,7 @@ from .models import (
     Quote,
     Speaker,
     Statement,
+    StatementTotal,
     VoiceCount,
     VoiceGrain,
     VoicePresence,
@@ -202,7 +203,7 @@ def statement_page(filterset, quotes, *, repeated_only: bool, cursor, limit: int
     groups = statement_groups(filterset, quotes)
     if repeated_only:
         groups = groups.filter(appearances__gt=1)
-    totals = statement_totals(groups) if not cursor else None
+    totals = None if cursor else statement_totals(filterset, groups, repeated_only=repeated_only)
     if cursor:
         appearances, first_quote = cursor.keys
         groups = groups.filter(
@@ -216,8 +217,12 @@ def statement_page(filterset, quotes, *, repeated_only: bool, cursor, limit: int
     return rows, totals, next_cursor
 
 
-def statement_totals(groups) -> dict:
-    """How many statements and appearances: one aggregate over the grouped rows."""
+def statement_totals(filterset, groups, *, repeated_only: bool) -> dict:
+    """How many statements and appearances ``groups`` holds: the totals the database keeps
+    when the groups are every statement (or every repeated one), one aggregate over them
+    otherwise."""
+    if Statement.is_maintained() and filterset.selects_all_reviewed_quotes():
+        return StatementTotal.totals(repeated_only=repeated_only)
     totals = groups.aggregate(groups=Count("*"), quotes=Sum("appearances"))
     return {"statements": totals["groups"], "appearances": totals["quotes"] or 0}
 
