@@ -1,6 +1,11 @@
 from django.db import migrations
 
-from ._postgresql import run_sql_on_postgresql
+from ._postgresql import (
+    TRANSITIONS,
+    run_sql_on_postgresql,
+    summary_triggers,
+    summary_triggers_dropped,
+)
 
 # VoiceGroup (0020): VoicePeople's profile rows of each cell added up, kept by statement triggers
 # on VoicePeople with its transition tables, so that whatever writes VoicePeople (the quote
@@ -61,33 +66,10 @@ END
 $$;"""
 
 
-# PostgreSQL allows transition tables only on a trigger of one event: a trigger each.
-TRANSITIONS = {
-    "insert": "REFERENCING NEW TABLE AS new_rows",
-    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "REFERENCING OLD TABLE AS old_rows",
-}
 FORWARD = [
     "LOCK TABLE annotations_voicepeople IN SHARE MODE",  # no writer until this commits
     *(_function(event) for event in TRANSITIONS),
-    *(
-        f"CREATE TRIGGER annotations_voicegroup_after_{event} AFTER {event.upper()} "
-        f"ON annotations_voicepeople {transition} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION annotations_voicegroup_after_{event}()"
-        for event, transition in TRANSITIONS.items()
-    ),
-    """
-CREATE OR REPLACE FUNCTION annotations_voicegroup_after_truncate()
-RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Not TRUNCATE: a TRUNCATE of both tables (a test database's flush) holds this one.
-    DELETE FROM annotations_voicegroup;
-    RETURN NULL;
-END
-$$;""",
-    "CREATE TRIGGER annotations_voicegroup_after_truncate AFTER TRUNCATE "
-    "ON annotations_voicepeople FOR EACH STATEMENT "
-    "EXECUTE FUNCTION annotations_voicegroup_after_truncate()",
+    *summary_triggers("annotations_voicepeople", "annotations_voicegroup"),
     f"CREATE INDEX voice_group_emptied ON annotations_voicegroup (id) WHERE {EMPTY}",
     # The cells of today's VoicePeople.
     _add(PROFILE_ROWS.format(sign="", table="annotations_voicepeople")),
@@ -96,14 +78,7 @@ $$;""",
 BACKWARD = [
     "DROP INDEX IF EXISTS voice_group_emptied",
     "DELETE FROM annotations_voicegroup",
-    *(
-        f"DROP TRIGGER IF EXISTS annotations_voicegroup_after_{event} ON annotations_voicepeople"
-        for event in [*TRANSITIONS, "truncate"]
-    ),
-    *(
-        f"DROP FUNCTION IF EXISTS annotations_voicegroup_after_{event}()"
-        for event in [*TRANSITIONS, "truncate"]
-    ),
+    *summary_triggers_dropped("annotations_voicepeople", "annotations_voicegroup"),
 ]
 
 

@@ -1,6 +1,11 @@
 from django.db import migrations, models
 
-from ._postgresql import run_sql_on_postgresql
+from ._postgresql import (
+    TRANSITIONS,
+    run_sql_on_postgresql,
+    summary_triggers,
+    summary_triggers_dropped,
+)
 
 # StatementTotal: the Statement table's totals as signed deltas, one row per statement that
 # wrote annotations_statement (its transition tables give the rows before and after), so
@@ -65,49 +70,18 @@ END
 $$;"""
 
 
-# PostgreSQL allows transition tables only on a trigger of one event: a trigger each.
-TRANSITIONS = {
-    "insert": "REFERENCING NEW TABLE AS new_rows",
-    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "REFERENCING OLD TABLE AS old_rows",
-}
 FORWARD = [
     "LOCK TABLE annotations_statement IN SHARE MODE",  # no writer until this commits
     FOLD,
     *(_function(event) for event in TRANSITIONS),
-    *(
-        f"CREATE TRIGGER annotations_statementtotal_after_{event} AFTER {event.upper()} "
-        f"ON annotations_statement {transition} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION annotations_statementtotal_after_{event}()"
-        for event, transition in TRANSITIONS.items()
-    ),
-    """
-CREATE OR REPLACE FUNCTION annotations_statementtotal_after_truncate()
-RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Not TRUNCATE: a TRUNCATE of both tables (a test database's flush) holds this one.
-    DELETE FROM annotations_statementtotal;
-    RETURN NULL;
-END
-$$;""",
-    "CREATE TRIGGER annotations_statementtotal_after_truncate AFTER TRUNCATE "
-    "ON annotations_statement FOR EACH STATEMENT "
-    "EXECUTE FUNCTION annotations_statementtotal_after_truncate()",
+    *summary_triggers("annotations_statement", "annotations_statementtotal"),
     # The totals of today's Statement table.
     f"INSERT INTO annotations_statementtotal ({TOTALS}) "
     f"SELECT {_sums('SELECT 1 AS sign, appearances FROM annotations_statement')}",
 ]
 BACKWARD = [
     "DELETE FROM annotations_statementtotal",
-    *(
-        f"DROP TRIGGER IF EXISTS annotations_statementtotal_after_{event} "
-        "ON annotations_statement"
-        for event in [*TRANSITIONS, "truncate"]
-    ),
-    *(
-        f"DROP FUNCTION IF EXISTS annotations_statementtotal_after_{event}()"
-        for event in [*TRANSITIONS, "truncate"]
-    ),
+    *summary_triggers_dropped("annotations_statement", "annotations_statementtotal"),
     "DROP FUNCTION IF EXISTS annotations_statementtotal_fold()",
 ]
 
