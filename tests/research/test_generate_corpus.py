@@ -60,7 +60,6 @@ def test_generate_corpus_counts_the_voices_summaries_as_the_triggers_would(small
 def test_generate_corpus_statement_totals_are_those_of_its_statements(small_corpus):
     from tests.research.test_statement_total import counted_here, kept_by_triggers
 
+    statements = Quote.objects.filter(status__in=Quote.REVIEWED, speaker__isnull=False)
     assert kept_by_triggers() == counted_here()
-    assert kept_by_triggers()[0]["appearances"] == Quote.objects.filter(
-        status__in=Quote.REVIEWED, speaker__isnull=False
-    ).exclude(fingerprint="").count()
+    assert kept_by_triggers()[0]["appearances"] == statements.exclude(fingerprint="").count()
