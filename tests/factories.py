@@ -2,6 +2,7 @@
 
 from itertools import count
 
+from annotations.extraction.candidate import QuoteCandidate
 from annotations.models import Article, Quote, Speaker
 
 _numbers = count(1)
@@ -39,3 +40,29 @@ def make_quote(article: Article, fragment: str | None = None, **kwargs) -> Quote
     # As the extraction service does when it stores candidates: the queue's counts.
     Article.objects.filter(pk=article.pk).refresh_review_counts()
     return quote
+
+
+def make_candidate(text: str, fragment: str, mention: str, **kwargs) -> QuoteCandidate:
+    """What the engine returns for a quote over ``fragment`` (its first occurrence in
+    ``text``) attributed to ``mention`` (its first occurrence; the resolved name too,
+    unless ``speaker_name`` says otherwise), with no cue."""
+    start, at = text.index(fragment), text.index(mention)
+    fields = {
+        "kind": "indirect",
+        "speaker_name": mention,
+        "cue_start": None,
+        "cue_end": None,
+        "cue_text": "",
+        "confidence": 0.5,
+        "is_floating": False,
+        **kwargs,
+    }
+    return QuoteCandidate(
+        start=start,
+        end=start + len(fragment),
+        text=fragment,
+        speaker_start=at,
+        speaker_end=at + len(mention),
+        speaker_text=mention,
+        **fields,
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from annotations import services
 from annotations.models import Article, Quote, SpeakerAlias, normalize_name
 from annotations.segments import grow_end, shrink_end
-from tests.factories import make_article, make_quote, make_speaker
+from tests.factories import make_article, make_candidate, make_quote, make_speaker
 
 from .conftest import htmx
 
@@ -284,27 +284,6 @@ def test_the_baseline_entry_is_the_engines_not_the_editors(alice_client, alice, 
 # Alternatives: stored with each candidate, offered on the card and in the autocomplete --
 
 
-def _candidate(text, fragment, name, mention):
-    from annotations.extraction.candidate import QuoteCandidate
-
-    start, at = text.index(fragment), text.index(mention)
-    return QuoteCandidate(
-        start=start,
-        end=start + len(fragment),
-        text=fragment,
-        kind="indirect",
-        speaker_start=at,
-        speaker_end=at + len(mention),
-        speaker_text=mention,
-        speaker_name=name,
-        cue_start=None,
-        cue_end=None,
-        cue_text="",
-        confidence=0.5,
-        is_floating=False,
-    )
-
-
 def test_without_engine_alternatives_the_articles_other_people_are_stored_nearest_first(db):
     text = (
         "Tom Reed said the bridge is safe. Ana Lopez said the budget is tight. "
@@ -313,9 +292,9 @@ def test_without_engine_alternatives_the_articles_other_people_are_stored_neares
     )
     article = make_article(text=text)
     candidates = [
-        _candidate(text, "the bridge is safe", "Tom Reed", "Tom Reed"),
-        _candidate(text, "the budget is tight", "Ana Lopez", "Ana Lopez"),
-        _candidate(text, "the vote is close", "Priya Natarajan", "Priya Natarajan"),
+        make_candidate(text, "the bridge is safe", "Tom Reed"),
+        make_candidate(text, "the budget is tight", "Ana Lopez"),
+        make_candidate(text, "the vote is close", "Priya Natarajan"),
     ]
     services.store_candidates(pairs=[(article, candidates)], extractor_version="test")
     budget = Quote.objects.get(article=article, text="the budget is tight")
@@ -328,7 +307,7 @@ def test_the_engines_own_alternatives_are_kept_as_ranked(db):
     text = "Tom Reed said the bridge is safe, Ana Lopez added."
     article = make_article(text=text)
     candidate = replace(
-        _candidate(text, "the bridge is safe", "Tom Reed", "Tom Reed"),
+        make_candidate(text, "the bridge is safe", "Tom Reed"),
         alternatives=("Ana Lopez", "Zed Ward"),
     )
     services.store_candidates(pairs=[(article, [candidate])], extractor_version="test")

@@ -4,7 +4,6 @@ type, role and affiliation, on sentences written for these tests. No database.""
 import pytest
 
 from annotations.extraction import extract, load_pipeline
-from annotations.extraction.candidate import QuoteCandidate
 from annotations.extraction.first_names import first_name_gender
 from annotations.extraction.pipeline import extract_texts
 from annotations.extraction.profiles import (
@@ -13,6 +12,7 @@ from annotations.extraction.profiles import (
     speaker_profiles,
     speaker_type_of,
 )
+from tests.factories import make_candidate
 
 
 @pytest.fixture(scope="module")
@@ -236,27 +236,6 @@ def test_a_pronoun_after_two_people_is_the_one_whose_name_allows_it(profile_of):
     assert (profile.gender, profile.gender_source) == ("unknown", "name")
 
 
-def _organisation_quote(text: str, name: str) -> QuoteCandidate:
-    """A quote the engine gave `name`, typed an organisation (as the NER's ORG label makes it)."""
-    start = text.index(name)
-    return QuoteCandidate(
-        start=0,
-        end=10,
-        text=text[:10],
-        kind="direct",
-        speaker_start=start,
-        speaker_end=start + len(name),
-        speaker_text=name,
-        speaker_name=name,
-        cue_start=None,
-        cue_end=None,
-        cue_text="",
-        confidence=0.9,
-        is_floating=False,
-        speaker_type="organisation",
-    )
-
-
 @pytest.mark.parametrize(
     ("text", "name", "expected"),
     [
@@ -274,4 +253,8 @@ def test_a_name_written_as_a_persons_is_a_person_though_the_engine_typed_it_an_o
     text, name, expected
 ):
     doc = load_pipeline()(text)
-    assert speaker_type_of(doc, name, [_organisation_quote(text, name)]) == expected
+    # The quote the engine gave `name`, typed an organisation (as the NER's ORG label makes it).
+    organisation_quote = make_candidate(
+        text, text[:10], name, kind="direct", confidence=0.9, speaker_type="organisation"
+    )
+    assert speaker_type_of(doc, name, [organisation_quote]) == expected

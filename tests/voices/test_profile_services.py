@@ -16,27 +16,21 @@ from annotations.services.profiles import (
 )
 from annotations.services.review import quote_set_speaker
 from annotations.services.speakers import speaker_merge, speaker_merge_undo
-from tests.factories import make_article, make_quote, make_speaker
+from tests.factories import make_article, make_candidate, make_quote, make_speaker
 
 TEXT = '"We will reopen the line in May," said Ann Lowe.'
 
 
 def candidate(profile: SpeakerProfile) -> QuoteCandidate:
-    quote = '"We will reopen the line in May,"'
-    return QuoteCandidate(
-        start=0,
-        end=len(quote),
-        text=quote,
+    return make_candidate(
+        TEXT,
+        '"We will reopen the line in May,"',
+        "Ann Lowe",
         kind="direct",
-        speaker_start=TEXT.index("Ann"),
-        speaker_end=len(TEXT) - 1,
-        speaker_text="Ann Lowe",
-        speaker_name="Ann Lowe",
         cue_start=TEXT.index("said"),
         cue_end=TEXT.index("said") + 4,
         cue_text="said",
         confidence=0.9,
-        is_floating=False,
         speaker_gender=profile.gender,
         speaker_profile=profile,
         speaker_type=profile.speaker_type,
