@@ -64,11 +64,12 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-# Summaries the database computes from other rows (Statement and the Voices summaries:
-# PostgreSQL's triggers recount them as the quotes are restored), so a backup neither
-# needs nor may write them.
+# Summaries the database computes from other rows (Statement, its totals and the Voices
+# summaries: PostgreSQL's triggers recount them as the quotes are restored), so a backup
+# neither needs nor may write them.
 DERIVED_MODELS = (
     "annotations.statement",
+    "annotations.statementtotal",
     "annotations.voicecount",
     "annotations.voicegroup",
     "annotations.voicepeople",

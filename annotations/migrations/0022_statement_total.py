@@ -75,9 +75,10 @@ FORWARD = [
     FOLD,
     *(_function(event) for event in TRANSITIONS),
     *summary_triggers("annotations_statement", "annotations_statementtotal"),
-    # The totals of today's Statement table.
-    f"INSERT INTO annotations_statementtotal ({TOTALS}) "
-    f"SELECT {_sums('SELECT 1 AS sign, appearances FROM annotations_statement')}",
+    # The totals of today's Statement table (none in a new database).
+    f"INSERT INTO annotations_statementtotal ({TOTALS}) SELECT * FROM (SELECT "
+    f"{_sums('SELECT 1 AS sign, appearances FROM annotations_statement')}) AS today ({TOTALS}) "
+    f"WHERE ({TOTALS}) <> (0, 0, 0, 0)",
 ]
 BACKWARD = [
     "DELETE FROM annotations_statementtotal",

@@ -24,6 +24,7 @@ from annotations.models import (
     SpeakerMerge,
     SpeakerMergeSuggestion,
     Statement,
+    StatementTotal,
 )
 from tests.factories import make_article, make_quote, make_speaker
 
@@ -324,6 +325,7 @@ def test_every_annotations_model_but_the_derived_summaries_is_in_the_backup():
 
     assert models - exported == {
         "annotations.statement",
+        "annotations.statementtotal",
         "annotations.voicecount",
         "annotations.voicegroup",
         "annotations.voicepeople",
@@ -335,6 +337,7 @@ def test_restored_quotes_have_their_statements_recounted(newsroom, tmp_path):
     if not Statement.is_maintained():
         pytest.skip("the Statement table is kept by PostgreSQL triggers")
     before = list(Statement.rows().order_by("speaker", "fingerprint"))
+    totals_before = StatementTotal.totals(repeated_only=False)
     assert before, "the fixture must have reviewed quotes with speakers"
     path = export_to(tmp_path / "backup.jsonl")
     empty_the_database()
@@ -342,6 +345,7 @@ def test_restored_quotes_have_their_statements_recounted(newsroom, tmp_path):
     call_command("import_editorial", str(path), verbosity=0)
 
     assert list(Statement.rows().order_by("speaker", "fingerprint")) == before
+    assert StatementTotal.totals(repeated_only=False) == totals_before
 
 
 @pytest.fixture(scope="module")
