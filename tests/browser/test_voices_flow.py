@@ -85,3 +85,15 @@ def test_researcher_reads_the_voices_dashboard_and_follows_a_number(page, rachel
     screenshot(page, "voices/speaker-fixture-1280")
     screenshot(page, "voices/speaker-fixture-390", narrow=True)
     assert Quote.objects.count() == 6  # reading changed nothing
+
+
+def test_the_candidates_box_keeps_its_size_beside_its_wrapping_label(page, rachel, voices_corpus):
+    # At 1280 the filter column is narrow enough for the label to wrap; the box stretched
+    # to share the line with it when fields' inputs took the whole width.
+    login(page, rachel, next_url="/voices/")
+    box = page.locator("#id_candidates").bounding_box()
+    label = page.locator("label", has=page.locator("#id_candidates")).bounding_box()
+
+    assert box is not None and label is not None
+    assert box["width"] < 30
+    assert box["x"] - label["x"] < 5  # at the label's start, not in the middle of it

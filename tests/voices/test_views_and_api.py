@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from annotations.models import Speaker
+from annotations.models import Quote, Speaker
+from tests.factories import make_article, make_speaker
 
 
 @pytest.mark.django_db
@@ -233,3 +234,29 @@ def test_each_link_on_the_page_is_the_quote_query_of_its_number():
             numbers = {"speaker_type": row["type"], **scope}
             assert parsed(row["link"]) == wanted(criteria.quote_query(**numbers))
             assert row["link"] == quotes_link(criteria, **numbers)
+
+
+@pytest.mark.django_db
+def test_the_headline_numbers_are_grouped_by_thousands(rachel_client):
+    # A thousand and one confirmed quotes of one woman in one article.
+    speaker = make_speaker(
+        "Ines Alvarez", speaker_type="person", gender="female", gender_source="pronoun"
+    )
+    article = make_article(text="x" * 2002)
+    Quote.objects.bulk_create(
+        Quote(
+            article=article,
+            start=2 * n,
+            end=2 * n + 1,
+            text="x",
+            speaker=speaker,
+            status="confirmed",
+            fingerprint=f"f{n}",
+        )
+        for n in range(1001)
+    )
+
+    html = rachel_client.get("/voices/").content.decode()
+
+    assert "1,001 quotes;" in html
+    assert "people, 1,001 quotes" in html
