@@ -15,7 +15,7 @@ from annotations import services
 from annotations.models import Quote, Statement
 from tests.factories import make_article
 
-from .conftest import quote
+from .conftest import held_open, quote
 
 BRIDGE_LINE = '"We will rebuild the bridge by spring,"'
 
@@ -155,31 +155,25 @@ def test_two_editors_confirming_appearances_at_once_are_both_counted(corpus):
         )
         for ending in (".", " on Monday.")
     )
-    first_saved = threading.Event()
-    release_first = threading.Event()
     errors = []
 
-    def confirm(quote_, *, hold: bool):
+    def confirm(quote_):
+        Quote.objects.filter(pk=quote_.pk).update(status=Quote.Status.CONFIRMED)
+
+    def confirm_in_another_transaction():
         try:
             with transaction.atomic():
-                Quote.objects.filter(pk=quote_.pk).update(status=Quote.Status.CONFIRMED)
-                if hold:
-                    first_saved.set()
-                    release_first.wait(timeout=10)
+                confirm(two)
         except Exception as error:  # reported below, in the test's thread
             errors.append(error)
         finally:
             connection.close()  # the thread's own connection
 
-    holder = threading.Thread(target=confirm, args=(one,), kwargs={"hold": True})
-    holder.start()
-    assert first_saved.wait(timeout=10)
-    waiter = threading.Thread(target=confirm, args=(two,), kwargs={"hold": False})
-    waiter.start()
-    waiter.join(timeout=0.5)
-    assert waiter.is_alive(), "the second recount should wait for the first transaction"
-    release_first.set()
-    holder.join(timeout=10)
+    with held_open(lambda: confirm(one)):
+        waiter = threading.Thread(target=confirm_in_another_transaction)
+        waiter.start()
+        waiter.join(timeout=0.5)
+        assert waiter.is_alive(), "the second recount should wait for the first transaction"
     waiter.join(timeout=10)
 
     assert errors == []

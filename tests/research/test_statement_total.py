@@ -7,13 +7,13 @@ appearances), her school quote a candidate, Reed's three reviewed quotes (three
 statements), and a rejected quote with no speaker.
 """
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from annotations import services
 from annotations.models import Quote, Statement, StatementTotal
+
+from .conftest import held_open
 
 
 @pytest.fixture(autouse=True)
@@ -85,37 +85,21 @@ def test_a_writer_of_statements_does_not_wait_for_another_writers_totals(corpus)
     # neither waits for the other. (Written to the table directly: a quote's review also
     # moves the Voices summaries, whose cells two writers can share.)
     statement = "INSERT INTO annotations_statement (speaker_id, fingerprint, appearances) "
-    first_saved = threading.Event()
-    release_first = threading.Event()
-    errors = []
 
-    def hold_a_statement():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(statement + "VALUES (%s, 'held', 2)", [corpus.reed.pk])
-                for n in range(100):
-                    cursor.execute(statement + "VALUES (%s, %s, 1)", [corpus.reed.pk, f"{n}"])
-                first_saved.set()
-                release_first.wait(timeout=30)
-        except Exception as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()  # the thread's own connection
-
-    holder = threading.Thread(target=hold_a_statement)
-    holder.start()
-    try:
-        assert first_saved.wait(timeout=10)
+    def hold_statements():
         with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '2s'")  # a wait fails the test
+            cursor.execute(statement + "VALUES (%s, 'held', 2)", [corpus.reed.pk])
+            for n in range(100):
+                cursor.execute(statement + "VALUES (%s, %s, 1)", [corpus.reed.pk, f"{n}"])
+
+    with held_open(hold_statements), connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '2s'")  # a wait fails the test
+        try:
             for n in range(100):
                 cursor.execute(statement + "VALUES (%s, %s, 1)", [corpus.lopez.pk, f"stop {n}"])
+        finally:
             cursor.execute("RESET lock_timeout")
-    finally:
-        release_first.set()
-        holder.join(timeout=10)
 
-    assert errors == []
     assert kept_by_triggers() == counted_here()
     every, repeated = kept_by_triggers()
     assert every == {"statements": 205, "appearances": 207}
