@@ -5,12 +5,9 @@ can say which quotes it expects without relying on ids.
 """
 
 import datetime
-import threading
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, transaction
 
 from annotations.models import Quote, SpeakerAlias, quote_fingerprint
 from tests.factories import make_article, make_quote, make_speaker
@@ -102,34 +99,3 @@ def corpus(db):
 def listed_ids(response) -> list[int]:
     """Quote ids in the order a quote-list page shows them."""
     return [quote.pk for quote in response.context["page"].items]
-
-
-@contextmanager
-def held_open(work):
-    """Run ``work()`` in a transaction of another thread, on its own connection, and hold
-    that transaction open (its locks and uncommitted rows with it) until the block ends;
-    then it commits. An error ``work`` raised fails the block."""
-    done, release, errors = threading.Event(), threading.Event(), []
-
-    def hold():
-        try:
-            with transaction.atomic():
-                work()
-                done.set()
-                release.wait(timeout=30)
-        except Exception as error:  # reported in the test's thread
-            errors.append(error)
-            done.set()
-        finally:
-            connection.close()  # the thread's own connection
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert done.wait(timeout=10), "the held transaction did not get its work done"
-        assert errors == []
-        yield
-    finally:
-        release.set()
-        holder.join(timeout=10)
-    assert errors == []

@@ -5,17 +5,15 @@ two appearances), her school quote a candidate, Reed's three reviewed quotes, an
 rejected quote with no speaker.
 """
 
-import threading
-
 import pytest
-from django.db import connection, transaction
 from django.urls import reverse
 
 from annotations import services
 from annotations.models import Quote, Statement
+from tests.concurrency import Attempt, held_open
 from tests.factories import make_article
 
-from .conftest import held_open, quote
+from .conftest import quote
 
 BRIDGE_LINE = '"We will rebuild the bridge by spring,"'
 
@@ -155,26 +153,16 @@ def test_two_editors_confirming_appearances_at_once_are_both_counted(corpus):
         )
         for ending in (".", " on Monday.")
     )
-    errors = []
 
     def confirm(quote_):
         Quote.objects.filter(pk=quote_.pk).update(status=Quote.Status.CONFIRMED)
 
-    def confirm_in_another_transaction():
-        try:
-            with transaction.atomic():
-                confirm(two)
-        except Exception as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()  # the thread's own connection
-
     with held_open(lambda: confirm(one)):
-        waiter = threading.Thread(target=confirm_in_another_transaction)
+        waiter = Attempt(lambda: confirm(two))
         waiter.start()
         waiter.join(timeout=0.5)
         assert waiter.is_alive(), "the second recount should wait for the first transaction"
     waiter.join(timeout=10)
 
-    assert errors == []
+    assert waiter.error is None
     assert table()[key(one)] == (2, one.pk)

@@ -12,8 +12,7 @@ from django.db import connection
 
 from annotations import services
 from annotations.models import Quote, Statement, StatementTotal
-
-from .conftest import held_open
+from tests.concurrency import held_open
 
 
 @pytest.fixture(autouse=True)

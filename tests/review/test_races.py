@@ -14,50 +14,10 @@ from django.db import connection, transaction
 from annotations import services
 from annotations.models import Article, Quote, Speaker
 from annotations.services.review import QuoteConflict
+from tests.concurrency import Attempt, HeldWrite
 from tests.factories import make_speaker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class HeldWrite(threading.Thread):
-    """Runs ``write`` in its own transaction and keeps it open until released."""
-
-    def __init__(self, write):
-        super().__init__(daemon=True)
-        self.write = write
-        self.done_writing = threading.Event()
-        self.release = threading.Event()
-        self.errors: list[BaseException] = []
-
-    def run(self):
-        try:
-            with transaction.atomic():
-                self.write()
-                self.done_writing.set()
-                self.release.wait(timeout=20)
-        except BaseException as error:  # reported in the test's thread
-            self.errors.append(error)
-            self.done_writing.set()
-        finally:
-            connection.close()
-
-
-class Attempt(threading.Thread):
-    """Runs ``action`` in its own thread and connection, keeping its result or error."""
-
-    def __init__(self, action):
-        super().__init__(daemon=True)
-        self.action = action
-        self.result = None
-        self.error: BaseException | None = None
-
-    def run(self):
-        try:
-            self.result = self.action()
-        except BaseException as error:
-            self.error = error
-        finally:
-            connection.close()
 
 
 def race(held_write, second):
