@@ -1066,6 +1066,10 @@ class VoiceGrain(models.IntegerChoices):
     OUTLET = 1, "per outlet"
     MONTH = 2, "per month"
     OUTLET_MONTH = 3, "per outlet and month"
+    # A calendar year (``month`` is its first day): the year filter researchers use most,
+    # read as one cell instead of adding up twelve months' speakers.
+    YEAR = 4, "per year"
+    OUTLET_YEAR = 5, "per outlet and year"
 
 
 class VoiceScope(models.IntegerChoices):
@@ -1086,15 +1090,16 @@ def kind_mask(kinds) -> int:
 
 
 class VoiceCell(models.Model):
-    """A cell of the Voices summaries: the whole corpus, an outlet, a month or an outlet's
-    month (``grain``), for one scope and one kind mask."""
+    """A cell of the Voices summaries: the whole corpus, an outlet, a month, an outlet's
+    month, a year or an outlet's year (``grain``), for one scope and one kind mask."""
 
     scope = models.SmallIntegerField(choices=VoiceScope)
     grain = models.SmallIntegerField(choices=VoiceGrain)
     kinds = models.SmallIntegerField(default=EVERY_KIND, help_text="Kinds counted (kind_mask).")
     # NULL: every outlet (grains all and month), unlike "" (an article without an outlet)
     outlet = models.CharField(max_length=200, null=True)  # noqa: DJ001
-    month = models.DateField(null=True)  # NULL: every month, or undated (by grain)
+    # NULL: every month, or undated (by grain); of a year's grains, the year's first day
+    month = models.DateField(null=True)
 
     class Meta:
         abstract = True
@@ -1148,6 +1153,26 @@ class VoicePresence(VoiceCell):
                 "speaker",
                 condition=Q(outlet__isnull=False, month__isnull=True),
                 name="voice_presence_top_outlet",
+            ),
+            # The most quoted of a year, of every outlet or of one.
+            models.Index(
+                "scope",
+                "kinds",
+                "month",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(grain=VoiceGrain.YEAR),
+                name="voice_presence_top_year",
+            ),
+            models.Index(
+                "scope",
+                "kinds",
+                "outlet",
+                "month",
+                F("quotes").desc(),
+                "speaker",
+                condition=Q(grain=VoiceGrain.OUTLET_YEAR),
+                name="voice_presence_top_outlet_year",
             ),
             # A date range's per-speaker rows, its months of every outlet (or one), read
             # from the index alone: the rows of a month lie all over the table.

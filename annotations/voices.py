@@ -2,9 +2,10 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016, 0017, 0018 and 0021): with no date filter, from VoiceGroup (distinct
-speakers and quotes already counted per outlet, month and kinds: one row a group,
-VoicePeople's rows per profile added up); with dates, per month from VoiceGroup's months,
+migrations 0016, 0017, 0018, 0021 and 0023): with no date filter or a calendar year, from
+VoiceGroup (distinct speakers and quotes already counted per outlet, month, year and
+kinds: one row a group, VoicePeople's rows per profile added up); with other dates, per
+month from VoiceGroup's months,
 and over the range from VoicePresence's per-speaker rows of its whole months united with
 the quotes of the days at its edges (``split``); on SQLite, from the quotes themselves.
 All give the same numbers (tests/voices/test_aggregate.py and test_ranges_and_kinds.py
@@ -119,6 +120,20 @@ class Criteria:
     def statuses(self) -> list[str]:
         candidates: list[str] = [Quote.Status.CANDIDATE] if self.include_candidates else []
         return COUNTED_STATUSES + candidates
+
+    @property
+    def calendar_year(self) -> datetime.date | None:
+        """The first day of the year the dates are exactly (1 January to 31 December),
+        if they are one: the summaries hold a cell for it."""
+        start, end = self.date_from, self.date_to
+        if (
+            start
+            and end
+            and start == datetime.date(end.year, 1, 1)
+            and (end.month, end.day) == (12, 31)
+        ):
+            return start
+        return None
 
     @property
     def whole_months(self) -> bool:
@@ -294,19 +309,37 @@ GRAINS = {
 }
 
 
+# A calendar year's: one cell of the year grains for the total and per outlet (its months
+# are the month grains' rows of the year).
+YEAR_GRAINS = {
+    "": (VoiceGrain.YEAR, VoiceGrain.OUTLET_YEAR),
+    "outlet": (VoiceGrain.OUTLET_YEAR, VoiceGrain.OUTLET_YEAR),
+}
+
+
 def people_can_answer(criteria: Criteria, using: str = "default") -> bool:
-    """VoicePeople answers the whole corpus or one outlet, for any kinds; dates need
-    the range path (its months, and the quotes of the days at its edges)."""
-    return VoiceCount.is_maintained(using) and not (criteria.date_from or criteria.date_to)
+    """VoicePeople answers the whole corpus or one outlet, for any kinds, over all time
+    or a calendar year; other dates need the range path (their months, and the quotes of
+    the days at their edges)."""
+    dated = criteria.date_from or criteria.date_to
+    return VoiceCount.is_maintained(using) and (not dated or criteria.calendar_year is not None)
 
 
 def _scope(criteria: Criteria) -> int:
     return VoiceScope.WITH_CANDIDATES if criteria.include_candidates else VoiceScope.REVIEWED
 
 
-def _cells(model, scope: int, by: str, outlet: str, kinds: int, months=None):
-    """The rows of ``model`` (VoicePeople, VoiceGroup) of a grouping; ``months``, a
-    (first, last) range of whole months (either may be None: open), for the month grains."""
+def _cells(model, scope: int, by: str, outlet: str, kinds: int, months=None, year=None):
+    """The rows of ``model`` (VoicePeople, VoiceGroup, VoicePresence) of a grouping;
+    ``months``, a (first, last) range of whole months (either may be None: open), for the
+    month grains; ``year``, a calendar year's first day: its cells of the year grains, or
+    its months."""
+    if year is not None and by in YEAR_GRAINS:
+        grain = YEAR_GRAINS[by][1 if outlet else 0]
+        rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds, month=year)
+        return rows.filter(outlet=outlet) if outlet else rows
+    if year is not None:
+        months = (year, year.replace(month=12))
     grain = GRAINS[by][1 if outlet else 0]
     rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds)
     if months is not None:
@@ -334,13 +367,15 @@ SUMS = [
 ]
 
 
-def _summed(scope: int, by: str, outlet: str, kinds: int, months=None) -> list[tuple[tuple, dict]]:
+def _summed(
+    scope: int, by: str, outlet: str, kinds: int, months=None, year=None
+) -> list[tuple[tuple, dict]]:
     """(group key, counts) per group of ``by``: VoiceGroup's row of each cell, whose grain
     (GRAINS) holds one row per group. Read through a cursor: the per-outlet-and-month API
     has thousands of groups of 20 sums, and the queryset's converters per value cost more
     than the query."""
     keys = GROUPINGS[by]
-    rows = _cells(VoiceGroup, scope, by, outlet, kinds, months)
+    rows = _cells(VoiceGroup, scope, by, outlet, kinds, months, year)
     query = rows.order_by().values_list(*keys, *SUMS)
     with connections[rows.db].cursor() as cursor:
         cursor.execute(*query.query.sql_with_params())
@@ -359,22 +394,28 @@ def _counts_of(sums) -> dict:
 
 def _from_people(criteria: Criteria, groupings) -> dict:
     """The aggregate from VoiceGroup and VoicePresence: a row per group and the most
-    quoted, whatever the corpus size (no date filter; whole corpus or one outlet)."""
+    quoted, whatever the corpus size (all time or a calendar year; whole corpus or one
+    outlet)."""
     scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
-    total = _summed(scope, "", outlet, kinds)[0][1]
+    year = criteria.calendar_year
+    total = _summed(scope, "", outlet, kinds, year=year)[0][1]
     groups = {
-        by: _grouped(GROUPINGS[by], dict(_summed(scope, by, outlet, kinds))) for by in groupings
+        by: _grouped(GROUPINGS[by], dict(_summed(scope, by, outlet, kinds, year=year)))
+        for by in groupings
     }
-    grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
-    presence = VoicePresence.objects.filter(
-        scope=scope, grain=grain, kinds=kinds, outlet=outlet or None, month=None
-    )
+    if year is not None:
+        presence = _cells(VoicePresence, scope, "", outlet, kinds, year=year)
+    else:  # the conditions of the indexes voice_presence_top_all and _top_outlet
+        grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
+        presence = VoicePresence.objects.filter(
+            scope=scope, grain=grain, kinds=kinds, outlet=outlet or None, month=None
+        )
     return {
         "filters": _describe(criteria),
         "total": total,
         "groups": groups,
         "top": _top_present(presence),
-        "candidates": _candidates_in("", outlet, kinds),
+        "candidates": _candidates_in("", outlet, kinds, year=year),
     }
 
 

@@ -13,11 +13,13 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from annotations import voices
 from annotations.models import Quote, Speaker, VoicePeople, VoicePresence
 from annotations.services import profiles, review, speakers
 from annotations.voices import Criteria, Split, aggregate, split
-from tests.factories import make_quote
+from tests.factories import make_article, make_quote
 
 D = datetime.date
 
@@ -51,6 +53,14 @@ def test_two_partial_neighbouring_months_have_no_whole_month():
     assert split(D(2024, 1, 15), D(2024, 2, 10)) == Split(
         None, ((D(2024, 1, 15), D(2024, 1, 31)), (D(2024, 2, 1), D(2024, 2, 10)))
     )
+
+
+def test_only_first_january_to_the_thirty_first_of_december_is_a_calendar_year():
+    assert Criteria(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31)).calendar_year == D(2024, 1, 1)
+    assert Criteria(date_from=D(2024, 1, 1), date_to=D(2025, 12, 31)).calendar_year is None
+    assert Criteria(date_from=D(2024, 1, 2), date_to=D(2024, 12, 31)).calendar_year is None
+    assert Criteria(date_from=D(2024, 1, 1), date_to=D(2024, 12, 30)).calendar_year is None
+    assert Criteria(date_from=D(2024, 1, 1)).calendar_year is None
 
 
 # Date ranges and kinds, counted by hand ---------------------------------------------------
@@ -98,6 +108,69 @@ def test_an_edge_of_days_and_a_whole_month(corpus, source):
     assert [(r["name"], r["quotes"]) for r in top["men"]] == [("Ben", 1)]
     assert top["organisations"] == []
     assert result["candidates"] == 0
+
+
+@pytest.fixture
+def neighbouring_years(corpus):
+    """Quotes on the last day of 2023 (Ann and Dee, confirmed, Alpha) and the first of
+    2025 (Ben, a candidate, Beta), just outside the corpus's year."""
+    eve = make_article(outlet="Alpha", published=D(2023, 12, 31))
+    make_quote(eve, start=0, end=5, speaker=corpus["ann"], status="confirmed")
+    dee = Speaker.objects.get(name="Dee")
+    make_quote(eve, start=6, end=9, speaker=dee, status="confirmed", kind="indirect")
+    new_year = make_article(outlet="Beta", published=D(2025, 1, 1))
+    make_quote(new_year, start=0, end=5, speaker=corpus["ben"], status="candidate")
+    return corpus
+
+
+def test_a_calendar_year_counts_its_own_quotes_only(neighbouring_years, source):
+    result = aggregate(
+        Criteria(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31)),
+        groupings=["outlet", "month"],
+    )
+    total = result["total"]  # the corpus of test_aggregate.py, all of it in 2024
+    assert total["quotes"] == {"female": 4, "male": 2, "nonbinary": 0, "unknown": 1}
+    assert total["people"] == {"female": 2, "male": 1, "nonbinary": 0, "unknown": 1}
+    assert total["total_quotes"] == 9
+    outlets = {g["outlet"]: g["total_quotes"] for g in result["groups"]["outlet"]}
+    assert outlets == {"Alpha": 6, "Beta": 3}
+    months = {g["month"]: g["total_quotes"] for g in result["groups"]["month"]}
+    assert months == {"2024-01": 7, "2024-02": 2}
+    assert [(r["name"], r["quotes"]) for r in result["top"]["women"]] == [("Ann", 3), ("Dee", 1)]
+    assert result["candidates"] == 1  # Cal's in a1; not Ben's of 2025
+
+
+def test_the_year_before_is_its_own_cell(neighbouring_years, source):
+    result = aggregate(Criteria(date_from=D(2023, 1, 1), date_to=D(2023, 12, 31)))
+    assert result["total"]["quotes"]["female"] == 2 and result["total"]["people"]["female"] == 2
+    assert result["total"]["total_quotes"] == 2
+    assert result["candidates"] == 0
+
+
+def test_an_outlet_and_a_calendar_year(neighbouring_years, source):
+    total = aggregate(Criteria(outlet="Alpha", date_from=D(2024, 1, 1), date_to=D(2024, 12, 31)))[
+        "total"
+    ]
+    assert total["quotes"]["female"] == 4 and total["people"]["female"] == 2  # Ann 3, Dee
+    assert total["people"]["male"] == 1 and total["total_quotes"] == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
+def test_a_calendar_year_is_read_from_its_cells_not_its_months_speakers(
+    neighbouring_years, monkeypatch
+):
+    def months_speakers(*args, **kwargs):
+        raise AssertionError("read the per-speaker rows of the year's months")
+
+    monkeypatch.setattr(voices, "_from_range", months_speakers)
+    with CaptureQueriesContext(connection) as queries:
+        result = aggregate(
+            Criteria(outlet="Alpha", date_from=D(2024, 1, 1), date_to=D(2024, 12, 31)),
+            groupings=["outlet", "month"],
+        )
+    assert result["total"]["total_quotes"] == 6
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "annotations_quote" not in read
 
 
 def test_an_open_ended_range(corpus, source):
@@ -158,9 +231,11 @@ def recounted_presence() -> dict:
             for kinds in range(1, 8):
                 if kinds != 7 and not kinds & BITS[kind]:
                     continue
-                for grain in range(4):
-                    cell_outlet = outlet if grain in (1, 3) else None
+                for grain in range(6):
+                    cell_outlet = outlet if grain in (1, 3, 5) else None
                     cell_month = month if grain in (2, 3) else None
+                    if grain in (4, 5) and month:  # a year: its first day
+                        cell_month = month.replace(month=1)
                     counts[(speaker, scope, grain, kinds, cell_outlet, cell_month)] += 1
     return dict(counts)
 
