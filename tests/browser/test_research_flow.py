@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Quote, SpeakerAlias
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import NARROW, login, screenshot
 from tests.factories import make_article, make_quote, make_speaker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,3 +85,25 @@ def test_a_bad_date_in_the_address_shows_a_message_not_an_error_page(page, rache
     page.goto("/quotes/?date_from=2024-02-30")
 
     expect(page.get_by_role("alert")).to_contain_text("date_from: Enter a date as YYYY-MM-DD.")
+
+
+RESEARCH_PAGES = ["/quotes/", "/speakers/", "/statements/", "/research/articles/", "/voices/"]
+
+
+@pytest.mark.parametrize("path", RESEARCH_PAGES)
+def test_on_a_phone_the_filters_start_folded_and_open_on_a_tap(page, rachel, newsroom, path):
+    login(page, rachel, next_url=path)
+    page.set_viewport_size(NARROW)
+    page.reload()  # research.js folds them as the page loads on a narrow screen
+    panel = page.locator("details.filter-panel").first
+    expect(panel).not_to_have_attribute("open", re.compile(".*"))
+    expect(page.locator("#filters")).to_be_hidden()
+    panel.locator("summary").click()
+    expect(page.locator("#filters")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", RESEARCH_PAGES)
+def test_on_a_wide_screen_the_filters_stay_open_beside_the_results(page, rachel, newsroom, path):
+    login(page, rachel, next_url=path)
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator("details.filter-panel > summary").first).to_be_hidden()
