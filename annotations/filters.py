@@ -489,17 +489,15 @@ def _quote_page(quotes, *, sort, cursor, limit, terms, read_all=False) -> Page:
     published = cursor.keys[0] if cursor else None
     if cursor is None or published is not None:
         dated = quotes.filter(article__published__isnull=False)
-        if cursor:
-            _, article_id, start, quote_id = cursor.keys
+        if cursor:  # the bound first: the index on the date answers it as a range
             dated = dated.filter(article__published__lte=published).filter(
-                Q(article__published__lt=published)
-                | Q(article__published=published) & _after(article_id, start, quote_id)
+                _after_in_date_order(*cursor.keys)
             )
         items = _with_relations(dated.order_by("-article__published", *order)[: limit + 1])
     if len(items) <= limit:
         undated = quotes.filter(article__published__isnull=True)
         if cursor and published is None:
-            undated = undated.filter(_after(*cursor.keys[1:]))
+            undated = undated.filter(_after_in_date_order(*cursor.keys))
         items += _with_relations(undated.order_by(*order)[: limit + 1 - len(items)])
     more = len(items) > limit
     items = items[:limit]
