@@ -1109,10 +1109,11 @@ class VoiceCell(models.Model):
 
 
 class VoicePresence(VoiceCell):
-    """How many quotes one speaker has in one cell (all, an outlet, a month, or both), per
-    scope: the rows whose appearance or disappearance changes VoicePeople's counts.
-    Kept by PostgreSQL's triggers (migrations 0017, 0018: per kind mask too); read for the
-    most quoted lists and for the distinct people of a date range."""
+    """How many quotes one speaker has in one cell (all, an outlet, a month, a year, or an
+    outlet's month or year), per scope: the rows whose appearance or disappearance
+    changes VoicePeople's counts. Kept by PostgreSQL's triggers (migrations 0017, 0018:
+    per kind mask too; 0023: per year); read for the most quoted lists and for the
+    distinct people of a date range."""
 
     speaker = models.ForeignKey(
         Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
@@ -1190,9 +1191,9 @@ class VoicePresence(VoiceCell):
 
 class VoicePeople(VoiceCell):
     """Quotes and distinct speakers per cell and profile (type, gender, its source), per
-    scope: the Voices dashboard's unfiltered, per-outlet and per-month numbers in a few
-    hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers on quotes,
-    articles and speakers' profiles (migration 0017)."""
+    scope: the Voices dashboard's unfiltered, per-year, per-outlet and per-month numbers
+    in a few hundred rows, whatever the corpus size. Kept exact by PostgreSQL's triggers
+    on quotes, articles and speakers' profiles (migrations 0017, 0018 and 0023)."""
 
     speaker_type = models.CharField(max_length=12)
     gender = models.CharField(max_length=9)

@@ -135,6 +135,10 @@ def main():
         year = rng.randint(2015, 2025)
         return f"date_from={year}-01-01&date_to={year}-12-31"
 
+    def july_to_june():
+        year = rng.randint(2015, 2024)
+        return f"date_from={year}-07-01&date_to={year + 1}-06-30"
+
     def first_cursor():
         response = client.get("/api/quotes?limit=50")
         return response.json()["next_cursor"]
@@ -210,8 +214,9 @@ def main():
         ),
         ("API statements", lambda: "/api/statements"),
         # Voices (annotations/voices.py): VoicePeople answers those without dates (kinds
-        # included); date ranges read VoicePeople's and VoicePresence's months and the
-        # quotes of the days at their edges.
+        # included) or a calendar year (their year cells); other date ranges read
+        # VoicePeople's and VoicePresence's months and the quotes of the days at their
+        # edges, the most of them twelve months across two years.
         ("voices page, unfiltered", lambda: "/voices/"),
         ("voices page, with candidates", lambda: "/voices/?candidates=on"),
         ("voices page, one outlet", lambda: f"/voices/?outlet={outlet()}"),
@@ -219,11 +224,13 @@ def main():
         ("voices page, outlet + one year", lambda: f"/voices/?outlet={outlet()}&{year()}"),
         ("voices page, direct quotes only", lambda: "/voices/?kind=direct"),
         ("voices page, outlet + date range", lambda: f"/voices/?outlet={outlet()}&{window()}"),
+        ("voices page, July to June", lambda: f"/voices/?{july_to_june()}"),
         ("API voices, by outlet", lambda: "/api/voices?by=outlet"),
         ("API voices, by month", lambda: "/api/voices?by=month"),
         ("API voices, outlet by month", lambda: f"/api/voices?by=month&outlet={outlet()}"),
         ("API voices, by outlet,month", lambda: "/api/voices?by=outlet,month"),
         ("API voices, one year by outlet", lambda: f"/api/voices?by=outlet&{year()}"),
+        ("API voices, July to June by outlet", lambda: f"/api/voices?by=outlet&{july_to_june()}"),
     ]
     scenarios = [(name, url) for name, url in scenarios if args.only in name]
 
