@@ -173,6 +173,25 @@ def test_a_calendar_year_is_read_from_its_cells_not_its_months_speakers(
     assert "annotations_quote" not in read
 
 
+def test_two_calendar_years_count_a_person_quoted_in_both_once(neighbouring_years, source):
+    total = aggregate(Criteria(date_from=D(2023, 1, 1), date_to=D(2024, 12, 31)))["total"]
+    assert total["quotes"]["female"] == 6  # Ann 1 + 3, Dee 1 + 1
+    assert total["people"]["female"] == 2  # Ann and Dee, each quoted in both years
+    assert total["total_quotes"] == 11
+
+
+def test_a_year_and_the_months_around_it(neighbouring_years, source):
+    """December 2023, all of 2024 and January 2025 (Ben's quote then is a candidate)."""
+    result = aggregate(
+        Criteria(date_from=D(2023, 12, 1), date_to=D(2025, 1, 31)), groupings=["outlet"]
+    )
+    assert result["total"]["people"]["female"] == 2
+    assert result["total"]["total_quotes"] == 11
+    outlets = {g["outlet"]: g["total_quotes"] for g in result["groups"]["outlet"]}
+    assert outlets == {"Alpha": 8, "Beta": 3}
+    assert result["candidates"] == 2  # Cal's in a1, Ben's of 1 January 2025
+
+
 def test_an_open_ended_range(corpus, source):
     assert aggregate(Criteria(date_from=D(2024, 1, 15)))["total"]["total_quotes"] == 5
     assert aggregate(Criteria(date_to=D(2024, 1, 31)))["total"]["total_quotes"] == 7
