@@ -334,21 +334,21 @@ def _cells(model, scope: int, by: str, outlet: str, kinds: int, months=None, yea
     ``months``, a (first, last) range of whole months (either may be None: open), for the
     month grains; ``year``, a calendar year's first day: its cells of the year grains, or
     its months."""
-    if year is not None and by in YEAR_GRAINS:
+    if year is not None and by in YEAR_GRAINS:  # its one cell (an equality: the index's order)
         grain = YEAR_GRAINS[by][1 if outlet else 0]
         rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds, month=year)
-        return rows.filter(outlet=outlet) if outlet else rows
-    if year is not None:
-        months = (year, year.replace(month=12))
-    grain = GRAINS[by][1 if outlet else 0]
-    rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds)
-    if months is not None:
-        first, last = months
-        rows = rows.filter(month__isnull=False)
-        if first:
-            rows = rows.filter(month__gte=first)
-        if last:
-            rows = rows.filter(month__lte=last)
+    else:
+        if year is not None:  # its twelve months
+            months = (year, year.replace(month=12))
+        grain = GRAINS[by][1 if outlet else 0]
+        rows = model.objects.filter(scope=scope, grain=grain, kinds=kinds)
+        if months is not None:
+            first, last = months
+            rows = rows.filter(month__isnull=False)
+            if first:
+                rows = rows.filter(month__gte=first)
+            if last:
+                rows = rows.filter(month__lte=last)
     return rows.filter(outlet=outlet) if outlet else rows
 
 

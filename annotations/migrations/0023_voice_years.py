@@ -13,7 +13,7 @@ def _m(name):
 # OUTLET_YEAR, 4 and 5) whose ``month`` is the year's first day. A year is the date filter
 # researchers use most, and distinct people cannot be added up over months: without these
 # rows a year's numbers came from its twelve months' per-speaker rows (50,000 rows grouped
-# into 34,000 speakers per outlet at 1M quotes, about 90 ms); with them, from one cell a
+# into 34,000 speakers per outlet at 1M quotes, about 90 ms); with them, from one cell an
 # outlet, as the unfiltered numbers are.
 #
 # The quote trigger's function (0018) spreads each delta over the six grains instead of
