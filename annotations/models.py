@@ -1108,17 +1108,35 @@ class VoiceCell(models.Model):
         return f"{self.scope}/{self.grain} {self.outlet} {self.month}"
 
 
+class BitStringField(models.Field):
+    """PostgreSQL's ``bit varying``, read and written as a string of 0s and 1s (text on
+    other databases, where nothing writes it)."""
+
+    def db_type(self, connection):
+        return "bit varying" if connection.vendor == "postgresql" else "text"
+
+
+def month_number(day) -> int:
+    """A month counted from year 0 (annotations_month_number() in SQL, migration 0024)."""
+    return day.year * 12 + day.month - 1
+
+
 class VoicePresence(VoiceCell):
     """How many quotes one speaker has in one cell (all, an outlet, a month, a year, or an
     outlet's month or year), per scope: the rows whose appearance or disappearance
     changes VoicePeople's counts. Kept by PostgreSQL's triggers (migrations 0017, 0018:
-    per kind mask too; 0023: per year); read for the most quoted lists and for the
-    distinct people of a date range."""
+    per kind mask too; 0023: per year; 0024: the months of a speaker); read for the most
+    quoted lists and for the distinct people of a date range."""
 
     speaker = models.ForeignKey(
         Speaker, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     quotes = models.IntegerField()
+    # Of the grains ALL and OUTLET only: the months this speaker is quoted in, bit i for
+    # the month first_month + i (month_number). Distinct people over a long range are then
+    # one pass over the speakers, not a sum over every month's speakers (migration 0024).
+    first_month = models.IntegerField(null=True)
+    months = BitStringField(null=True)
 
     class Meta:
         constraints = [
@@ -1154,6 +1172,15 @@ class VoicePresence(VoiceCell):
                 "speaker",
                 condition=Q(outlet__isnull=False, month__isnull=True),
                 name="voice_presence_top_outlet",
+            ),
+            # The speakers of a long range, from their month bits, read from the index
+            # alone, all of them or one by one (grains ALL and OUTLET: ``month`` is
+            # always NULL there, and ``outlet`` of ALL too).
+            models.Index(
+                fields=["scope", "grain", "kinds", "outlet", "speaker"],
+                include=["first_month", "months"],
+                condition=Q(grain__lte=VoiceGrain.OUTLET),
+                name="voice_presence_months",
             ),
             # The most quoted of a year, of every outlet or of one.
             models.Index(

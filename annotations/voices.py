@@ -2,14 +2,15 @@
 
 One aggregate for the Voices page, its CSV and ``GET /api/voices``, read from the cheapest
 source that answers the filters exactly (PostgreSQL keeps the summaries with triggers,
-migrations 0016, 0017, 0018, 0021 and 0023): with no date filter or a calendar year, from
-VoiceGroup (distinct speakers and quotes already counted per outlet, month, year and
+migrations 0016, 0017, 0018, 0021, 0023 and 0024): with no date filter or a calendar year,
+from VoiceGroup (distinct speakers and quotes already counted per outlet, month, year and
 kinds: one row a group, VoicePeople's rows per profile added up); with other dates, per
-month from VoiceGroup's months,
-and over the range from VoicePresence's per-speaker rows of its whole months united with
-the quotes of the days at its edges (``split``); on SQLite, from the quotes themselves.
-All give the same numbers (tests/voices/test_aggregate.py and test_ranges_and_kinds.py
-check each against a hand count).
+month from VoiceGroup's months, and over the range from VoicePresence's per-speaker rows
+of its whole months (or, for a long range, the months each speaker is quoted in) united
+with the quotes of the days at its edges (``split``); on SQLite, from the quotes
+themselves.
+All give the same numbers (tests/voices/test_aggregate.py, test_ranges_and_kinds.py and
+test_month_bits.py check each against a hand count).
 
 Counts: ``quotes`` is the number of quotes; ``people`` the number of distinct speakers
 (for types other than person: distinct organisations, groups...). A quote with no
@@ -44,6 +45,7 @@ from .models import (
     VoicePresence,
     VoiceScope,
     kind_mask,
+    month_number,
 )
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.NONBINARY, Gender.UNKNOWN]
@@ -191,6 +193,15 @@ class Cell:
                 why = "name" if source == GenderSource.NAME else "none"
                 self.unknown_quotes[why] += quotes
                 self.unknown_people[why] += speakers
+
+    def add_quotes(self, sums: dict) -> None:
+        """Quotes already added up per type and gender (VoiceGroup's QUOTE_SUMS)."""
+        for t in TYPES:
+            self.type_quotes[t] += sums[f"tq_{t}"]
+        for g in GENDERS:
+            self.quotes[g] += sums[f"gq_{g}"]
+        self.unknown_quotes["name"] += sums["uq_name"]
+        self.unknown_quotes["none"] += sums["uq_none"]
 
     def as_dict(self) -> dict:
         return counts(
@@ -386,6 +397,10 @@ def _summed(
     return [(row[:width], _counts_of(row[width:])) for row in found]
 
 
+# VoiceGroup's quote counts (not people: they do not add up over cells), summed.
+QUOTE_SUMS = {name: Sum(name) for name in SUMS if name.startswith(("tq_", "gq_", "uq_"))}
+
+
 def _counts_of(sums) -> dict:
     return counts(
         sums[0:4], sums[4:8], sums[8:12], sums[12:16], (sums[16], sums[18]), (sums[17], sums[19])
@@ -506,6 +521,17 @@ def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
             "SELECT speaker_id, outlet, quotes FROM annotations_voicepresence "
             f"WHERE {' AND '.join(where)}"
         )
+    edges, edge_params = _edges_sql(criteria, parts)
+    if edges:
+        selects.append(edges)
+        params += edge_params
+    return " UNION ALL ".join(selects), params
+
+
+def _edges_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """(speaker_id, outlet, quotes) of the days at the range's edges, from the quotes."""
+    selects: list[str] = []
+    params: list = []
     for start, end in parts.edges:
         where = ["q.status = ANY(%s)", "a.published >= %s", "a.published <= %s"]
         params += [criteria.statuses, start, end]
@@ -523,6 +549,18 @@ def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
     return " UNION ALL ".join(selects), params
 
 
+# The most quoted of each label of ``ranked`` (label, speaker_id, name, quotes): three
+# top-N sorts of a few rows each, where numbering every speaker sorted them all (20 of
+# the 90 ms of a ten-year range at 1M quotes). ``ranked`` must be MATERIALIZED: inlined,
+# it would be recounted for each label.
+TOP_OF_RANKED = """
+SELECT 'top', labels.label, NULL, NULL, NULL, t.quotes, t.speaker_id, t.name
+FROM (VALUES ('women'), ('men'), ('organisations')) AS labels(label)
+CROSS JOIN LATERAL (
+    SELECT speaker_id, name, quotes FROM ranked WHERE ranked.label = labels.label
+    ORDER BY quotes DESC, speaker_id LIMIT %s
+) AS t"""
+
 # The range's numbers in one statement, so that its pieces are read once: distinct people
 # over the whole range (a speaker quoted in several months counts once) and per outlet
 # over it, and the most quoted. The pieces are added up per speaker and outlet (``per``:
@@ -539,7 +577,7 @@ profiled AS (
         coalesce(sp.speaker_type, 'unknown') AS speaker_type,
         coalesce(sp.gender_source, 'none') AS gender_source
     FROM whole LEFT JOIN annotations_speaker sp ON sp.id = whole.speaker_id
-), ranked AS (
+), ranked AS MATERIALIZED (
     SELECT CASE WHEN speaker_type = 'organisation' THEN 'organisations'
                 WHEN gender = 'female' THEN 'women' ELSE 'men' END AS label,
         speaker_id, name, quotes
@@ -555,31 +593,207 @@ UNION ALL
 SELECT 'total', NULL, gender, speaker_type, gender_source, sum(quotes), count(speaker_id), NULL
 FROM profiled GROUP BY 3, 4, 5
 UNION ALL
-SELECT 'top', label, NULL, NULL, NULL, quotes, speaker_id, name FROM (
-    SELECT *, row_number() OVER (PARTITION BY label ORDER BY quotes DESC, speaker_id) AS r
-    FROM ranked
-) AS top WHERE r <= %s
+{top}
 """
 
 
+# A range of more months than this reads the speakers' month bits (migration 0024): one
+# row per speaker and outlet, whatever the range's length, where the month rows a range
+# reads grow with it. At 1M quotes the two cost the same at about 20 months (15 months:
+# 82 ms by month rows against 96 by bits; 24: 121 against 98; ten years: 437 against 178).
+MONTH_BITS_FROM = 18
+
+# The people over a long range, in one statement: distinct people from the speakers'
+# month bits, and the edge days' speakers who are not among them, counted apart (so that
+# no union hashes every speaker to find the few the edges add); the edge days' quotes
+# (the whole months' are VoiceGroup's, added up: QUOTE_SUMS); the most quoted from the
+# year rows of the range's whole calendar years and the month rows of the rest.
+# Unattributed quotes (speaker NULL) are quotes of nobody.
+MONTH_BITS_RANGE = """
+WITH edge (speaker_id, outlet, quotes) AS ({edges}),
+edge_per AS (
+    SELECT DISTINCT speaker_id, outlet FROM edge e WHERE speaker_id IS NOT NULL
+        AND ({per_has_edge} LIMIT 1) IS NULL
+), edge_whole AS (
+    SELECT DISTINCT speaker_id FROM edge e WHERE speaker_id IS NOT NULL
+        AND ({whole_has_edge} LIMIT 1) IS NULL
+), spoken AS (
+    SELECT speaker_id, sum(quotes) AS quotes
+    FROM ({spoken} UNION ALL SELECT speaker_id, quotes FROM edge) AS s
+    WHERE speaker_id IS NOT NULL GROUP BY 1
+), ranked AS MATERIALIZED (
+    SELECT CASE WHEN sp.speaker_type = 'organisation' THEN 'organisations'
+                WHEN sp.gender = 'female' THEN 'women' ELSE 'men' END AS label,
+        s.speaker_id, sp.name, s.quotes
+    FROM spoken s JOIN annotations_speaker sp ON sp.id = s.speaker_id
+    WHERE sp.speaker_type = 'organisation'
+        OR (sp.speaker_type = 'person' AND sp.gender IN ('female', 'male'))
+)
+SELECT 'outlet', e.outlet, {profile}, sum(e.quotes), 0, NULL
+FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'total', NULL, {profile}, sum(e.quotes), 0, NULL
+FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id GROUP BY 3, 4, 5
+UNION ALL
+SELECT 'outlet', p.outlet, {profile}, 0, count(*), NULL
+FROM ({per}) AS p LEFT JOIN annotations_speaker sp ON sp.id = p.speaker_id GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'outlet', p.outlet, {profile}, 0, count(*), NULL
+FROM edge_per p LEFT JOIN annotations_speaker sp ON sp.id = p.speaker_id GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'total', NULL, {profile}, 0, count(*), NULL
+FROM ({whole}) AS w LEFT JOIN annotations_speaker sp ON sp.id = w.speaker_id GROUP BY 3, 4, 5
+UNION ALL
+SELECT 'total', NULL, {profile}, 0, count(*), NULL
+FROM edge_whole w LEFT JOIN annotations_speaker sp ON sp.id = w.speaker_id GROUP BY 3, 4, 5
+UNION ALL
+{top}
+"""
+PROFILE_OF_SP = (
+    "coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'), "
+    "coalesce(sp.gender_source, 'none')"
+)
+# Month numbers beyond any date: an open end of a range.
+BEFORE_ALL, AFTER_ALL = -(2**31), 2**31 - 1
+
+
+def _reads_month_bits(criteria: Criteria, parts: Split) -> bool:
+    """A dated range of more than MONTH_BITS_FROM whole months (or open at an end)."""
+    if parts.months is None or not (criteria.date_from or criteria.date_to):
+        return False
+    first, last = parts.months
+    if first is None or last is None:
+        return True
+    return month_number(last) - month_number(first) + 1 > MONTH_BITS_FROM
+
+
+def _whole_years(first, last) -> tuple:
+    """The first days of the first and last calendar years wholly inside the months
+    [first, last] (None: open), or None when there is none."""
+    years_from = (
+        first if first is None or first.month == 1 else first.replace(year=first.year + 1, month=1)
+    )
+    years_to = None
+    if last is not None:
+        years_to = (
+            last.replace(month=1) if last.month == 12 else last.replace(year=last.year - 1, month=1)
+        )
+    if years_from and years_to and years_from > years_to:
+        return None
+    return years_from, years_to
+
+
+def _month_bits_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order."""
+    scope, kinds, outlet = _scope(criteria), kind_mask(criteria.kinds), criteria.outlet
+    first, last = parts.months
+
+    def rows(grain, columns, *conditions):
+        """A select of VoicePresence's rows of one grain and the filters' outlet, with the
+        (condition, parameters) whose parameters are all given (None: an open end)."""
+        where, params = ["scope = %s", "grain = %s", "kinds = %s"], [scope, grain, kinds]
+        if grain == VoiceGrain.ALL:
+            where.append("outlet IS NULL")  # always; said for the index's order
+        elif outlet:
+            where.append("outlet = %s")
+            params.append(outlet)
+        for condition, values in conditions:
+            if None not in values:
+                where.append(condition)
+                params += values
+        sql = f"SELECT {columns} FROM annotations_voicepresence WHERE {' AND '.join(where)}"
+        return sql, params
+
+    def months_between(start, end):
+        return [("month IS NOT NULL", ()), ("month >= %s", (start,)), ("month <= %s", (end,))]
+
+    bits = (
+        "annotations_months_any(first_month, months, %s, %s)",
+        (
+            month_number(first) if first else BEFORE_ALL,
+            month_number(last) if last else AFTER_ALL,
+        ),
+    )
+    # The speakers of the months' bits, and the edges' speakers who are not among them:
+    # each looked up in voice_presence_months, a LIMIT keeping the subquery a lookup (NOT
+    # EXISTS became a join that sorted every speaker: 150 ms for ten years at 1M quotes).
+    per = rows(VoiceGrain.OUTLET, "speaker_id, outlet", bits)
+    per_has_edge = rows(
+        VoiceGrain.OUTLET, "1", bits, ("speaker_id = e.speaker_id AND outlet = e.outlet", ())
+    )
+    whole_grain = VoiceGrain.OUTLET if outlet else VoiceGrain.ALL
+    whole = rows(whole_grain, "speaker_id", bits)
+    whole_has_edge = rows(whole_grain, "1", bits, ("speaker_id = e.speaker_id", ()))
+    # The most quoted: whole calendar years from their year rows, the other months from
+    # theirs.
+    spoken, spans = [], [(first, last)]
+    years = _whole_years(first, last)
+    if years is not None:
+        years_from, years_to = years
+        year_grain = VoiceGrain.OUTLET_YEAR if outlet else VoiceGrain.YEAR
+        spoken.append(rows(year_grain, "speaker_id, quotes", *months_between(*years)))
+        spans = []
+        if years_from is not None and (first is None or first < years_from):
+            spans.append((first, _previous_month(years_from)))
+        year_end = years_to.replace(month=12) if years_to is not None else None
+        if year_end is not None and (last is None or last > year_end):
+            spans.append((_next_month(year_end), last))
+    # The other months from the per-outlet rows, which an index holds whole
+    # (voice_presence_range), with or without an outlet filter.
+    spoken += [
+        rows(VoiceGrain.OUTLET_MONTH, "speaker_id, quotes", *months_between(*span))
+        for span in spans
+    ]
+    edges, edge_params = _edges_sql(criteria, parts)
+    sql = MONTH_BITS_RANGE.format(
+        top=TOP_OF_RANKED,
+        profile=PROFILE_OF_SP,
+        edges=edges or "SELECT NULL::bigint, NULL::varchar, 0::bigint WHERE false",
+        per=per[0],
+        per_has_edge=per_has_edge[0],
+        whole=whole[0],
+        whole_has_edge=whole_has_edge[0],
+        spoken=" UNION ALL ".join(part[0] for part in spoken),
+    )
+    params = [
+        *edge_params,
+        *per_has_edge[1],
+        *whole_has_edge[1],
+        *(value for part in spoken for value in part[1]),
+        *per[1],
+        *whole[1],
+        TOP,
+    ]
+    return sql, params
+
+
 def _from_range(criteria: Criteria, groupings, using: str) -> dict:
-    """The aggregate of a date range (PostgreSQL): per month from VoicePeople's months
+    """The aggregate of a date range (PostgreSQL): per month from VoiceGroup's months
     and the edge days' quotes; over the range (the total, per outlet, the most quoted)
-    from the union of VoicePresence's months and the edge days' quotes, per speaker.
-    Reads per-speaker rows of the range's months, never the quotes of whole months."""
+    from the union of VoicePresence's months and the edge days' quotes, per speaker, or,
+    over more than MONTH_BITS_FROM months, from the speakers' month bits. Never reads
+    the quotes of whole months."""
     parts = split(criteria.date_from, criteria.date_to)
     scope, outlet, kinds = _scope(criteria), criteria.outlet, kind_mask(criteria.kinds)
     total = Cell()
     per_outlet: dict[tuple, Cell] = defaultdict(Cell)
     top: dict = {label: [] for label in TOP_CONDITIONS}
-    pieces, params = _pieces_sql(criteria, parts)
-    if pieces:
+    by_month_bits = _reads_month_bits(criteria, parts)
+    if by_month_bits:
+        statement, params = _month_bits_sql(criteria, parts)
+    else:
+        pieces, params = _pieces_sql(criteria, parts)
+        statement = RANGE.format(pieces=pieces, top=TOP_OF_RANKED) if pieces else ""
+        params = [*params, TOP]
+    if statement:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             # With the default 4 MB the planner expects its hash of a year's speakers per
             # outlet (34,000 rows) not to fit, and sorts them by outlet and profile
             # instead: a third of the query's time at 1M quotes (137 against 109 ms).
             cursor.execute("SET LOCAL work_mem = '16MB'")
-            cursor.execute(RANGE.format(pieces=pieces), [*params, TOP])
+            # Compiling the long range's statement took 50 ms of its 600 at 1M quotes.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(statement, params)
             for row in cursor.fetchall():
                 part, group, gender, kind, source, quotes, n, name = row
                 if part == "top":  # group: the label, n: the speaker
@@ -587,6 +801,11 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
                 else:
                     cell = total if part == "total" else per_outlet[(group,)]
                     cell.add(gender, kind, source, int(quotes), n)
+    if by_month_bits:  # the whole months' quotes, added up
+        months = _cells(VoiceGroup, scope, "outlet,month", outlet, kinds, months=parts.months)
+        for sums in months.values("outlet").annotate(**QUOTE_SUMS).order_by():
+            per_outlet[(sums["outlet"],)].add_quotes(sums)
+            total.add_quotes(sums)
     for rows in top.values():
         rows.sort(key=lambda r: (-r["quotes"], r["speaker_id"]))
     groups = {}

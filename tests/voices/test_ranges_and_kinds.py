@@ -291,11 +291,37 @@ def stored() -> tuple[dict, dict]:
     return presence, people
 
 
+def recounted_month_bits(presence: dict) -> dict:
+    """The months of each speaker (grain ALL) and speaker and outlet (grain OUTLET) as
+    they should be: those of their dated month rows (grains MONTH and OUTLET_MONTH)."""
+    months: dict = {}
+    for (speaker, scope, grain, kinds, outlet, _), _quotes in presence.items():
+        if speaker is not None and grain in (0, 1):
+            months[(speaker, scope, grain, kinds, outlet)] = set()
+    for (speaker, scope, grain, kinds, outlet, month), _quotes in presence.items():
+        if speaker is not None and grain in (2, 3) and month is not None:
+            months[(speaker, scope, grain - 2, kinds, outlet)].add((month.year, month.month))
+    return months
+
+
+def stored_month_bits() -> dict:
+    """VoicePresence's bits decoded: bit i is the month first_month + i."""
+    months = {}
+    for p in VoicePresence.objects.filter(grain__in=[0, 1]).exclude(speaker=None):
+        numbers = [p.first_month + i for i, bit in enumerate(p.months or "") if bit == "1"]
+        months[(p.speaker_id, p.scope, p.grain, p.kinds, p.outlet)] = {
+            (n // 12, n % 12 + 1)
+            for n in numbers  # month_number's inverse
+        }
+    return months
+
+
 def assert_exact():
     presence, people = stored()
     expected = recounted_presence()
     assert presence == expected
     assert people == recounted_people(expected)
+    assert stored_month_bits() == recounted_month_bits(expected)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
