@@ -139,6 +139,13 @@ def main():
         year = rng.randint(2015, 2024)
         return f"date_from={year}-07-01&date_to={year + 1}-06-30"
 
+    def years(n):
+        """A range of ``n`` years starting on a random day of a random month: whole
+        months from the speakers' month bits (over MONTH_BITS_FROM) and edge days."""
+        start = rng.randint(2015, 2025 - n)
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        return f"date_from={start}-{month:02d}-{day:02d}&date_to={start + n}-{month:02d}-{day:02d}"
+
     def first_cursor():
         response = client.get("/api/quotes?limit=50")
         return response.json()["next_cursor"]
@@ -225,12 +232,15 @@ def main():
         ("voices page, direct quotes only", lambda: "/voices/?kind=direct"),
         ("voices page, outlet + date range", lambda: f"/voices/?outlet={outlet()}&{window()}"),
         ("voices page, July to June", lambda: f"/voices/?{july_to_june()}"),
+        ("voices page, three years", lambda: f"/voices/?{years(3)}"),
+        ("voices page, ten years", lambda: f"/voices/?{years(10)}"),
         ("API voices, by outlet", lambda: "/api/voices?by=outlet"),
         ("API voices, by month", lambda: "/api/voices?by=month"),
         ("API voices, outlet by month", lambda: f"/api/voices?by=month&outlet={outlet()}"),
         ("API voices, by outlet,month", lambda: "/api/voices?by=outlet,month"),
         ("API voices, one year by outlet", lambda: f"/api/voices?by=outlet&{year()}"),
         ("API voices, July to June by outlet", lambda: f"/api/voices?by=outlet&{july_to_june()}"),
+        ("API voices, ten years by outlet", lambda: f"/api/voices?by=outlet&{years(10)}"),
     ]
     scenarios = [(name, url) for name, url in scenarios if args.only in name]
 
