@@ -617,18 +617,8 @@ edge_per AS (
 ), edge_whole AS (
     SELECT DISTINCT speaker_id FROM edge e WHERE speaker_id IS NOT NULL
         AND ({whole_has_edge} LIMIT 1) IS NULL
-), spoken AS (
-    SELECT speaker_id, sum(quotes) AS quotes
-    FROM ({spoken} UNION ALL SELECT speaker_id, quotes FROM edge) AS s
-    WHERE speaker_id IS NOT NULL GROUP BY 1
-), ranked AS MATERIALIZED (
-    SELECT CASE WHEN sp.speaker_type = 'organisation' THEN 'organisations'
-                WHEN sp.gender = 'female' THEN 'women' ELSE 'men' END AS label,
-        s.speaker_id, sp.name, s.quotes
-    FROM spoken s JOIN annotations_speaker sp ON sp.id = s.speaker_id
-    WHERE sp.speaker_type = 'organisation'
-        OR (sp.speaker_type = 'person' AND sp.gender IN ('female', 'male'))
-)
+), pool AS MATERIALIZED ({pool}),
+{ranked}
 SELECT 'outlet', e.outlet, {profile}, sum(e.quotes), 0, NULL
 FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id GROUP BY 2, 3, 4, 5
 UNION ALL
@@ -647,8 +637,36 @@ UNION ALL
 SELECT 'total', NULL, {profile}, 0, count(*), NULL
 FROM edge_whole w LEFT JOIN annotations_speaker sp ON sp.id = w.speaker_id GROUP BY 3, 4, 5
 UNION ALL
+SELECT 'pool', NULL, NULL, NULL, NULL, min(quotes), count(*), NULL FROM pool
+UNION ALL
 {top}
 """
+# The quotes of a long range per speaker (``{in_pool}``: of the pool's only), and the
+# speakers who can be among the most quoted.
+RANKED_OVER_RANGE = """spoken AS (
+    SELECT speaker_id, sum(quotes) AS quotes
+    FROM ({spoken} UNION ALL SELECT speaker_id, quotes FROM edge WHERE TRUE {in_pool}) AS s
+    WHERE speaker_id IS NOT NULL GROUP BY 1
+), ranked AS MATERIALIZED (
+    SELECT CASE WHEN sp.speaker_type = 'organisation' THEN 'organisations'
+                WHEN sp.gender = 'female' THEN 'women' ELSE 'men' END AS label,
+        s.speaker_id, sp.name, s.quotes
+    FROM spoken s JOIN annotations_speaker sp ON sp.id = s.speaker_id
+    WHERE sp.speaker_type = 'organisation'
+        OR (sp.speaker_type = 'person' AND sp.gender IN ('female', 'male'))
+)"""
+# The most quoted over a long range when the pool cannot tell them: every speaker's.
+MONTH_BITS_TOP = """
+WITH edge (speaker_id, outlet, quotes) AS ({edges}),
+{ranked}
+{top}
+"""
+# The most quoted over a long range are looked for among the speakers most quoted of all
+# time first: nobody outside them has more quotes in the range than the least of them has
+# in all, so when each list's last has more than that, the lists are exact, from the
+# range's quotes of these speakers only (at 1M quotes, the 1,000th has 76 quotes; the
+# tenth woman of two years, 208). Otherwise every speaker's quotes are added up.
+TOP_RANGE_POOL = 1000
 PROFILE_OF_SP = (
     "coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'), "
     "coalesce(sp.gender_source, 'none')"
@@ -683,8 +701,9 @@ def _whole_years(first, last) -> tuple:
     return years_from, years_to
 
 
-def _month_bits_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
-    """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order."""
+def _month_bits_sql(criteria: Criteria, parts: Split, pooled: bool = True) -> tuple[str, list]:
+    """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order;
+    not ``pooled``, MONTH_BITS_TOP: the most quoted of every speaker."""
     scope, kinds, outlet = _scope(criteria), kind_mask(criteria.kinds), criteria.outlet
     first, last = parts.months
 
@@ -692,8 +711,8 @@ def _month_bits_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
         """A select of VoicePresence's rows of one grain and the filters' outlet, with the
         (condition, parameters) whose parameters are all given (None: an open end)."""
         where, params = ["scope = %s", "grain = %s", "kinds = %s"], [scope, grain, kinds]
-        if grain == VoiceGrain.ALL:
-            where.append("outlet IS NULL")  # always; said for the index's order
+        if grain in (VoiceGrain.ALL, VoiceGrain.MONTH, VoiceGrain.YEAR):
+            where.append("outlet IS NULL")  # always; said for the indexes' order
         elif outlet:
             where.append("outlet = %s")
             params.append(outlet)
@@ -725,46 +744,81 @@ def _month_bits_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
     whole = rows(whole_grain, "speaker_id", bits)
     whole_has_edge = rows(whole_grain, "1", bits, ("speaker_id = e.speaker_id", ()))
     # The most quoted: whole calendar years from their year rows, the other months from
-    # theirs.
+    # theirs (TOP_RANGE_POOL).
+    pool = rows(
+        whole_grain, "speaker_id, quotes", ("month IS NULL", ()), ("speaker_id IS NOT NULL", ())
+    )
+    pool = (f"{pool[0]} ORDER BY quotes DESC, speaker_id LIMIT %s", [*pool[1], TOP_RANGE_POOL])
+    in_pool = ("speaker_id IN (SELECT speaker_id FROM pool)", ()) if pooled else ("TRUE", ())
     spoken, spans = [], [(first, last)]
     years = _whole_years(first, last)
     if years is not None:
         years_from, years_to = years
         year_grain = VoiceGrain.OUTLET_YEAR if outlet else VoiceGrain.YEAR
-        spoken.append(rows(year_grain, "speaker_id, quotes", *months_between(*years)))
+        spoken.append(rows(year_grain, "speaker_id, quotes", *months_between(*years), in_pool))
         spans = []
         if years_from is not None and (first is None or first < years_from):
             spans.append((first, _previous_month(years_from)))
         year_end = years_to.replace(month=12) if years_to is not None else None
         if year_end is not None and (last is None or last > year_end):
             spans.append((_next_month(year_end), last))
-    # The other months from the per-outlet rows, which an index holds whole
-    # (voice_presence_range), with or without an outlet filter.
+    # The other months from their rows: the pool's, looked up by speaker in the month
+    # grain; everyone's, from the per-outlet rows, which an index holds whole
+    # (voice_presence_range).
+    month_grain = VoiceGrain.MONTH if pooled and not outlet else VoiceGrain.OUTLET_MONTH
     spoken += [
-        rows(VoiceGrain.OUTLET_MONTH, "speaker_id, quotes", *months_between(*span))
-        for span in spans
+        rows(month_grain, "speaker_id, quotes", *months_between(*span), in_pool) for span in spans
     ]
     edges, edge_params = _edges_sql(criteria, parts)
+    edges = edges or "SELECT NULL::bigint, NULL::varchar, 0::bigint WHERE false"
+    ranked = RANKED_OVER_RANGE.format(
+        spoken=" UNION ALL ".join(part[0] for part in spoken), in_pool=f"AND {in_pool[0]}"
+    )
+    spoken_params = [value for part in spoken for value in part[1]]
+    if not pooled:
+        return (
+            MONTH_BITS_TOP.format(edges=edges, ranked=ranked, top=TOP_OF_RANKED),
+            [*edge_params, *spoken_params, TOP],
+        )
     sql = MONTH_BITS_RANGE.format(
         top=TOP_OF_RANKED,
         profile=PROFILE_OF_SP,
-        edges=edges or "SELECT NULL::bigint, NULL::varchar, 0::bigint WHERE false",
+        edges=edges,
         per=per[0],
         per_has_edge=per_has_edge[0],
         whole=whole[0],
         whole_has_edge=whole_has_edge[0],
-        spoken=" UNION ALL ".join(part[0] for part in spoken),
+        pool=pool[0],
+        ranked=ranked,
     )
     params = [
         *edge_params,
         *per_has_edge[1],
         *whole_has_edge[1],
-        *(value for part in spoken for value in part[1]),
+        *pool[1],
+        *spoken_params,
         *per[1],
         *whole[1],
         TOP,
     ]
     return sql, params
+
+
+def _pool_tells_top(top: dict, least: int, size: int) -> bool:
+    """Whether the most quoted found among the pool (TOP_RANGE_POOL) are everyone's: the
+    pool is everybody, or each list is full and its last has more quotes in the range
+    than anyone outside the pool can have (a tie could go to a lower speaker id)."""
+    if size < TOP_RANGE_POOL:
+        return True
+    return all(len(rows) == TOP and rows[-1]["quotes"] > least for rows in top.values())
+
+
+def _most_quoted_over(cursor, criteria: Criteria, parts: Split) -> dict:
+    cursor.execute(*_month_bits_sql(criteria, parts, pooled=False))
+    top: dict = {label: [] for label in TOP_CONDITIONS}
+    for _, label, *_profile, quotes, speaker, name in cursor.fetchall():
+        top[label].append({"speaker_id": speaker, "name": name, "quotes": int(quotes)})
+    return top
 
 
 def _from_range(criteria: Criteria, groupings, using: str) -> dict:
@@ -794,13 +848,18 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
             # Compiling the long range's statement took 50 ms of its 600 at 1M quotes.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(statement, params)
+            pool = None
             for row in cursor.fetchall():
                 part, group, gender, kind, source, quotes, n, name = row
-                if part == "top":  # group: the label, n: the speaker
+                if part == "pool":  # quotes: the least quoted of the pool, n: its size
+                    pool = (quotes or 0, n)
+                elif part == "top":  # group: the label, n: the speaker
                     top[group].append({"speaker_id": n, "name": name, "quotes": int(quotes)})
                 else:
                     cell = total if part == "total" else per_outlet[(group,)]
                     cell.add(gender, kind, source, int(quotes), n)
+            if pool is not None and not _pool_tells_top(top, *pool):
+                top = _most_quoted_over(cursor, criteria, parts)
     if by_month_bits:  # the whole months' quotes, added up
         months = _cells(VoiceGroup, scope, "outlet,month", outlet, kinds, months=parts.months)
         for sums in months.values("outlet").annotate(**QUOTE_SUMS).order_by():

@@ -188,3 +188,33 @@ def test_one_write_that_adds_and_removes_several_months_leaves_exact_bits(db):
     assert_exact()
     Quote.objects.filter(speaker=eve).update(speaker=None)  # her last month gone
     assert_exact()
+
+
+def _top(*quotes):
+    return [{"speaker_id": i, "name": "", "quotes": n} for i, n in enumerate(quotes)]
+
+
+@pytest.mark.parametrize(
+    ("top", "least", "size", "tells"),
+    [
+        ({"women": _top(5), "men": [], "organisations": []}, 9, 3, True),  # the pool is all
+        ({label: _top(*[20] * 10) for label in ("women", "men", "organisations")}, 19, 4, True),
+        ({label: _top(*[20] * 10) for label in ("women", "men", "organisations")}, 20, 4, False),
+        ({"women": _top(*[20] * 10), "men": _top(30), "organisations": []}, 5, 4, False),
+    ],
+)
+def test_the_pool_tells_the_most_quoted_only_when_nobody_outside_could_rank(
+    monkeypatch, top, least, size, tells
+):
+    """A speaker outside the pool has at most ``least`` quotes in the range: a tie with
+    the last of a list could rank above it (a lower id), and a short list could take one."""
+    monkeypatch.setattr(voices, "TOP_RANGE_POOL", 4)
+    assert voices._pool_tells_top(top, least, size) is tells
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the summaries' range path")
+def test_the_most_quoted_of_a_long_range_beyond_the_pool(years_apart, monkeypatch):
+    """A pool of one (Eve) cannot tell Fay's place: every speaker's quotes answer."""
+    monkeypatch.setattr(voices, "TOP_RANGE_POOL", 1)
+    result = aggregate(Criteria(date_from=D(2021, 1, 1), date_to=D(2023, 6, 30)))
+    assert [(r["name"], r["quotes"]) for r in result["top"]["women"]] == [("Eve", 2), ("Fay", 1)]
