@@ -685,7 +685,7 @@ def _reads_month_bits(criteria: Criteria, parts: Split) -> bool:
     return month_number(last) - month_number(first) + 1 > MONTH_BITS_FROM
 
 
-def _whole_years(first, last) -> tuple:
+def _whole_years(first, last) -> tuple | None:
     """The first days of the first and last calendar years wholly inside the months
     [first, last] (None: open), or None when there is none."""
     years_from = (
@@ -705,6 +705,7 @@ def _month_bits_sql(criteria: Criteria, parts: Split, pooled: bool = True) -> tu
     """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order;
     not ``pooled``, MONTH_BITS_TOP: the most quoted of every speaker."""
     scope, kinds, outlet = _scope(criteria), kind_mask(criteria.kinds), criteria.outlet
+    assert parts.months is not None  # _reads_month_bits: whole months
     first, last = parts.months
 
     def rows(grain, columns, *conditions):

@@ -308,7 +308,8 @@ def stored_month_bits() -> dict:
     """VoicePresence's bits decoded: bit i is the month first_month + i."""
     months = {}
     for p in VoicePresence.objects.filter(grain__in=[0, 1]).exclude(speaker=None):
-        numbers = [p.first_month + i for i, bit in enumerate(p.months or "") if bit == "1"]
+        first = p.first_month or 0  # no bits without a first month
+        numbers = [first + i for i, bit in enumerate(p.months or "") if bit == "1"]
         months[(p.speaker_id, p.scope, p.grain, p.kinds, p.outlet)] = {
             (n // 12, n % 12 + 1)
             for n in numbers  # month_number's inverse
