@@ -599,8 +599,9 @@ UNION ALL
 
 # A range of more months than this reads the speakers' month bits (migration 0024): one
 # row per speaker and outlet, whatever the range's length, where the month rows a range
-# reads grow with it. At 1M quotes the two cost the same at about 20 months (15 months:
-# 82 ms by month rows against 96 by bits; 24: 121 against 98; ten years: 437 against 178).
+# reads grow with it. At 1M quotes, whole months, aggregate() costs the same both ways
+# at about 17 months (15 months: 85 ms by month rows against 93 by bits; 24: 136 against
+# 89; ten years: 467 against 120).
 MONTH_BITS_FROM = 18
 
 # The people over a long range, in one statement: distinct people from the speakers'
