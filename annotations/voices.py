@@ -549,10 +549,21 @@ def _edges_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
     return " UNION ALL ".join(selects), params
 
 
+# The speakers who can be among the most quoted (TOP_CONDITIONS), labelled, from
+# ``{profiled}``'s (speaker_id, name, quotes, speaker_type, gender). MATERIALIZED: each
+# label of TOP_OF_RANKED reads it, and inlined it would be recounted for each.
+RANKED = """ranked AS MATERIALIZED (
+    SELECT CASE WHEN speaker_type = 'organisation' THEN 'organisations'
+                WHEN gender = 'female' THEN 'women' ELSE 'men' END AS label,
+        speaker_id, name, quotes
+    FROM {profiled}
+    WHERE speaker_type = 'organisation'
+        OR (speaker_type = 'person' AND gender IN ('female', 'male'))
+)"""
+
 # The most quoted of each label of ``ranked`` (label, speaker_id, name, quotes): three
 # top-N sorts of a few rows each, where numbering every speaker sorted them all (20 of
-# the 90 ms of a ten-year range at 1M quotes). ``ranked`` must be MATERIALIZED: inlined,
-# it would be recounted for each label.
+# the 90 ms of a ten-year range at 1M quotes).
 TOP_OF_RANKED = """
 SELECT 'top', labels.label, NULL, NULL, NULL, t.quotes, t.speaker_id, t.name
 FROM (VALUES ('women'), ('men'), ('organisations')) AS labels(label)
@@ -577,14 +588,7 @@ profiled AS (
         coalesce(sp.speaker_type, 'unknown') AS speaker_type,
         coalesce(sp.gender_source, 'none') AS gender_source
     FROM whole LEFT JOIN annotations_speaker sp ON sp.id = whole.speaker_id
-), ranked AS MATERIALIZED (
-    SELECT CASE WHEN speaker_type = 'organisation' THEN 'organisations'
-                WHEN gender = 'female' THEN 'women' ELSE 'men' END AS label,
-        speaker_id, name, quotes
-    FROM profiled
-    WHERE speaker_type = 'organisation'
-        OR (speaker_type = 'person' AND gender IN ('female', 'male'))
-)
+), {ranked}
 SELECT 'outlet', per.outlet, pr.gender, pr.speaker_type, pr.gender_source,
     sum(per.quotes), count(per.speaker_id), NULL
 FROM per JOIN profiled pr ON coalesce(pr.speaker_id, 0) = coalesce(per.speaker_id, 0)
@@ -594,7 +598,7 @@ SELECT 'total', NULL, gender, speaker_type, gender_source, sum(quotes), count(sp
 FROM profiled GROUP BY 3, 4, 5
 UNION ALL
 {top}
-"""
+""".replace("{ranked}", RANKED.format(profiled="profiled"))
 
 
 # A range of more months than this reads the speakers' month bits (migration 0024): one
@@ -648,14 +652,12 @@ RANKED_OVER_RANGE = """spoken AS (
     SELECT speaker_id, sum(quotes) AS quotes
     FROM ({spoken} UNION ALL SELECT speaker_id, quotes FROM edge WHERE TRUE {in_pool}) AS s
     WHERE speaker_id IS NOT NULL GROUP BY 1
-), ranked AS MATERIALIZED (
-    SELECT CASE WHEN sp.speaker_type = 'organisation' THEN 'organisations'
-                WHEN sp.gender = 'female' THEN 'women' ELSE 'men' END AS label,
-        s.speaker_id, sp.name, s.quotes
-    FROM spoken s JOIN annotations_speaker sp ON sp.id = s.speaker_id
-    WHERE sp.speaker_type = 'organisation'
-        OR (sp.speaker_type = 'person' AND sp.gender IN ('female', 'male'))
-)"""
+), """ + RANKED.format(
+    profiled="""(
+        SELECT s.speaker_id, sp.name, s.quotes, sp.speaker_type, sp.gender
+        FROM spoken s JOIN annotations_speaker sp ON sp.id = s.speaker_id
+    ) AS profiled"""
+)
 # The most quoted over a long range when the pool cannot tell them: every speaker's.
 MONTH_BITS_TOP = """
 WITH edge (speaker_id, outlet, quotes) AS ({edges}),
@@ -819,8 +821,13 @@ def _most_quoted_over(cursor, criteria: Criteria, parts: Split) -> dict:
     cursor.execute(*_month_bits_sql(criteria, parts, pooled=False))
     top: dict = {label: [] for label in TOP_CONDITIONS}
     for _, label, *_profile, quotes, speaker, name in cursor.fetchall():
-        top[label].append({"speaker_id": speaker, "name": name, "quotes": int(quotes)})
+        _add_top(top, label, speaker, name, quotes)
     return top
+
+
+def _add_top(top: dict, label: str, speaker: int, name: str, quotes) -> None:
+    """A row of TOP_OF_RANKED into the lists of the most quoted."""
+    top[label].append({"speaker_id": speaker, "name": name, "quotes": int(quotes)})
 
 
 def _from_range(criteria: Criteria, groupings, using: str) -> dict:
@@ -856,7 +863,7 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
                 if part == "pool":  # quotes: the least quoted of the pool, n: its size
                     pool = (quotes or 0, n)
                 elif part == "top":  # group: the label, n: the speaker
-                    top[group].append({"speaker_id": n, "name": name, "quotes": int(quotes)})
+                    _add_top(top, group, n, name, quotes)
                 else:
                     cell = total if part == "total" else per_outlet[(group,)]
                     cell.add(gender, kind, source, int(quotes), n)

@@ -89,7 +89,9 @@ $$;
 # (speaker, outlet, month) they touched, in each scope and kind mask they counted in, the
 # bit of that month in the speaker's row of grain ALL and of grain OUTLET for that outlet
 # is made to say whether the month's row is there now. A few index lookups a quote; a bit
-# changes only when a speaker's first quote of a month comes or the last one goes.
+# changes only when a speaker's first quote of a month comes or the last one goes. Two
+# branches, one a grain, rather than one with IS NOT DISTINCT FROM on the outlet: each
+# compares every column of the unique index by equality, so each row is one lookup.
 FLIP_BITS = """
     SELECT array_agg(f.id), array_agg(f.n), array_agg(f.present)
     INTO flip_ids, flip_months, flip_present
@@ -152,15 +154,19 @@ FLIP_BITS = """
 
 # 0023's function, flipping the bits of the months it touched before it returns (the
 # emptied rows are deleted by then).
+FLIP_VARIABLES = (
+    "DECLARE\n    flip record;\n    flip_ids bigint[];\n    flip_months int[];\n"
+    "    flip_present boolean[];\n"
+)
 BEGIN = "RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
 END = "    DELETE FROM annotations_voicepeople WHERE quotes <= 0 AND people <= 0;\nEND\n"
 assert BEGIN in _m("0023_voice_years").PEOPLE_ADD and END in _m("0023_voice_years").PEOPLE_ADD
 PEOPLE_ADD = (
     _m("0023_voice_years")
-    .PEOPLE_ADD.replace(BEGIN, BEGIN.replace("BEGIN\n", "DECLARE\n    flip record;\n    flip_ids bigint[];\n    flip_months int[];\n    flip_present boolean[];\nBEGIN\n"))
+    .PEOPLE_ADD.replace(BEGIN, BEGIN.replace("BEGIN\n", FLIP_VARIABLES + "BEGIN\n"))
     .replace(END, END.replace("END\n", FLIP_BITS.lstrip("\n") + "END\n"))
 )
-assert FLIP_BITS.strip() in PEOPLE_ADD and "flip_present boolean[];" in PEOPLE_ADD
+assert FLIP_BITS.strip() in PEOPLE_ADD and FLIP_VARIABLES in PEOPLE_ADD
 
 FORWARD = [
     # SHARE mode keeps writers out until the migration commits.
