@@ -493,48 +493,38 @@ def split(date_from: datetime.date | None, date_to: datetime.date | None) -> Spl
     return Split(months, tuple(edges))
 
 
-def _edge_criteria(criteria: Criteria, start, end) -> Criteria:
-    return Criteria(criteria.outlet, start, end, criteria.kinds, criteria.include_candidates)
+def _months_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """(speaker_id, outlet, quotes) rows of the range's whole months: VoicePresence per
+    outlet and month ("" when the range has none)."""
+    if parts.months is None:
+        return "", []
+    first, last = parts.months
+    where = ["scope = %s", "grain = %s", "kinds = %s"]
+    if criteria.date_from or criteria.date_to:
+        where.append("month IS NOT NULL")  # undated articles are in no range
+    params: list = [_scope(criteria), VoiceGrain.OUTLET_MONTH, kind_mask(criteria.kinds)]
+    for condition, value in (
+        ("outlet = %s", criteria.outlet or None),
+        ("month >= %s", first),
+        ("month <= %s", last),
+    ):
+        if value:
+            where.append(condition)
+            params.append(value)
+    sql = "SELECT speaker_id, outlet, quotes FROM annotations_voicepresence WHERE "
+    return sql + " AND ".join(where), params
 
 
-def _pieces_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
-    """(speaker_id, outlet, quotes) rows that together hold the quotes of the range once:
-    VoicePresence per outlet and month for its whole months, the quotes themselves for
-    the days at its edges."""
-    selects: list[str] = []
-    params: list = []
-    if parts.months is not None:
-        first, last = parts.months
-        where = ["scope = %s", "grain = %s", "kinds = %s"]
-        if criteria.date_from or criteria.date_to:
-            where.append("month IS NOT NULL")  # undated articles are in no range
-        params += [_scope(criteria), VoiceGrain.OUTLET_MONTH, kind_mask(criteria.kinds)]
-        for condition, value in (
-            ("outlet = %s", criteria.outlet or None),
-            ("month >= %s", first),
-            ("month <= %s", last),
-        ):
-            if value:
-                where.append(condition)
-                params.append(value)
-        selects.append(
-            "SELECT speaker_id, outlet, quotes FROM annotations_voicepresence "
-            f"WHERE {' AND '.join(where)}"
-        )
-    edges, edge_params = _edges_sql(criteria, parts)
-    if edges:
-        selects.append(edges)
-        params += edge_params
-    return " UNION ALL ".join(selects), params
-
-
-def _edges_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
-    """(speaker_id, outlet, quotes) of the days at the range's edges, from the quotes."""
+def _edge_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """EDGE for the days at the range's edges, from the quotes: each edge is a month of
+    its own (``month``, its first day). Their candidates are read whether the filter
+    counts them or not, for the number of candidates it leaves out."""
     selects: list[str] = []
     params: list = []
     for start, end in parts.edges:
         where = ["q.status = ANY(%s)", "a.published >= %s", "a.published <= %s"]
-        params += [criteria.statuses, start, end]
+        params += [_month_start(start), Quote.Status.CANDIDATE]
+        params += [[*COUNTED_STATUSES, Quote.Status.CANDIDATE], start, end]
         if criteria.kinds:
             where.append("q.kind = ANY(%s)")
             params.append(list(criteria.kinds))
@@ -542,11 +532,50 @@ def _edges_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
             where.append("a.outlet = %s")
             params.append(criteria.outlet)
         selects.append(
-            "SELECT q.speaker_id, a.outlet, count(*) FROM annotations_quote q "
-            "JOIN annotations_article a ON a.id = q.article_id "
-            f"WHERE {' AND '.join(where)} GROUP BY 1, 2"
+            "SELECT %s::date, q.speaker_id, a.outlet, q.status = %s, count(*) "
+            "FROM annotations_quote q JOIN annotations_article a ON a.id = q.article_id "
+            f"WHERE {' AND '.join(where)} GROUP BY 2, 3, 4"
         )
-    return " UNION ALL ".join(selects), params
+    edges = " UNION ALL ".join(selects) or NO_EDGE
+    counted = "TRUE" if criteria.include_candidates else "NOT candidate"
+    return EDGE.format(edges=edges, counted=counted), params
+
+
+# The edge days' quotes (``edge_quotes``, per status: candidate or not), and those the
+# filter counts (``edge``), per month, speaker and outlet. Unattributed quotes (speaker
+# NULL) are quotes of nobody.
+EDGE = """edge_quotes (month, speaker_id, outlet, candidate, quotes) AS ({edges}),
+edge AS (
+    SELECT month, speaker_id, outlet, sum(quotes) AS quotes FROM edge_quotes
+    WHERE {counted} GROUP BY 1, 2, 3
+)"""
+NO_EDGE = "SELECT NULL::date, NULL::bigint, NULL::varchar, false, 0::bigint WHERE false"
+
+# The rows of the edge months' own cells, read from ``edge`` with the range's numbers
+# rather than from the quotes again (each edge read three times cost a third of a
+# ten-year range at 1M quotes): its month (``label``: the month's first day) for the
+# groupings by month and by outlet and month; and the candidates the edges hold.
+EDGE_MONTH = """
+UNION ALL
+SELECT 'month', NULL, {profile}, sum(m.quotes), count(m.speaker_id), m.month::text
+FROM (SELECT month, speaker_id, sum(quotes) AS quotes FROM edge GROUP BY 1, 2) AS m
+LEFT JOIN annotations_speaker sp ON sp.id = m.speaker_id GROUP BY m.month, 3, 4, 5"""
+EDGE_OUTLET_MONTH = """
+UNION ALL
+SELECT 'outlet,month', e.outlet, {profile}, sum(e.quotes), count(e.speaker_id), e.month::text
+FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id
+GROUP BY e.month, 2, 3, 4, 5"""
+EDGE_CANDIDATES = """
+UNION ALL
+SELECT 'candidates', NULL, NULL, NULL, NULL, sum(quotes), 0, NULL
+FROM edge_quotes WHERE candidate"""
+
+
+def _edge_rows_sql(groupings) -> str:
+    """The edge months' rows of the range statement for ``groupings``."""
+    sql = EDGE_MONTH if "month" in groupings else ""
+    sql += EDGE_OUTLET_MONTH if "outlet,month" in groupings else ""
+    return sql.format(profile=PROFILE_OF_SP) + EDGE_CANDIDATES
 
 
 # The speakers who can be among the most quoted (TOP_CONDITIONS), labelled, from
@@ -574,12 +603,16 @@ CROSS JOIN LATERAL (
 
 # The range's numbers in one statement, so that its pieces are read once: distinct people
 # over the whole range (a speaker quoted in several months counts once) and per outlet
-# over it, and the most quoted. The pieces are added up per speaker and outlet (``per``:
+# over it, and the most quoted; the pieces are the whole months' rows (``months``) and
+# the edge days' (``edge``). They are added up per speaker and outlet (``per``:
 # a speaker once per outlet) and per speaker (``whole``: once), so every count is a plain
 # count, hashed, with no DISTINCT to sort for; speakers' profiles are joined once, to
 # ``whole`` (the unattributed quotes, speaker NULL, join as 0: ids start at 1).
 RANGE = """
-WITH pieces (speaker_id, outlet, quotes) AS ({pieces}),
+WITH {edge},
+pieces (speaker_id, outlet, quotes) AS (
+    {months} SELECT speaker_id, outlet, quotes FROM edge
+),
 per AS (SELECT speaker_id, outlet, sum(quotes) AS quotes FROM pieces GROUP BY 1, 2),
 whole AS (SELECT speaker_id, sum(quotes) AS quotes FROM per GROUP BY 1),
 profiled AS (
@@ -601,6 +634,17 @@ UNION ALL
 """.replace("{ranked}", RANKED.format(profiled="profiled"))
 
 
+def _range_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
+    """RANGE for the criteria ("" for a range of no day), and its parameters."""
+    if parts.months is None and not parts.edges:
+        return "", []
+    edge, edge_params = _edge_sql(criteria, parts)
+    months, month_params = _months_sql(criteria, parts)
+    months = f"{months} UNION ALL" if months else ""
+    sql = RANGE.format(edge=edge, months=months, top=TOP_OF_RANKED)
+    return sql, [*edge_params, *month_params, TOP]
+
+
 # A range of more months than this reads the speakers' month bits (migration 0024): one
 # row per speaker and outlet, whatever the range's length, where the month rows a range
 # reads grow with it. At 1M quotes, whole months, aggregate() costs the same both ways
@@ -615,7 +659,7 @@ MONTH_BITS_FROM = 18
 # year rows of the range's whole calendar years and the month rows of the rest.
 # Unattributed quotes (speaker NULL) are quotes of nobody.
 MONTH_BITS_RANGE = """
-WITH edge (speaker_id, outlet, quotes) AS ({edges}),
+WITH {edge},
 edge_per AS (
     SELECT DISTINCT speaker_id, outlet FROM edge e WHERE speaker_id IS NOT NULL
         AND ({per_has_edge} LIMIT 1) IS NULL
@@ -660,7 +704,7 @@ RANKED_OVER_RANGE = """spoken AS (
 )
 # The most quoted over a long range when the pool cannot tell them: every speaker's.
 MONTH_BITS_TOP = """
-WITH edge (speaker_id, outlet, quotes) AS ({edges}),
+WITH {edge},
 {ranked}
 {top}
 """
@@ -773,21 +817,20 @@ def _month_bits_sql(criteria: Criteria, parts: Split, pooled: bool = True) -> tu
     spoken += [
         rows(month_grain, "speaker_id, quotes", *months_between(*span), in_pool) for span in spans
     ]
-    edges, edge_params = _edges_sql(criteria, parts)
-    edges = edges or "SELECT NULL::bigint, NULL::varchar, 0::bigint WHERE false"
+    edge, edge_params = _edge_sql(criteria, parts)
     ranked = RANKED_OVER_RANGE.format(
         spoken=" UNION ALL ".join(part[0] for part in spoken), in_pool=f"AND {in_pool[0]}"
     )
     spoken_params = [value for part in spoken for value in part[1]]
     if not pooled:
         return (
-            MONTH_BITS_TOP.format(edges=edges, ranked=ranked, top=TOP_OF_RANKED),
+            MONTH_BITS_TOP.format(edge=edge, ranked=ranked, top=TOP_OF_RANKED),
             [*edge_params, *spoken_params, TOP],
         )
     sql = MONTH_BITS_RANGE.format(
         top=TOP_OF_RANKED,
         profile=PROFILE_OF_SP,
-        edges=edges,
+        edge=edge,
         per=per[0],
         per_has_edge=per_has_edge[0],
         whole=whole[0],
@@ -841,14 +884,15 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
     total = Cell()
     per_outlet: dict[tuple, Cell] = defaultdict(Cell)
     top: dict = {label: [] for label in TOP_CONDITIONS}
+    edge_cells: dict[str, dict[tuple, Cell]] = {by: defaultdict(Cell) for by in groupings}
+    candidates = 0
     by_month_bits = _reads_month_bits(criteria, parts)
     if by_month_bits:
         statement, params = _month_bits_sql(criteria, parts)
     else:
-        pieces, params = _pieces_sql(criteria, parts)
-        statement = RANGE.format(pieces=pieces, top=TOP_OF_RANKED) if pieces else ""
-        params = [*params, TOP]
+        statement, params = _range_sql(criteria, parts)
     if statement:
+        statement += _edge_rows_sql(groupings)
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             # With the default 4 MB the planner expects its hash of a year's speakers per
             # outlet (34,000 rows) not to fit, and sorts them by outlet and profile
@@ -859,11 +903,17 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
             cursor.execute(statement, params)
             pool = None
             for row in cursor.fetchall():
-                part, group, gender, kind, source, quotes, n, name = row
+                part, group, gender, kind, source, quotes, n, label = row
                 if part == "pool":  # quotes: the least quoted of the pool, n: its size
                     pool = (quotes or 0, n)
-                elif part == "top":  # group: the label, n: the speaker
-                    _add_top(top, group, n, name, quotes)
+                elif part == "top":  # group: the label, n: the speaker, label: the name
+                    _add_top(top, group, n, label, quotes)
+                elif part == "candidates":
+                    candidates += int(quotes or 0)
+                elif part in ("month", "outlet,month"):  # an edge month; label: its day 1
+                    month = datetime.date.fromisoformat(label)
+                    key = (month,) if part == "month" else (group, month)
+                    edge_cells[part][key].add(gender, kind, source, int(quotes), n)
                 else:
                     cell = total if part == "total" else per_outlet[(group,)]
                     cell.add(gender, kind, source, int(quotes), n)
@@ -887,19 +937,12 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
                 dated = criteria.date_from or criteria.date_to
                 months = parts.months if dated else None
                 cells = dict(_summed(scope, by, outlet, kinds, months=months))
-            for start, end in parts.edges:  # each a month of its own
-                edge = _quote_rows(_edge_criteria(criteria, start, end))
-                cells.update(_quote_cells(edge, Count("id"), by))
+            cells.update({key: cell.as_dict() for key, cell in edge_cells[by].items()})
         groups[by] = _grouped(keys, cells)
-    candidates = 0
     if parts.months is not None:
         dated = criteria.date_from or criteria.date_to
         months = parts.months if dated else None
-        candidates = _candidates_in("month", outlet, kinds, months=months)
-    for start, end in parts.edges:
-        edge = _edge_criteria(criteria, start, end)
-        edge_quotes = _quote_rows(Criteria(edge.outlet, start, end, edge.kinds, True))
-        candidates += edge_quotes.filter(status=Quote.Status.CANDIDATE).count()
+        candidates += _candidates_in("month", outlet, kinds, months=months)
     return {
         "filters": _describe(criteria),
         "total": total.as_dict(),

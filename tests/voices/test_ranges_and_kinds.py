@@ -192,6 +192,21 @@ def test_a_year_and_the_months_around_it(neighbouring_years, source):
     assert result["candidates"] == 2  # Cal's in a1, Ben's of 1 January 2025
 
 
+def test_the_candidates_of_edge_days_are_counted_either_way(neighbouring_years, source):
+    """5 January 2024 to 10 January 2025: both ends are edge days, Cal's candidate of a1
+    in the first and Ben's of 1 January 2025 in the last; February to December between
+    (a2's rejected quote of Ben is no candidate)."""
+    dates = {"date_from": D(2024, 1, 5), "date_to": D(2025, 1, 10)}
+    without = aggregate(Criteria(**dates), groupings=["month"])
+    with_them = aggregate(Criteria(**dates, include_candidates=True), groupings=["month"])
+    assert without["candidates"] == with_them["candidates"] == 2
+    assert without["total"]["total_quotes"] == 9  # a1's four, b1's three, a2's two
+    assert with_them["total"]["total_quotes"] == 11
+    assert "2025-01" not in {g["month"] for g in without["groups"]["month"]}
+    [january] = [g for g in with_them["groups"]["month"] if g["month"] == "2025-01"]
+    assert january["people"]["male"] == 1 and january["total_quotes"] == 1
+
+
 def test_an_open_ended_range(corpus, source):
     assert aggregate(Criteria(date_from=D(2024, 1, 15)))["total"]["total_quotes"] == 5
     assert aggregate(Criteria(date_to=D(2024, 1, 31)))["total"]["total_quotes"] == 7
