@@ -542,12 +542,19 @@ def _edge_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
 
 
 # The edge days' quotes (``edge_quotes``, per status: candidate or not), and those the
-# filter counts (``edge``), per month, speaker and outlet. Unattributed quotes (speaker
-# NULL) are quotes of nobody.
+# filter counts (``edge``), per month, speaker and outlet; ``edge_profiled``: with their
+# speakers' profiles, joined once for the rows of all the edge's cells (each join hashes
+# every speaker). Unattributed quotes (speaker NULL) are quotes of nobody.
 EDGE = """edge_quotes (month, speaker_id, outlet, candidate, quotes) AS ({edges}),
 edge AS (
     SELECT month, speaker_id, outlet, sum(quotes) AS quotes FROM edge_quotes
     WHERE {counted} GROUP BY 1, 2, 3
+), edge_profiled AS MATERIALIZED (
+    SELECT e.month, e.speaker_id, e.outlet, e.quotes,
+        coalesce(sp.gender, 'unknown') AS gender,
+        coalesce(sp.speaker_type, 'unknown') AS speaker_type,
+        coalesce(sp.gender_source, 'none') AS gender_source
+    FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id
 )"""
 NO_EDGE = "SELECT NULL::date, NULL::bigint, NULL::varchar, false, 0::bigint WHERE false"
 
@@ -555,16 +562,22 @@ NO_EDGE = "SELECT NULL::date, NULL::bigint, NULL::varchar, false, 0::bigint WHER
 # rather than from the quotes again (each edge read three times cost a third of a
 # ten-year range at 1M quotes): its month (``label``: the month's first day) for the
 # groupings by month and by outlet and month; and the candidates the edges hold.
-EDGE_MONTH = """
+# A speaker's profile from ``sp``, and from the rows of ``edge_profiled``.
+PROFILE_OF_SP = (
+    "coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'), "
+    "coalesce(sp.gender_source, 'none')"
+)
+EDGE_PROFILE = "e.gender, e.speaker_type, e.gender_source"
+EDGE_MONTH = f"""
 UNION ALL
-SELECT 'month', NULL, {profile}, sum(m.quotes), count(m.speaker_id), m.month::text
-FROM (SELECT month, speaker_id, sum(quotes) AS quotes FROM edge GROUP BY 1, 2) AS m
-LEFT JOIN annotations_speaker sp ON sp.id = m.speaker_id GROUP BY m.month, 3, 4, 5"""
-EDGE_OUTLET_MONTH = """
+SELECT 'month', NULL, {EDGE_PROFILE}, sum(e.quotes), count(DISTINCT e.speaker_id),
+    e.month::text
+FROM edge_profiled e GROUP BY e.month, 3, 4, 5"""
+EDGE_OUTLET_MONTH = f"""
 UNION ALL
-SELECT 'outlet,month', e.outlet, {profile}, sum(e.quotes), count(e.speaker_id), e.month::text
-FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id
-GROUP BY e.month, 2, 3, 4, 5"""
+SELECT 'outlet,month', e.outlet, {EDGE_PROFILE}, sum(e.quotes), count(e.speaker_id),
+    e.month::text
+FROM edge_profiled e GROUP BY e.month, 2, 3, 4, 5"""
 EDGE_CANDIDATES = """
 UNION ALL
 SELECT 'candidates', NULL, NULL, NULL, NULL, sum(quotes), 0, NULL
@@ -575,7 +588,7 @@ def _edge_rows_sql(groupings) -> str:
     """The edge months' rows of the range statement for ``groupings``."""
     sql = EDGE_MONTH if "month" in groupings else ""
     sql += EDGE_OUTLET_MONTH if "outlet,month" in groupings else ""
-    return sql.format(profile=PROFILE_OF_SP) + EDGE_CANDIDATES
+    return sql + EDGE_CANDIDATES
 
 
 # The speakers who can be among the most quoted (TOP_CONDITIONS), labelled, from
@@ -660,36 +673,45 @@ MONTH_BITS_FROM = 18
 # Unattributed quotes (speaker NULL) are quotes of nobody.
 MONTH_BITS_RANGE = """
 WITH {edge},
-edge_per AS (
-    SELECT DISTINCT speaker_id, outlet FROM edge e WHERE speaker_id IS NOT NULL
-        AND ({per_has_edge} LIMIT 1) IS NULL
-), edge_whole AS (
-    SELECT DISTINCT speaker_id FROM edge e WHERE speaker_id IS NOT NULL
-        AND ({whole_has_edge} LIMIT 1) IS NULL
-), pool AS MATERIALIZED ({pool}),
+pool AS MATERIALIZED ({pool}),
 {ranked}
-SELECT 'outlet', e.outlet, {profile}, sum(e.quotes), 0, NULL
-FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id GROUP BY 2, 3, 4, 5
-UNION ALL
-SELECT 'total', NULL, {profile}, sum(e.quotes), 0, NULL
-FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id GROUP BY 3, 4, 5
-UNION ALL
-SELECT 'outlet', p.outlet, {profile}, 0, count(*), NULL
-FROM ({per}) AS p LEFT JOIN annotations_speaker sp ON sp.id = p.speaker_id GROUP BY 2, 3, 4, 5
-UNION ALL
-SELECT 'outlet', p.outlet, {profile}, 0, count(*), NULL
-FROM edge_per p LEFT JOIN annotations_speaker sp ON sp.id = p.speaker_id GROUP BY 2, 3, 4, 5
+SELECT 'total', NULL, {edge_profile}, sum(e.quotes), 0, NULL
+FROM edge_profiled e GROUP BY 3, 4, 5
 UNION ALL
 SELECT 'total', NULL, {profile}, 0, count(*), NULL
 FROM ({whole}) AS w LEFT JOIN annotations_speaker sp ON sp.id = w.speaker_id GROUP BY 3, 4, 5
 UNION ALL
-SELECT 'total', NULL, {profile}, 0, count(*), NULL
-FROM edge_whole w LEFT JOIN annotations_speaker sp ON sp.id = w.speaker_id GROUP BY 3, 4, 5
+SELECT 'total', NULL, {edge_profile}, 0, count(*), NULL
+FROM (
+    SELECT DISTINCT speaker_id, gender, speaker_type, gender_source
+    FROM edge_profiled WHERE speaker_id IS NOT NULL
+) AS e
+WHERE ({whole_has_edge} LIMIT 1) IS NULL
+GROUP BY 3, 4, 5
 UNION ALL
 SELECT 'pool', NULL, NULL, NULL, NULL, min(quotes), count(*), NULL FROM pool
 UNION ALL
-{top}
+{top}{per_outlet}
 """
+# The rows per outlet of a long range, when its groupings have any (a ten-year range's
+# people per outlet read every speaker's row of every outlet: 100 of its 250 ms at 1M
+# quotes): the edge days' quotes and people the months' bits do not have; the months'.
+MONTH_BITS_PER_OUTLET = f"""
+UNION ALL
+SELECT 'outlet', e.outlet, {EDGE_PROFILE}, sum(e.quotes), 0, NULL
+FROM edge_profiled e GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'outlet', e.outlet, {EDGE_PROFILE}, 0, count(*), NULL
+FROM (
+    SELECT DISTINCT speaker_id, outlet, gender, speaker_type, gender_source
+    FROM edge_profiled WHERE speaker_id IS NOT NULL
+) AS e
+WHERE ({{per_has_edge}} LIMIT 1) IS NULL
+GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'outlet', p.outlet, {PROFILE_OF_SP}, 0, count(*), NULL
+FROM ({{per}}) AS p LEFT JOIN annotations_speaker sp ON sp.id = p.speaker_id
+GROUP BY 2, 3, 4, 5"""
 # The quotes of a long range per speaker (``{in_pool}``: of the pool's only), and the
 # speakers who can be among the most quoted.
 RANKED_OVER_RANGE = """spoken AS (
@@ -714,10 +736,6 @@ WITH {edge},
 # range's quotes of these speakers only (at 1M quotes, the 1,000th has 76 quotes; the
 # tenth woman of two years, 208). Otherwise every speaker's quotes are added up.
 TOP_RANGE_POOL = 1000
-PROFILE_OF_SP = (
-    "coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'), "
-    "coalesce(sp.gender_source, 'none')"
-)
 # Month numbers beyond any date: an open end of a range.
 BEFORE_ALL, AFTER_ALL = -(2**31), 2**31 - 1
 
@@ -748,9 +766,12 @@ def _whole_years(first, last) -> tuple | None:
     return years_from, years_to
 
 
-def _month_bits_sql(criteria: Criteria, parts: Split, pooled: bool = True) -> tuple[str, list]:
-    """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order;
-    not ``pooled``, MONTH_BITS_TOP: the most quoted of every speaker."""
+def _month_bits_sql(
+    criteria: Criteria, parts: Split, pooled: bool = True, per_outlet: bool = True
+) -> tuple[str, list]:
+    """MONTH_BITS_RANGE for the criteria, and its parameters in the statement's order,
+    with its rows per outlet or not; not ``pooled``, MONTH_BITS_TOP: the most quoted of
+    every speaker."""
     scope, kinds, outlet = _scope(criteria), kind_mask(criteria.kinds), criteria.outlet
     assert parts.months is not None  # _reads_month_bits: whole months
     first, last = parts.months
@@ -827,26 +848,29 @@ def _month_bits_sql(criteria: Criteria, parts: Split, pooled: bool = True) -> tu
             MONTH_BITS_TOP.format(edge=edge, ranked=ranked, top=TOP_OF_RANKED),
             [*edge_params, *spoken_params, TOP],
         )
+    per_outlet_rows, per_outlet_params = "", []
+    if per_outlet:
+        per_outlet_rows = MONTH_BITS_PER_OUTLET.format(per=per[0], per_has_edge=per_has_edge[0])
+        per_outlet_params = [*per_has_edge[1], *per[1]]
     sql = MONTH_BITS_RANGE.format(
         top=TOP_OF_RANKED,
         profile=PROFILE_OF_SP,
+        edge_profile=EDGE_PROFILE,
         edge=edge,
-        per=per[0],
-        per_has_edge=per_has_edge[0],
         whole=whole[0],
         whole_has_edge=whole_has_edge[0],
         pool=pool[0],
         ranked=ranked,
+        per_outlet=per_outlet_rows,
     )
     params = [
         *edge_params,
-        *per_has_edge[1],
-        *whole_has_edge[1],
         *pool[1],
         *spoken_params,
-        *per[1],
         *whole[1],
+        *whole_has_edge[1],
         TOP,
+        *per_outlet_params,
     ]
     return sql, params
 
@@ -888,7 +912,8 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
     candidates = 0
     by_month_bits = _reads_month_bits(criteria, parts)
     if by_month_bits:
-        statement, params = _month_bits_sql(criteria, parts)
+        per_outlet_needed = any(GROUPINGS[by] == ("outlet",) for by in groupings)
+        statement, params = _month_bits_sql(criteria, parts, per_outlet=per_outlet_needed)
     else:
         statement, params = _range_sql(criteria, parts)
     if statement:
@@ -921,9 +946,13 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
                 top = _most_quoted_over(cursor, criteria, parts)
     if by_month_bits:  # the whole months' quotes, added up
         months = _cells(VoiceGroup, scope, "outlet,month", outlet, kinds, months=parts.months)
-        for sums in months.values("outlet").annotate(**QUOTE_SUMS).order_by():
-            per_outlet[(sums["outlet"],)].add_quotes(sums)
-            total.add_quotes(sums)
+        if per_outlet_needed:
+            for sums in months.values("outlet").annotate(**QUOTE_SUMS).order_by():
+                per_outlet[(sums["outlet"],)].add_quotes(sums)
+                total.add_quotes(sums)
+        else:
+            sums = months.aggregate(**QUOTE_SUMS)
+            total.add_quotes({name: value or 0 for name, value in sums.items()})
     for rows in top.values():
         rows.sort(key=lambda r: (-r["quotes"], r["speaker_id"]))
     groups = {}

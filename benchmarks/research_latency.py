@@ -241,6 +241,7 @@ def main():
         ("API voices, one year by outlet", lambda: f"/api/voices?by=outlet&{year()}"),
         ("API voices, July to June by outlet", lambda: f"/api/voices?by=outlet&{july_to_june()}"),
         ("API voices, ten years by outlet", lambda: f"/api/voices?by=outlet&{years(10)}"),
+        ("API voices, ten years by month", lambda: f"/api/voices?by=month&{years(10)}"),
     ]
     scenarios = [(name, url) for name, url in scenarios if args.only in name]
 
