@@ -541,6 +541,14 @@ def _edge_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
     return EDGE.format(edges=edges, counted=counted), params
 
 
+# A speaker's profile from ``sp`` (no speaker: unknown), and from ``edge_profiled``'s rows.
+PROFILE_OF_SP = (
+    "coalesce(sp.gender, 'unknown') AS gender, "
+    "coalesce(sp.speaker_type, 'unknown') AS speaker_type, "
+    "coalesce(sp.gender_source, 'none') AS gender_source"
+)
+EDGE_PROFILE = "e.gender, e.speaker_type, e.gender_source"
+
 # The edge days' quotes (``edge_quotes``, per status: candidate or not), and those the
 # filter counts (``edge``), per month, speaker and outlet; ``edge_profiled``: with their
 # speakers' profiles, joined once for the rows of all the edge's cells (each join hashes
@@ -550,24 +558,15 @@ edge AS (
     SELECT month, speaker_id, outlet, sum(quotes) AS quotes FROM edge_quotes
     WHERE {counted} GROUP BY 1, 2, 3
 ), edge_profiled AS MATERIALIZED (
-    SELECT e.month, e.speaker_id, e.outlet, e.quotes,
-        coalesce(sp.gender, 'unknown') AS gender,
-        coalesce(sp.speaker_type, 'unknown') AS speaker_type,
-        coalesce(sp.gender_source, 'none') AS gender_source
+    SELECT e.month, e.speaker_id, e.outlet, e.quotes, {profile}
     FROM edge e LEFT JOIN annotations_speaker sp ON sp.id = e.speaker_id
-)"""
+)""".replace("{profile}", PROFILE_OF_SP)
 NO_EDGE = "SELECT NULL::date, NULL::bigint, NULL::varchar, false, 0::bigint WHERE false"
 
 # The rows of the edge months' own cells, read from ``edge`` with the range's numbers
 # rather than from the quotes again (each edge read three times cost a third of a
 # ten-year range at 1M quotes): its month (``label``: the month's first day) for the
 # groupings by month and by outlet and month; and the candidates the edges hold.
-# A speaker's profile from ``sp``, and from the rows of ``edge_profiled``.
-PROFILE_OF_SP = (
-    "coalesce(sp.gender, 'unknown'), coalesce(sp.speaker_type, 'unknown'), "
-    "coalesce(sp.gender_source, 'none')"
-)
-EDGE_PROFILE = "e.gender, e.speaker_type, e.gender_source"
 EDGE_MONTH = f"""
 UNION ALL
 SELECT 'month', NULL, {EDGE_PROFILE}, sum(e.quotes), count(DISTINCT e.speaker_id),
@@ -629,10 +628,7 @@ pieces (speaker_id, outlet, quotes) AS (
 per AS (SELECT speaker_id, outlet, sum(quotes) AS quotes FROM pieces GROUP BY 1, 2),
 whole AS (SELECT speaker_id, sum(quotes) AS quotes FROM per GROUP BY 1),
 profiled AS (
-    SELECT whole.speaker_id, whole.quotes, sp.name,
-        coalesce(sp.gender, 'unknown') AS gender,
-        coalesce(sp.speaker_type, 'unknown') AS speaker_type,
-        coalesce(sp.gender_source, 'none') AS gender_source
+    SELECT whole.speaker_id, whole.quotes, sp.name, {profile}
     FROM whole LEFT JOIN annotations_speaker sp ON sp.id = whole.speaker_id
 ), {ranked}
 SELECT 'outlet', per.outlet, pr.gender, pr.speaker_type, pr.gender_source,
@@ -644,7 +640,7 @@ SELECT 'total', NULL, gender, speaker_type, gender_source, sum(quotes), count(sp
 FROM profiled GROUP BY 3, 4, 5
 UNION ALL
 {top}
-""".replace("{ranked}", RANKED.format(profiled="profiled"))
+""".replace("{ranked}", RANKED.format(profiled="profiled")).replace("{profile}", PROFILE_OF_SP)
 
 
 def _range_sql(criteria: Criteria, parts: Split) -> tuple[str, list]:
@@ -911,8 +907,10 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
     edge_cells: dict[str, dict[tuple, Cell]] = {by: defaultdict(Cell) for by in groupings}
     candidates = 0
     by_month_bits = _reads_month_bits(criteria, parts)
+    per_outlet_needed = any(GROUPINGS[by] == ("outlet",) for by in groupings)
+    # The summaries' months of the range (None: all of them, undated included).
+    summary_months = parts.months if criteria.date_from or criteria.date_to else None
     if by_month_bits:
-        per_outlet_needed = any(GROUPINGS[by] == ("outlet",) for by in groupings)
         statement, params = _month_bits_sql(criteria, parts, per_outlet=per_outlet_needed)
     else:
         statement, params = _range_sql(criteria, parts)
@@ -963,15 +961,11 @@ def _from_range(criteria: Criteria, groupings, using: str) -> dict:
             cells = {key: cell.as_dict() for key, cell in per_outlet.items()}
         else:
             if parts.months is not None:
-                dated = criteria.date_from or criteria.date_to
-                months = parts.months if dated else None
-                cells = dict(_summed(scope, by, outlet, kinds, months=months))
+                cells = dict(_summed(scope, by, outlet, kinds, months=summary_months))
             cells.update({key: cell.as_dict() for key, cell in edge_cells[by].items()})
         groups[by] = _grouped(keys, cells)
     if parts.months is not None:
-        dated = criteria.date_from or criteria.date_to
-        months = parts.months if dated else None
-        candidates += _candidates_in("month", outlet, kinds, months=months)
+        candidates += _candidates_in("month", outlet, kinds, months=summary_months)
     return {
         "filters": _describe(criteria),
         "total": total.as_dict(),
